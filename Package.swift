@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+//
+// Folio: long-context document processing. One module per stage; see README.md for the map.
+import PackageDescription
+
+import class Foundation.ProcessInfo
+
+let package = Package(
+    name: "Folio",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FolioModel", targets: ["FolioModel"]),
+        .library(name: "FolioCompression", targets: ["FolioCompression"]),
+        .library(name: "FolioTokenizer", targets: ["FolioTokenizer"]),
+        .executable(name: "folio", targets: ["folio"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries at the edge: module maps and shims only, no logic.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+
+        // Value types every stage shares.
+        .target(name: "FolioModel"),
+        // The only importer of CZlib: inflate streams (gzip, zlib, raw deflate).
+        .target(name: "FolioCompression", dependencies: ["CZlib", "FolioModel"]),
+        // tiktoken-compatible byte-level BPE (hot).
+        .target(
+            name: "FolioTokenizer",
+            dependencies: ["FolioModel", "FolioCompression"],
+            resources: [
+                .copy("Resources/cl100k_base.tiktoken.gz"),
+                .copy("Resources/o200k_base.tiktoken.gz"),
+                .copy("Resources/NOTICE"),
+            ]
+        ),
+        // The command line: commands live in a library so tests run them in process.
+        .target(
+            name: "FolioCLI",
+            dependencies: [
+                "FolioModel", "FolioTokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "folio",
+            dependencies: ["FolioCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(
+            name: "FolioTestSupport",
+            dependencies: ["FolioModel", "FolioTokenizer"],
+            path: "Tests/FolioTestSupport"
+        ),
+        .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "FolioTestSupport"]),
+        .testTarget(name: "FolioCompressionTests", dependencies: ["FolioCompression", "FolioTestSupport"]),
+        .testTarget(
+            name: "FolioTokenizerTests",
+            dependencies: ["FolioTokenizer", "FolioTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioTestSupport"]),
+    ]
+)
+
+// Benchmarks are opt-in (FOLIO_BENCHMARKS=1) so users never resolve package-benchmark,
+// while the benchmark targets still see `package` symbols.
+if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "TokenizerBenchmarks",
+            dependencies: [
+                "FolioTokenizer", "FolioTestSupport",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/TokenizerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    )
+}
+
+// Every Swift target: Swift 6 language mode (strict concurrency) and the upcoming features we adopt.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,91 @@
+public import ArgumentParser
+internal import FolioModel
+internal import FolioTokenizer
+internal import Foundation
+
+/// `folio bench`: throughput of Folio's stages on the user's own files.
+public struct BenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
+        subcommands: [Tokenize.self]
+    )
+
+    public init() {}
+
+    /// `folio bench tokenize`: encode and count throughput of one encoding on the concatenated files.
+    public struct Tokenize: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Encode and count throughput (MB/s of UTF-8 input, single thread).",
+            discussion: """
+                The files are decoded (UTF-8, invalid bytes replaced) and concatenated into one text in \
+                memory; then encode and count each run --repeat times after one warm-up run. Prints one \
+                JSON line per operation with the best and median MB/s (1 MB = 10^6 bytes).
+                """
+        )
+
+        @Option(name: .long, help: "cl100k_base or o200k_base.")
+        var encoding = "cl100k_base"
+
+        @Option(name: .long, help: "Timed runs per operation.")
+        var `repeat` = 5
+
+        @Argument(help: "Input files.")
+        var files: [String]
+
+        public init() {}
+
+        public func run() throws {
+            var output = StandardStream.output
+            var errors = StandardStream.error
+            let status = execute(output: &output, errors: &errors)
+            output.flush()
+            errors.flush()
+            if status != 0 { throw ExitCode(status) }
+        }
+
+        package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+            let tokenizer: BPETokenizer
+            do {
+                tokenizer = try BPETokenizer.named(encoding)
+            } catch {
+                errors.write("folio: \(error.message)\n")
+                return 1
+            }
+            var text = ""
+            for path in files {
+                do {
+                    text += UTF8Repair.repair(try ByteSource(path: path).readAll()).text
+                } catch {
+                    errors.write("folio: \(error)\n")
+                    return 1
+                }
+            }
+            let byteCount = text.utf8.count
+            let runs = max(1, self.repeat)
+            for operation in ["encode", "count"] {
+                var seconds: [Double] = []
+                var tokens = 0
+                for run in 0...runs {
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    tokens = operation == "encode" ? tokenizer.encode(text).count : tokenizer.count(text)
+                    let elapsed = start.duration(to: clock.now)
+                    if run > 0 {
+                        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                    }
+                }
+                seconds.sort()
+                let best = Double(byteCount) / seconds[0] / 1e6
+                let median = Double(byteCount) / seconds[seconds.count / 2] / 1e6
+                output.write(
+                    "{\"tool\": \"folio\", \"encoding\": \(jsonString(encoding)), \"operation\": \"\(operation)\", "
+                        + "\"bytes\": \(byteCount), \"tokens\": \(tokens), \"runs\": \(runs), "
+                        + "\"best_mb_per_s\": \(Self.rounded(best)), \"median_mb_per_s\": \(Self.rounded(median))}\n")
+            }
+            return 0
+        }
+
+        private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
+    }
+}

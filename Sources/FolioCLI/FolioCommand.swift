@@ -1,0 +1,12 @@
+public import ArgumentParser
+
+/// `folio`: long-context document processing from the command line.
+public struct FolioCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "folio",
+        abstract: "Long-context document processing: exact token counts, chunks and contexts.",
+        subcommands: [TokensCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}

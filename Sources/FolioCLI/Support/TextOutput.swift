@@ -1,0 +1,69 @@
+internal import Foundation
+
+/// Where a command writes: standard output and error in the tool, strings in tests.
+package protocol TextSink {
+    mutating func write(_ text: String)
+}
+
+/// Standard output or standard error, written with `write(2)` through a buffer.
+package struct StandardStream: TextSink {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let bufferLimit: Int
+
+    /// Standard output, flushed every 64 KiB and by ``flush()``.
+    package static var output: StandardStream { StandardStream(descriptor: 1, bufferLimit: 1 << 16) }
+    /// Standard error, unbuffered.
+    package static var error: StandardStream { StandardStream(descriptor: 2, bufferLimit: 0) }
+
+    private init(descriptor: Int32, bufferLimit: Int) {
+        self.descriptor = descriptor
+        self.bufferLimit = bufferLimit
+    }
+
+    package mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > bufferLimit { flush() }
+    }
+
+    /// Writes out what is buffered (a closed pipe is not an error worth reporting).
+    package mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Collects what a command writes, for tests.
+package struct CapturedText: TextSink {
+    package var text = ""
+    package init() {}
+    package mutating func write(_ text: String) { self.text += text }
+}
+
+/// JSON string literal for `value` (RFC 8259 escaping).
+package func jsonString(_ value: String) -> String {
+    var result = "\""
+    result.reserveCapacity(value.utf8.count + 2)
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}
