@@ -26,6 +26,98 @@ struct IDSink: TokenSink {
     @inline(__always) mutating func append(_ rank: UInt32) { ids.append(TokenID(rawValue: rank)) }
 }
 
+/// Collects raw ranks (tests).
+struct RankSink: TokenSink {
+    var ranks: [UInt32] = []
+    mutating func append(_ rank: UInt32) { ranks.append(rank) }
+}
+
+/// The state of tiktoken's merge loop for one piece of at most `scanMergeLimit` bytes, in stack storage.
+///
+/// Parts are identified by their first byte and linked by `next` and `previous`. `pairKeys[p]` is
+/// `rank << 7 | p` for part p joined with its successor, so the smallest key is the lowest rank,
+/// leftmost on ties (ranks have 20 bits and positions 7, so a key fits an `Int32` and the minimum is
+/// a vectorizable signed reduction). Non-starts, dead parts and pairs that are not tokens have the
+/// key `Int32.max`. A part marked partial (a piece of a character, in character-first merging)
+/// never merges again.
+struct PieceMerge {
+    static let partialBit: Int32 = 1 << 30
+
+    let pointer: UnsafePointer<UInt8>
+    let length: Int
+    let pairKeys: UnsafeMutablePointer<Int32>
+    let partRanks: UnsafeMutablePointer<Int32>
+    let next: UnsafeMutablePointer<Int32>
+    let previous: UnsafeMutablePointer<Int32>
+
+    /// `storage` holds `4 * length + 1` entries.
+    @inline(__always)
+    init(storage: UnsafeMutablePointer<Int32>, pointer: UnsafePointer<UInt8>, length: Int) {
+        self.pointer = pointer
+        self.length = length
+        pairKeys = storage
+        partRanks = storage + length
+        next = partRanks + length
+        previous = next + (length + 1)
+        pairKeys.update(repeating: .max, count: length)
+    }
+
+    /// The key of the span `start ..< end` as one token.
+    @inline(__always)
+    func key(_ vocabulary: Vocabulary.View, _ start: Int, _ end: Int) -> Int32 {
+        let rank = vocabulary.rank(pointer + start, end &- start)
+        return rank == Vocabulary.absent ? .max : Int32(truncatingIfNeeded: rank &<< 7 | UInt32(truncatingIfNeeded: start))
+    }
+
+    /// Starts from single bytes, as tiktoken does.
+    @inline(__always)
+    mutating func startFromBytes(_ vocabulary: Vocabulary.View) {
+        for index in 0..<length {
+            partRanks[index] = Int32(truncatingIfNeeded: vocabulary.byteRank(pointer[index]))
+            next[index] = Int32(truncatingIfNeeded: index &+ 1)
+            previous[index] = Int32(truncatingIfNeeded: index &- 1)
+        }
+        next[length] = Int32(truncatingIfNeeded: length)
+        for index in 0..<length &- 1 { pairKeys[index] = key(vocabulary, index, index &+ 2) }
+        pairKeys[length &- 1] = .max
+    }
+
+    /// Merges the lowest-ranked pair until no pair is a token.
+    @inline(__always)
+    mutating func run(_ vocabulary: Vocabulary.View) {
+        while true {
+            var minimum = pairKeys[0]
+            for index in 1..<length &- 1 { minimum = Swift.min(minimum, pairKeys[index]) }
+            if minimum == .max { return }
+            let first = Int(minimum & 0x7F)
+            let second = Int(next[first])
+            let third = Int(next[second])
+            partRanks[first] = minimum &>> 7
+            pairKeys[second] = .max
+            next[first] = Int32(truncatingIfNeeded: third)
+            if third < length {
+                previous[third] = Int32(truncatingIfNeeded: first)
+                pairKeys[first] = partRanks[third] & Self.partialBit == 0 ? key(vocabulary, first, Int(next[third])) : .max
+            } else {
+                pairKeys[first] = .max
+            }
+            let before = Int(previous[first])
+            if before >= 0 {
+                pairKeys[before] = partRanks[before] & Self.partialBit == 0 ? key(vocabulary, before, third) : .max
+            }
+        }
+    }
+
+    @inline(__always)
+    func emit<Sink: TokenSink>(into sink: inout Sink) {
+        var part = 0
+        while part < length {
+            sink.append(UInt32(truncatingIfNeeded: partRanks[part] & ~Self.partialBit))
+            part = Int(next[part])
+        }
+    }
+}
+
 extension Vocabulary.View {
     /// Pieces up to this many bytes merge by scanning; longer ones through a heap.
     static let scanMergeLimit = 128
@@ -34,7 +126,7 @@ extension Vocabulary.View {
     @inline(__always)
     func encodePiece<Sink: TokenSink>(_ pointer: UnsafePointer<UInt8>, _ length: Int, into sink: inout Sink) {
         if length == 1 {
-            sink.append(byteRanks[Int(pointer[0])])
+            sink.append(byteRank(pointer[0]))
             return
         }
         let whole = rank(pointer, length)
@@ -49,57 +141,30 @@ extension Vocabulary.View {
         }
     }
 
-    /// tiktoken's merge loop over a stack array. Parts are identified by their first byte and
-    /// linked by `next`; `pairKeys[p]` is `rank << 32 | p` for part p joined with its successor, so
-    /// the smallest key is the lowest rank, leftmost on ties. Dead parts keep an absent key.
+    /// tiktoken's merge loop over stack arrays, starting from characters when that is exact
+    /// (`Vocabulary+CharacterMerge.swift`) and from bytes otherwise.
     @inline(never)
     func mergeByScan<Sink: TokenSink>(_ pointer: UnsafePointer<UInt8>, _ length: Int, into sink: inout Sink) {
-        let none = UInt64(Vocabulary.absent) << 32
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length) { keyStorage in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * length + 1) { storage in
-                let pairKeys = keyStorage.baseAddress!
-                let partRanks = storage.baseAddress!
-                let next = partRanks + length
-                let previous = next + (length + 1)
-                for index in 0..<length {
-                    partRanks[index] = byteRanks[Int(pointer[index])]
-                    next[index] = UInt32(truncatingIfNeeded: index &+ 1)
-                    previous[index] = UInt32(truncatingIfNeeded: index &- 1)
-                }
-                next[length] = UInt32(truncatingIfNeeded: length)
-                for index in 0..<length &- 1 {
-                    pairKeys[index] = UInt64(rank(pointer + index, 2)) << 32 | UInt64(index)
-                }
-                pairKeys[length &- 1] = none
-                while true {
-                    var minimum = pairKeys[0]
-                    for index in 1..<length &- 1 { minimum = Swift.min(minimum, pairKeys[index]) }
-                    if minimum >= none { break }
-                    let first = Int(truncatingIfNeeded: minimum & 0xFFFF_FFFF)
-                    let second = Int(next[first])
-                    let third = Int(next[second])
-                    partRanks[first] = UInt32(truncatingIfNeeded: minimum >> 32)
-                    pairKeys[second] = none
-                    next[first] = UInt32(truncatingIfNeeded: third)
-                    if third < length {
-                        previous[third] = UInt32(truncatingIfNeeded: first)
-                        let fourth = Int(next[third])
-                        pairKeys[first] = UInt64(rank(pointer + first, fourth &- first)) << 32 | UInt64(first)
-                    } else {
-                        pairKeys[first] = none
-                    }
-                    if first > 0 {
-                        let before = Int(previous[first])
-                        pairKeys[before] = UInt64(rank(pointer + before, third &- before)) << 32 | UInt64(before)
-                    }
-                }
-                var part = 0
-                while part < length {
-                    sink.append(partRanks[part])
-                    part = Int(next[part])
-                }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * length + 1) { storage in
+            var merge = PieceMerge(storage: storage.baseAddress!, pointer: pointer, length: length)
+            if !(characterMerge && Self.hasNonASCII(pointer, length) && merge.startFromCharacters(self)) {
+                merge.startFromBytes(self)
             }
+            merge.run(self)
+            merge.emit(into: &sink)
         }
+    }
+
+    /// Byte-level merging only (for tests comparing both paths).
+    package func mergeByBytes(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> [UInt32] {
+        var sink = RankSink()
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * length + 1) { storage in
+            var merge = PieceMerge(storage: storage.baseAddress!, pointer: pointer, length: length)
+            merge.startFromBytes(self)
+            merge.run(self)
+            merge.emit(into: &sink)
+        }
+        return sink.ranks
     }
 
     /// The same merges in O(n log n) for long pieces.
@@ -120,7 +185,7 @@ extension Vocabulary.View {
         for index in 0..<length {
             next[index] = Int32(index + 1)
             previous[index] = Int32(index - 1)
-            partRanks[index] = byteRanks[Int(pointer[index])]
+            partRanks[index] = byteRank(pointer[index])
         }
         next[length] = Int32(length)
         for index in 0..<length - 1 {

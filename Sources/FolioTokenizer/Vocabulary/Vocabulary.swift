@@ -1,16 +1,21 @@
 // Performance notes
 // - Every pre-token is looked up whole first (most English pieces are one token), and every candidate
-//   pair during merging is looked up, most of them unsuccessfully; lookups dominate encoding time.
-// - One open-addressing table of 8-byte slots, linear probing, load factor below 0.4:
-//   `slot = tag << 20 | rank`, 0 = empty. Tokens of at most 5 bytes have the exact bytes (plus
-//   length) as their tag, so a hit needs no second memory access. Longer tokens carry 44 bits of
-//   their hash and are verified against the token bytes on a tag match.
+//   pair during merging is looked up, most of them unsuccessfully; lookups dominate encoding time,
+//   and on CJK text their cache misses do.
+// - Spans of one byte, two bytes and one three-byte character (most lookups while merging CJK text)
+//   are answered by direct tables (`DirectTable`, about 400 KB, L2-resident).
+// - Everything else goes to one open-addressing table of 8-byte slots with linear probing at load
+//   factor 0.5: `slot = tag << 20 | rank`, 0 = empty. Tokens of at most 5 bytes have their exact
+//   bytes (plus length) as the tag, so a hit needs no second memory access. Longer tokens carry 43
+//   bits of their hash and are verified against the token bytes on a tag match. Before probing for a
+//   long span, a 2^20-bit filter of the long tokens' hashes (in L2) rejects most spans that are not
+//   tokens without touching the table (in L3).
 // - Tried and dropped: Swift's Dictionary<[UInt8], Int> (hashing and ARC per lookup, several times
-//   slower); 16-byte slots with 8-byte exact keys (over the memory target: see BENCHMARKS.md).
-// - Memory (retained): token bytes + 4 bytes per rank + 8 bytes per slot. cl100k_base: 0.64 MB +
-//   0.40 MB + 2.10 MB = 3.1 MB for a 1.68 MB rank file; o200k_base: 1.40 + 0.80 + 4.19 = 6.4 MB for 3.61 MB.
+//   slower); 16-byte slots with 8-byte exact keys and a power-of-two table at load 0.38 (over the
+//   memory target). Memory (retained), cl100k_base: 3.17 MB for a 1.68 MB rank file; o200k_base:
+//   5.97 MB for 3.61 MB (see `footprintBytes` and BENCHMARKS.md).
 
-/// The ordinary tokens of a BPE encoding: byte strings with their ranks, and an exact lookup table.
+/// The ordinary tokens of a BPE encoding: byte strings with their ranks, and exact lookup tables.
 ///
 /// Immutable after loading and shared by every caller.
 package final class Vocabulary: Sendable {
@@ -31,12 +36,14 @@ package final class Vocabulary: Sendable {
     let offsets: [UInt32]
     /// The lookup table; see the performance notes.
     let slots: [UInt64]
-    /// log2 of `slots.count`.
-    let slotBits: Int
-    /// The rank of each single byte.
-    let byteRanks: [UInt32]
+    /// Direct tables, the long-token filter and the data of character-first merging (`DirectTable`).
+    let directRanks: [UInt32]
+    /// Where the variable sections of `directRanks` start.
+    let directLayout: DirectTable.Layout
+    /// Whether character-first merging is exact for this vocabulary (see `Vocabulary+CharacterMerge.swift`).
+    let characterMergeIsExact: Bool
 
-    /// Builds the table from parsed rank-file entries.
+    /// Builds the tables from parsed rank-file entries.
     ///
     /// - Throws: ``TokenizerError/Code/rankFileCorrupt`` for a duplicate token or rank, a rank beyond
     ///   1,048,575, or a missing single-byte token, naming the line.
@@ -69,6 +76,8 @@ package final class Vocabulary: Sendable {
             }
             entryOfRank[Int(rank)] = Int32(index)
         }
+        func line(ofRank rank: Int) -> Int { entries.lines[Int(entryOfRank[rank])] }
+
         var offsets = [UInt32](repeating: 0, count: maxRank + 2)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.bytes.count)
@@ -81,23 +90,37 @@ package final class Vocabulary: Sendable {
             offsets[rank + 1] = UInt32(bytes.count)
         }
 
-        var bits = 4
-        while (1 << bits) < count * 2 { bits += 1 }
-        var slots = [UInt64](repeating: 0, count: 1 << bits)
-        var byteRanks = [UInt32](repeating: Self.absent, count: 256)
-        let mask = (1 << bits) - 1
+        var slots = [UInt64](repeating: 0, count: count * 2)
+        var direct = [UInt32](repeating: Self.absent, count: DirectTable.fixedCount)
+        for word in DirectTable.longFilter..<DirectTable.longFilter + DirectTable.longFilterWords { direct[word] = 0 }
+        var characterBlocks: [UInt32] = []
         try bytes.withUnsafeBufferPointer { tokenBytes throws(TokenizerError) in
             for rank in 0...maxRank where entryOfRank[rank] >= 0 {
                 let start = Int(offsets[rank])
                 let length = Int(offsets[rank + 1]) - start
                 let pointer = tokenBytes.baseAddress! + start
-                guard length > 0 else {
-                    let line = entries.lines[Int(entryOfRank[rank])]
-                    throw TokenizerError(.rankFileCorrupt, "\(source):\(line): the token is empty", line: line)
+                if length == 1 { direct[DirectTable.bytes + Int(pointer[0])] = UInt32(rank) }
+                if length == 2 { direct[DirectTable.pairs + Int(pointer[0]) << 8 | Int(pointer[1])] = UInt32(rank) }
+                if let scalar = DirectTable.threeByteScalar(pointer, length) {
+                    let indexSlot = DirectTable.characterIndex + scalar >> 8
+                    if direct[indexSlot] == Self.absent {
+                        direct[indexSlot] = UInt32(characterBlocks.count >> 8)
+                        characterBlocks.append(contentsOf: repeatElement(Self.absent, count: 256))
+                    }
+                    characterBlocks[Int(direct[indexSlot]) << 8 | scalar & 0xFF] = UInt32(rank)
                 }
-                if length == 1 { byteRanks[Int(pointer[0])] = UInt32(rank) }
-                let (tag, home) = Self.tagAndHome(pointer, length, slotBits: bits)
-                var slot = home
+                let tag: UInt64
+                var slot: Int
+                if length <= Self.exactKeyLength {
+                    tag = Self.exactTag(pointer, length)
+                    slot = Self.home(ofExactTag: tag, slotCount: slots.count)
+                } else {
+                    let hash = Self.longHash(pointer, length)
+                    tag = Self.hashedTag(hash)
+                    slot = Self.home(ofHash: hash, slotCount: slots.count)
+                    let bit = Self.filterBit(hash)
+                    direct[DirectTable.longFilter + bit >> 5] |= 1 << UInt32(bit & 31)
+                }
                 while slots[slot] != 0 {
                     let other = Int(slots[slot] & Self.rankMask)
                     if slots[slot] >> 20 == tag {
@@ -105,36 +128,50 @@ package final class Vocabulary: Sendable {
                         let same = Int(offsets[other + 1]) - otherStart == length
                             && (0..<length).allSatisfy { tokenBytes[otherStart + $0] == pointer[$0] }
                         if same {
-                            let line = entries.lines[Int(entryOfRank[rank])]
-                            let otherLine = entries.lines[Int(entryOfRank[other])]
                             throw TokenizerError(
                                 .rankFileCorrupt,
-                                "\(source):\(line): the token is the same as the one on line \(otherLine)",
-                                line: line)
+                                "\(source):\(line(ofRank: rank)): the token is the same as the one on line \(line(ofRank: other))",
+                                line: line(ofRank: rank))
                         }
                     }
-                    slot = (slot + 1) & mask
+                    slot += 1
+                    if slot == slots.count { slot = 0 }
                 }
                 slots[slot] = tag << 20 | UInt64(rank)
             }
         }
-        if let missing = byteRanks.firstIndex(of: Self.absent) {
+        if let missing = direct[DirectTable.bytes..<DirectTable.bytes + 256].firstIndex(of: Self.absent) {
             throw TokenizerError(
                 .rankFileCorrupt,
                 "\(source): the rank file has no token for the single byte 0x\(String(missing, radix: 16, uppercase: true)); byte-level BPE needs all 256"
             )
         }
+
+        // Character-first merging needs lookups, so it is prepared over the finished tables.
+        direct.append(contentsOf: characterBlocks)
+        var layout = DirectTable.Layout(characterBlocks: DirectTable.fixedCount, crossEntries: direct.count, crossEntryCount: 0)
+        let preparation = Self.withView(
+            slots: slots, offsets: offsets, bytes: bytes, direct: direct, layout: layout
+        ) { view in view.prepareCharacterMerge(ordinaryRanks: maxRank + 1) }
+        for (word, value) in preparation.crossBitmap.enumerated() { direct[DirectTable.crossBitmap + word] = value }
+        layout.crossEntryCount = preparation.crossEntries.count / 2
+        var exactDirect: [UInt32] = []
+        exactDirect.reserveCapacity(direct.count + preparation.crossEntries.count)
+        exactDirect += direct
+        exactDirect += preparation.crossEntries
+
         self.tokenCount = count
         self.tokenBytes = bytes
         self.offsets = offsets
         self.slots = slots
-        self.slotBits = bits
-        self.byteRanks = byteRanks
+        self.directRanks = exactDirect
+        self.directLayout = layout
+        self.characterMergeIsExact = preparation.isExact
     }
 
     /// Bytes retained by the tables (what a loaded vocabulary costs).
     package var footprintBytes: Int {
-        tokenBytes.capacity + offsets.capacity * 4 + slots.capacity * 8 + byteRanks.capacity * 4
+        tokenBytes.capacity + offsets.capacity * 4 + slots.capacity * 8 + directRanks.capacity * 4
     }
 
     /// The bytes of ordinary token `rank`, or nil when no token has that rank.
@@ -153,32 +190,71 @@ package final class Vocabulary: Sendable {
         return rank == Self.absent ? nil : rank
     }
 
+    /// Layout of `directRanks`: offsets of its sections, fixed ones first.
+    enum DirectTable {
+        /// 256 entries: the rank of each byte.
+        static let bytes = 0
+        /// 65,536 entries: the rank of each byte pair, `first << 8 | second`.
+        static let pairs = 256
+        /// 256 entries: for each block of 256 scalars in U+0000...U+FFFF, its block in the character
+        /// blocks, or absent when no three-byte character of the block is a token.
+        static let characterIndex = pairs + 65_536
+        /// 2,048 words: a bitmap of the byte pairs that straddle a character boundary inside a
+        /// cross-character token (see `Vocabulary+CharacterMerge.swift`).
+        static let crossBitmap = characterIndex + 256
+        /// 32,768 words (2^20 bits): one bit set per token longer than `exactKeyLength`.
+        static let longFilter = crossBitmap + 2_048
+        static let longFilterWords = 32_768
+        static let fixedCount = longFilter + longFilterWords
+
+        /// Offsets of the variable sections.
+        struct Layout {
+            /// Blocks of 256 entries: the rank of each three-byte character that is one token.
+            var characterBlocks: Int
+            /// Pairs of words, sorted: `pair << 16 | offset`, and the rank of the cross-character
+            /// token in which byte pair `pair` straddles the character boundary at `offset`.
+            var crossEntries: Int
+            var crossEntryCount: Int
+        }
+
+        /// The scalar of `length` bytes when they are exactly one three-byte UTF-8 sequence.
+        @inline(__always)
+        static func threeByteScalar(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> Int? {
+            guard length == 3, pointer[0] & 0xF0 == 0xE0, pointer[1] & 0xC0 == 0x80, pointer[2] & 0xC0 == 0x80 else {
+                return nil
+            }
+            return Int(pointer[0] & 0x0F) &<< 12 | Int(pointer[1] & 0x3F) &<< 6 | Int(pointer[2] & 0x3F)
+        }
+    }
+
     /// Runs `body` with raw pointers to the tables, valid for the duration of the call.
     @inline(__always)
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
+        try Self.withView(
+            slots: slots, offsets: offsets, bytes: tokenBytes, direct: directRanks,
+            layout: directLayout, characterMerge: characterMergeIsExact, body)
+    }
+
+    @inline(__always)
+    private static func withView<R>(
+        slots: [UInt64], offsets: [UInt32], bytes: [UInt8], direct: [UInt32],
+        layout: DirectTable.Layout, characterMerge: Bool = false, _ body: (View) throws -> R
+    ) rethrows -> R {
         try slots.withUnsafeBufferPointer { slots in
             try offsets.withUnsafeBufferPointer { offsets in
-                try tokenBytes.withUnsafeBufferPointer { bytes in
-                    try byteRanks.withUnsafeBufferPointer { byteRanks in
+                try bytes.withUnsafeBufferPointer { bytes in
+                    try direct.withUnsafeBufferPointer { direct in
                         try body(View(
-                            slots: slots.baseAddress!, mask: slots.count - 1, shift: 64 - slotBits,
-                            offsets: offsets.baseAddress!, bytes: bytes.baseAddress!, byteRanks: byteRanks.baseAddress!))
+                            slots: slots.baseAddress!, slotCount: slots.count, offsets: offsets.baseAddress!,
+                            bytes: bytes.baseAddress!, direct: direct.baseAddress!, layout: layout,
+                            characterMerge: characterMerge))
                     }
                 }
             }
         }
     }
 
-    /// The tag of a token and its home slot.
-    @inline(__always)
-    static func tagAndHome(_ pointer: UnsafePointer<UInt8>, _ length: Int, slotBits: Int) -> (UInt64, Int) {
-        if length <= exactKeyLength {
-            let tag = exactTag(pointer, length)
-            return (tag, Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits)))
-        }
-        let hash = longHash(pointer, length)
-        return (hash >> 21 | hashedTagBit, Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1))
-    }
+    // MARK: Hashing
 
     /// The exact tag of 1...5 bytes: the bytes, and the length above them.
     @inline(__always)
@@ -219,31 +295,81 @@ package final class Vocabulary: Sendable {
         return hash
     }
 
+    /// Bits 21–63 of the hash, marked as hashed.
+    @inline(__always)
+    static func hashedTag(_ hash: UInt64) -> UInt64 { hash >> 21 | hashedTagBit }
+
+    /// The long-token filter's bit: hash bits 0–19 (the home slot uses the high bits).
+    @inline(__always)
+    static func filterBit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & 0xF_FFFF }
+
+    @inline(__always)
+    static func home(ofExactTag tag: UInt64, slotCount: Int) -> Int {
+        Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(slotCount)).high)
+    }
+
+    @inline(__always)
+    static func home(ofHash hash: UInt64, slotCount: Int) -> Int {
+        Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(slotCount)).high)
+    }
+
     /// Raw view of the tables for the encoder's inner loops.
     struct View {
         let slots: UnsafePointer<UInt64>
-        let mask: Int
-        let shift: Int
+        let slotCount: Int
         let offsets: UnsafePointer<UInt32>
         let bytes: UnsafePointer<UInt8>
-        let byteRanks: UnsafePointer<UInt32>
+        let direct: UnsafePointer<UInt32>
+        let layout: DirectTable.Layout
+        /// Whether `encodePiece` may merge character-first.
+        let characterMerge: Bool
+
+        /// The rank of a single byte.
+        @inline(__always)
+        func byteRank(_ byte: UInt8) -> UInt32 { direct[DirectTable.bytes &+ Int(byte)] }
+
+        /// The rank of the pair of bytes at `pointer`.
+        @inline(__always)
+        func pairRank(_ pointer: UnsafePointer<UInt8>) -> UInt32 {
+            direct[DirectTable.pairs &+ (Int(pointer[0]) &<< 8 | Int(pointer[1]))]
+        }
 
         /// The rank of `length` (at least 1) bytes at `pointer`, or `Vocabulary.absent`.
         @inline(__always)
         func rank(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+            if length == 2 { return pairRank(pointer) }
+            if let scalar = DirectTable.threeByteScalar(pointer, length) { return characterRank(scalar) }
+            if length == 1 { return byteRank(pointer[0]) }
+            return hashedRank(pointer, length)
+        }
+
+        /// The rank of the three-byte character `scalar` (U+0800...U+FFFF), or `Vocabulary.absent`.
+        @inline(__always)
+        func characterRank(_ scalar: Int) -> UInt32 {
+            let block = direct[DirectTable.characterIndex &+ scalar &>> 8]
+            if block == Vocabulary.absent { return Vocabulary.absent }
+            return direct[layout.characterBlocks &+ (Int(block) &<< 8 | scalar & 0xFF)]
+        }
+
+        /// The rank of `length` (at least 3) bytes through the hash table.
+        @inline(__always)
+        func hashedRank(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
             if length <= Vocabulary.exactKeyLength {
                 let tag = Vocabulary.exactTag(pointer, length)
-                var slot = Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+                var slot = Vocabulary.home(ofExactTag: tag, slotCount: slotCount)
                 while true {
                     let entry = slots[slot]
                     if entry == 0 { return Vocabulary.absent }
                     if entry >> 20 == tag { return UInt32(truncatingIfNeeded: entry & Vocabulary.rankMask) }
-                    slot = (slot &+ 1) & mask
+                    slot &+= 1
+                    if slot == slotCount { slot = 0 }
                 }
             }
             let hash = Vocabulary.longHash(pointer, length)
-            let tag = hash >> 21 | Vocabulary.hashedTagBit
-            var slot = Int(truncatingIfNeeded: hash) & mask
+            let bit = Vocabulary.filterBit(hash)
+            if direct[DirectTable.longFilter &+ bit &>> 5] & (1 &<< UInt32(bit & 31)) == 0 { return Vocabulary.absent }
+            let tag = Vocabulary.hashedTag(hash)
+            var slot = Vocabulary.home(ofHash: hash, slotCount: slotCount)
             while true {
                 let entry = slots[slot]
                 if entry == 0 { return Vocabulary.absent }
@@ -254,7 +380,8 @@ package final class Vocabulary: Sendable {
                         return UInt32(truncatingIfNeeded: rank)
                     }
                 }
-                slot = (slot &+ 1) & mask
+                slot &+= 1
+                if slot == slotCount { slot = 0 }
             }
         }
 
