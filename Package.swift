@@ -59,17 +59,23 @@ let package = Package(
 
         .target(
             name: "FolioTestSupport",
-            dependencies: ["FolioModel", "FolioTokenizer"],
+            dependencies: ["FolioModel", "FolioTokenizer", "CZlib"],
             path: "Tests/FolioTestSupport"
         ),
         .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "FolioTestSupport"]),
         .testTarget(name: "FolioCompressionTests", dependencies: ["FolioCompression", "FolioTestSupport"]),
         .testTarget(
             name: "FolioTokenizerTests",
-            dependencies: ["FolioTokenizer", "FolioTestSupport"],
+            dependencies: ["FolioTokenizer", "FolioCompression", "FolioTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioTestSupport"]),
+        .testTarget(
+            name: "FolioCLITests",
+            dependencies: [
+                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ]
 )
 

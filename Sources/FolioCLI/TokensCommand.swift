@@ -13,7 +13,8 @@ public struct TokensCommand: ParsableCommand {
             "ids" with --ids. A file is read as UTF-8; invalid bytes become U+FFFD exactly as Python's \
             bytes.decode("utf-8", errors="replace") does, and "replaced" says how many. Text that looks \
             like a special token (<|endoftext|>) is ordinary text. Files are streamed, so memory stays \
-            small whatever their size (except with --ids).
+            small whatever their size (except with --ids, or for megabytes without a space or a \
+            punctuation mark, which are one piece to merge).
             A file that cannot be read is named on standard error; the others are still reported and the \
             exit status is 1.
             """
@@ -47,7 +48,7 @@ public struct TokensCommand: ParsableCommand {
     }
 
     /// Runs the command; returns the exit status.
-    package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) -> Int32 {
         var status: Int32 = 0
         var tokenizers: [(label: String, tokenizer: BPETokenizer)] = []
         for name in encoding {
@@ -61,7 +62,8 @@ public struct TokensCommand: ParsableCommand {
         guard !tokenizers.isEmpty else { return status }
         for path in files.isEmpty ? ["-"] : files {
             do {
-                let reports = try Self.tokenize(path: path, with: tokenizers.map(\.tokenizer), ids: ids)
+                let source = try ByteSource(path: path, standardInput: standardInput)
+                let reports = try Self.tokenize(source, with: tokenizers.map(\.tokenizer), ids: ids)
                 for (report, (label, _)) in zip(reports, tokenizers) {
                     var line = "{\"path\": \(jsonString(path)), \"encoding\": \(jsonString(label)), "
                     line += "\"tokens\": \(report.tokenCount), \"replaced\": \(report.replacementCount)"
@@ -110,9 +112,8 @@ public struct TokensCommand: ParsableCommand {
         var ids: [TokenID]?
     }
 
-    /// Reads `path` once and tokenizes it with each tokenizer.
-    static func tokenize(path: String, with tokenizers: [BPETokenizer], ids: Bool) throws(ReadFailure) -> [Report] {
-        let source = try ByteSource(path: path)
+    /// Reads the source once and tokenizes it with each tokenizer.
+    static func tokenize(_ source: borrowing ByteSource, with tokenizers: [BPETokenizer], ids: Bool) throws(ReadFailure) -> [Report] {
         var repair = UTF8Repair()
         if ids {
             var text = repair.append(try source.readAll())

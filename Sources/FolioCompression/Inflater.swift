@@ -11,7 +11,7 @@ internal import CZlib
 /// - Important: An `Inflater` owns a zlib stream and belongs to one task at a time.
 public final class Inflater {
     /// The container around the deflate data.
-    public enum Format: Sendable {
+    public enum Format: Sendable, Hashable {
         /// RFC 1952 gzip (magic `1F 8B`), possibly several members.
         case gzip
         /// RFC 1950 zlib.

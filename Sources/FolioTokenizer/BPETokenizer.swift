@@ -312,8 +312,13 @@ extension BPETokenizer {
     private static let cl100kBase = Result { () throws(TokenizerError) in try loadBuiltIn(.cl100kBase) }
     private static let o200kBase = Result { () throws(TokenizerError) in try loadBuiltIn(.o200kBase) }
 
+    /// Where the rank file of a built-in encoding is installed.
+    package static func rankFilePath(of name: EncodingName) -> String? {
+        Bundle.module.path(forResource: "\(name.rawValue).tiktoken", ofType: "gz")
+    }
+
     private static func loadBuiltIn(_ name: EncodingName) throws(TokenizerError) -> BPETokenizer {
-        guard let path = Bundle.module.path(forResource: "\(name.rawValue).tiktoken", ofType: "gz") else {
+        guard let path = rankFilePath(of: name) else {
             throw TokenizerError(
                 .resourceMissing,
                 "the rank file \(name.rawValue).tiktoken.gz is missing from Folio's resources (\(Bundle.module.bundlePath)); reinstall Folio")

@@ -9,13 +9,13 @@ package struct ByteSource: ~Copyable {
     private let ownsDescriptor: Bool
     package let path: String
 
-    /// Opens `path`; `-` is standard input.
+    /// Opens `path`; `-` is `standardInput` (descriptor 0 unless a test passes another).
     ///
     /// - Throws: ``ReadFailure`` with the system's reason.
-    package init(path: String) throws(ReadFailure) {
+    package init(path: String, standardInput: Int32 = 0) throws(ReadFailure) {
         self.path = path
         if path == "-" {
-            descriptor = 0
+            descriptor = standardInput
             ownsDescriptor = false
             return
         }

@@ -46,18 +46,28 @@ struct UnicodeClasses: Sendable {
             let end = index + 1 < runs.count ? runs[index + 1].start : 0x110000
             for scalar in run.start..<end { flags[scalar] = run.value }
         }
+        // Deduplicate the 4,352 blocks by a hash of their contents (most are "unassigned").
         var index = [UInt16](repeating: 0, count: 0x1100)
         var blocks: [UInt8] = []
-        var seen: [ArraySlice<UInt8>: UInt16] = [:]
-        for block in 0..<0x1100 {
-            let slice = flags[block << 8..<(block + 1) << 8]
-            if let existing = seen[slice] {
-                index[block] = existing
-            } else {
-                let new = UInt16(seen.count)
-                seen[slice] = new
-                index[block] = new
-                blocks.append(contentsOf: slice)
+        var seen: [UInt64: [UInt16]] = [:]
+        flags.withUnsafeBufferPointer { all in
+            for block in 0..<0x1100 {
+                let contents = UnsafeRawPointer(all.baseAddress! + block << 8)
+                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+                for word in 0..<32 {
+                    hash = (hash ^ contents.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* 0x0100_0000_01B3
+                }
+                let block256 = UnsafeBufferPointer(start: all.baseAddress! + block << 8, count: 256)
+                if let existing = seen[hash, default: []].first(where: { candidate in
+                    blocks[Int(candidate) << 8..<(Int(candidate) + 1) << 8].elementsEqual(block256)
+                }) {
+                    index[block] = existing
+                } else {
+                    let new = UInt16(blocks.count >> 8)
+                    seen[hash, default: []].append(new)
+                    index[block] = new
+                    blocks.append(contentsOf: block256)
+                }
             }
         }
         blockIndex = index

@@ -26,12 +26,6 @@ struct IDSink: TokenSink {
     @inline(__always) mutating func append(_ rank: UInt32) { ids.append(TokenID(rawValue: rank)) }
 }
 
-/// Collects raw ranks (tests).
-struct RankSink: TokenSink {
-    var ranks: [UInt32] = []
-    mutating func append(_ rank: UInt32) { ranks.append(rank) }
-}
-
 /// The state of tiktoken's merge loop for one piece of at most `scanMergeLimit` bytes, in stack storage.
 ///
 /// Parts are identified by their first byte and linked by `next` and `previous`. `pairKeys[p]` is
@@ -153,18 +147,6 @@ extension Vocabulary.View {
             merge.run(self)
             merge.emit(into: &sink)
         }
-    }
-
-    /// Byte-level merging only (for tests comparing both paths).
-    package func mergeByBytes(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> [UInt32] {
-        var sink = RankSink()
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * length + 1) { storage in
-            var merge = PieceMerge(storage: storage.baseAddress!, pointer: pointer, length: length)
-            merge.startFromBytes(self)
-            merge.run(self)
-            merge.emit(into: &sink)
-        }
-        return sink.ranks
     }
 
     /// The same merges in O(n log n) for long pieces.

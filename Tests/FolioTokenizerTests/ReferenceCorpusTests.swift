@@ -1,0 +1,41 @@
+import FolioModel
+import FolioTestSupport
+import FolioTokenizer
+import Foundation
+import Testing
+
+/// Every line of shared/corpora/reference/tiktoken_reference.jsonl: tiktoken's count and the SHA-256
+/// of its ids for each filing, contract, Chinese novel and extracted filing text, both encodings.
+@Suite(.tags(.corpus), .enabled(if: SharedCorpora.isAvailable, "needs ../shared"))
+struct ReferenceCorpusTests {
+    struct Reference: Decodable, CustomTestStringConvertible, Sendable {
+        let path: String
+        let encoding: String
+        let tokens: Int
+        let ids_sha256_u32le: String
+        let utf8_invalid_sequences: Int
+        var testDescription: String { "\(path) \(encoding)" }
+    }
+
+    static let references: [Reference] = {
+        guard SharedCorpora.isAvailable,
+            let text = try? String(contentsOfFile: SharedCorpora.path("corpora/reference/tiktoken_reference.jsonl"), encoding: .utf8)
+        else { return [] }
+        return text.split(separator: "\n").map { try! JSONDecoder().decode(Reference.self, from: Data($0.utf8)) }
+    }()
+
+    @Test func everyReferenceLineIsCovered() {
+        #expect(Self.references.count == 160)
+    }
+
+    @Test(arguments: references)
+    func countAndIdsMatchTiktoken(_ reference: Reference) throws {
+        let tokenizer = try BPETokenizer.named(reference.encoding)
+        let (text, replaced) = UTF8Repair.repair(try SharedCorpora.bytes("corpora/" + reference.path))
+        #expect(replaced == reference.utf8_invalid_sequences)
+        let ids = tokenizer.encode(text)
+        #expect(ids.count == reference.tokens)
+        #expect(SHA256.hex(littleEndianIDs: ids.lazy.map(\.rawValue)) == reference.ids_sha256_u32le)
+        #expect(tokenizer.count(text) == reference.tokens)
+    }
+}
