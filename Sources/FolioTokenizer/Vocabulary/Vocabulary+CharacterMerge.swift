@@ -157,7 +157,7 @@ extension Vocabulary.View {
 extension PieceMerge {
     /// Starts from each character's own BPE result; false when the piece needs byte-level merging.
     @inline(__always)
-    mutating func startFromCharacters(_ vocabulary: Vocabulary.View) -> Bool {
+    func startFromCharacters(_ vocabulary: Vocabulary.View) -> Bool {
         var index = 0
         var last = -1
         @inline(__always) func add(_ start: Int, _ rank: UInt32, partial: Bool) {

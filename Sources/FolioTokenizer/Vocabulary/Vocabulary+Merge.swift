@@ -2,11 +2,14 @@
 // - A piece that is one token costs one lookup (`encodePiece`). Others are merged exactly as
 //   tiktoken's `byte_pair_merge`: repeatedly merge the adjacent pair whose concatenation has the
 //   lowest rank, the leftmost one on ties.
-// - Short pieces (`scanMergeLimit` bytes or fewer, nearly all of them in English) merge by scanning a
-//   small stack array for the minimum, as tiktoken does: O(n²) but tiny n and no allocation.
-// - Longer pieces (CJK runs under cl100k, hostile inputs such as 20 MB of letters) merge through a
-//   binary heap of (rank, position) over a linked list of parts: O(n log n). Popping (rank, position)
-//   in order is the same as tiktoken's leftmost-minimum scan, so both paths give identical output.
+// - Pieces of `scanMergeLimit` bytes or fewer (nearly all pieces of real text) merge by scanning a
+//   stack array for the minimum key, as tiktoken does: O(n²) but small n and no allocation. Keys pack
+//   rank and position into an `Int32`, so the scan is a branch-free vectorized minimum (packing cut
+//   instructions by a third against separate rank and index arrays with a branchy scan). Pieces with
+//   non-ASCII text start from whole characters when that is exact (`Vocabulary+CharacterMerge.swift`).
+// - Longer pieces (hostile inputs such as 20 MB of letters, rare CJK runs) merge through a binary
+//   heap of (rank, position) over a linked list of parts: O(n log n). Popping (rank, position) in
+//   order is the same as tiktoken's leftmost-minimum scan, so both paths give identical output.
 // - Each part remembers the rank it was merged with, so emitting needs no final lookups.
 
 internal import FolioModel
@@ -65,7 +68,7 @@ struct PieceMerge {
 
     /// Starts from single bytes, as tiktoken does.
     @inline(__always)
-    mutating func startFromBytes(_ vocabulary: Vocabulary.View) {
+    func startFromBytes(_ vocabulary: Vocabulary.View) {
         for index in 0..<length {
             partRanks[index] = Int32(truncatingIfNeeded: vocabulary.byteRank(pointer[index]))
             next[index] = Int32(truncatingIfNeeded: index &+ 1)
@@ -78,7 +81,7 @@ struct PieceMerge {
 
     /// Merges the lowest-ranked pair until no pair is a token.
     @inline(__always)
-    mutating func run(_ vocabulary: Vocabulary.View) {
+    func run(_ vocabulary: Vocabulary.View) {
         while true {
             var minimum = pairKeys[0]
             for index in 1..<length &- 1 { minimum = Swift.min(minimum, pairKeys[index]) }
@@ -140,7 +143,7 @@ extension Vocabulary.View {
     @inline(never)
     func mergeByScan<Sink: TokenSink>(_ pointer: UnsafePointer<UInt8>, _ length: Int, into sink: inout Sink) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * length + 1) { storage in
-            var merge = PieceMerge(storage: storage.baseAddress!, pointer: pointer, length: length)
+            let merge = PieceMerge(storage: storage.baseAddress!, pointer: pointer, length: length)
             if !(characterMerge && Self.hasNonASCII(pointer, length) && merge.startFromCharacters(self)) {
                 merge.startFromBytes(self)
             }
