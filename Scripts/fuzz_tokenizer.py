@@ -10,8 +10,6 @@ tiktoken 0.14.0's `encode_ordinary`. Any mismatch is printed with its text and t
     swift build -c release && python3 Scripts/fuzz_tokenizer.py --texts 200000 --seed 1
 """
 import argparse
-import base64
-import gzip
 import json
 import os
 import pathlib
@@ -20,8 +18,8 @@ import subprocess
 import sys
 import tempfile
 
-import tiktoken
-import tiktoken_ext.openai_public as openai_public
+
+import tiktoken_local
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -39,21 +37,6 @@ ALPHABET = (
     + ["😀", "👍🏽", "👨\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈", "🇺🇸", "1️⃣", "\U00010400", "\U00020000", "\U0001f9d1\u200d\U0001f4bb"]
     + ["Hello", "WORLD", "iPhone", "HTTPServer", "don't", "I'M", "café", "naïve", "ǄUNGLA", "McDonald's"]
 )
-
-
-def encoding(shared, name):
-    ranks = {}
-    for line in gzip.open(shared / "vocab" / f"{name}.tiktoken.gz").read().splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    original = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
-    try:
-        spec = getattr(openai_public, name)()
-    finally:
-        openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks, special_tokens=spec["special_tokens"])
 
 
 def random_scalar(rng):
@@ -81,7 +64,7 @@ def main():
     parser.add_argument("--folio", default=str(ROOT / ".build/release/folio"))
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    encodings = {name: encoding(pathlib.Path(args.shared), name) for name in ("cl100k_base", "o200k_base")}
+    encodings = {name: tiktoken_local.encoding(args.shared, name) for name in ("cl100k_base", "o200k_base")}
     failures = 0
     done = 0
     with tempfile.TemporaryDirectory() as directory:

@@ -9,15 +9,14 @@ SHA-256 of the ids as little-endian uint32, like shared/corpora/reference/tiktok
 Usage: pip install tiktoken==0.14.0 && python3 Scripts/make_tokenizer_fixtures.py [--shared ../shared]
 """
 import argparse
-import base64
-import gzip
 import hashlib
 import json
 import pathlib
 import struct
 
 import tiktoken
-import tiktoken_ext.openai_public as openai_public
+
+import tiktoken_local
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -82,21 +81,6 @@ REPEATS = [
 INLINE_LIMIT = 400
 
 
-def encoding(shared, name):
-    ranks = {}
-    for line in gzip.open(shared / "vocab" / f"{name}.tiktoken.gz").read().splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    original = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
-    try:
-        spec = getattr(openai_public, name)()
-    finally:
-        openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks, special_tokens=spec["special_tokens"])
-
-
 def describe(ids):
     if len(ids) <= INLINE_LIMIT:
         return {"ids": ids}
@@ -108,7 +92,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     args = parser.parse_args()
-    encodings = {name: encoding(pathlib.Path(args.shared), name) for name in ("cl100k_base", "o200k_base")}
+    encodings = {name: tiktoken_local.encoding(args.shared, name) for name in ("cl100k_base", "o200k_base")}
     cases = []
     for name, text in CASES:
         cases.append({"name": name, "text": text, **{e: describe(enc.encode_ordinary(text)) for e, enc in encodings.items()}})

@@ -15,9 +15,7 @@ that machine noise hits all of them alike; each figure is the best round (MB = 1
 The token counts of all tools must agree, or the script stops.
 """
 import argparse
-import base64
 import glob
-import gzip
 import json
 import os
 import pathlib
@@ -26,28 +24,11 @@ import sys
 import tempfile
 import time
 
-import tiktoken
-import tiktoken_ext.openai_public as openai_public
 from bpe_openai import _bindings as bpe_openai
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def tiktoken_encoding(shared, name):
-    ranks = {}
-    for line in gzip.open(shared / "vocab" / f"{name}.tiktoken.gz").read().splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    original = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
-    try:
-        spec = getattr(openai_public, name)()
-    finally:
-        openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(
-        name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks, special_tokens=spec["special_tokens"]
-    )
+sys.path.insert(0, str(ROOT / "Scripts"))
+import tiktoken_local  # noqa: E402
 
 
 def read(path):
@@ -99,7 +80,7 @@ def main():
             files[name] = os.path.join(directory, f"{name}.txt")
             pathlib.Path(files[name]).write_bytes(text.encode("utf-8"))
         for encoding in ("cl100k_base", "o200k_base"):
-            tik = tiktoken_encoding(shared, encoding)
+            tik = tiktoken_local.encoding(shared, encoding)
             bpe = bpe_openai.tokenizer_for_encoding(encoding)
             for name, text in texts.items():
                 size = len(text.encode("utf-8"))

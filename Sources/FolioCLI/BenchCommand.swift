@@ -36,12 +36,7 @@ public struct BenchCommand: ParsableCommand {
         public init() {}
 
         public func run() throws {
-            var output = StandardStream.output
-            var errors = StandardStream.error
-            let status = execute(output: &output, errors: &errors)
-            output.flush()
-            errors.flush()
-            if status != 0 { throw ExitCode(status) }
+            try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
         package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {

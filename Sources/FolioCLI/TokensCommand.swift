@@ -39,12 +39,7 @@ public struct TokensCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        var output = StandardStream.output
-        var errors = StandardStream.error
-        let status = execute(output: &output, errors: &errors)
-        output.flush()
-        errors.flush()
-        if status != 0 { throw ExitCode(status) }
+        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 
     /// Runs the command; returns the exit status.

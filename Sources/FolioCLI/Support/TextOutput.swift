@@ -1,3 +1,4 @@
+internal import ArgumentParser
 internal import Foundation
 
 /// Where a command writes: standard output and error in the tool, strings in tests.
@@ -39,6 +40,17 @@ package struct StandardStream: TextSink {
         }
         buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// Runs a command body against standard output and error, flushes them, and turns a non-zero
+/// status into ArgumentParser's `ExitCode`.
+func runWithStandardStreams(_ body: (inout StandardStream, inout StandardStream) -> Int32) throws {
+    var output = StandardStream.output
+    var errors = StandardStream.error
+    let status = body(&output, &errors)
+    output.flush()
+    errors.flush()
+    if status != 0 { throw ExitCode(status) }
 }
 
 /// Collects what a command writes, for tests.

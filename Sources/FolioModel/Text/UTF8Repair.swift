@@ -117,36 +117,18 @@ public struct UTF8Repair: Sendable {
         case valid(Int)
         /// A maximal subpart of this many bytes that can never become valid.
         case invalid(Int)
-        /// A valid prefix of this many bytes that runs into the end of the buffer.
+        /// A valid prefix that runs into the end of the buffer.
         case incomplete
     }
 
-    /// Classifies the sequence starting at `index` (whose lead byte is not ASCII, or is).
+    /// Classifies the sequence that starts at `index`.
     private static func step(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Step {
-        let lead = buffer[index]
-        let needed: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0x00...0x7F: return .valid(1)
-        case 0xC2...0xDF: needed = 1
-        case 0xE0: needed = 2; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: needed = 2
-        case 0xED: needed = 2; high = 0x9F
-        case 0xF0: needed = 3; low = 0x90
-        case 0xF1...0xF3: needed = 3
-        case 0xF4: needed = 3; high = 0x8F
-        default: return .invalid(1)
-        }
-        var offset = 1
-        while offset <= needed {
+        guard let shape = UTF8Sequence.shape(ofLead: buffer[index]) else { return .invalid(1) }
+        for offset in 1..<shape.length {
             let position = index + offset
             if position >= buffer.count { return .incomplete }
-            let byte = buffer[position]
-            let inRange = offset == 1 ? (byte >= low && byte <= high) : (byte & 0xC0 == 0x80)
-            if !inRange { return .invalid(offset) }
-            offset += 1
+            if !UTF8Sequence.isValid(buffer[position], at: offset, second: shape.second) { return .invalid(offset) }
         }
-        return .valid(needed + 1)
+        return .valid(shape.length)
     }
 }

@@ -22,6 +22,8 @@
 //   that hold four-byte characters, or that are longer than `scanMergeLimit` merge byte by byte.
 //   Tests compare both paths with tiktoken on the Chinese novels and on random mixed-script text.
 
+internal import FolioModel
+
 /// What `Vocabulary` computes at load time for character-first merging.
 struct CharacterMergePreparation {
     /// 65,536 bits: byte pairs that straddle a character boundary inside some cross token.
@@ -82,30 +84,14 @@ extension Vocabulary.View {
         var isAligned = index == 0
         var hasMultibyte = false
         while index < length {
-            let lead = token[index]
-            let sequenceLength: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0x00...0x7F: sequenceLength = 1
-            case 0xC2...0xDF: sequenceLength = 2
-            case 0xE0: sequenceLength = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: sequenceLength = 3
-            case 0xED: sequenceLength = 3; high = 0x9F
-            case 0xF0: sequenceLength = 4; low = 0x90
-            case 0xF1...0xF3: sequenceLength = 4
-            case 0xF4: sequenceLength = 4; high = 0x8F
-            default: return nil
-            }
+            guard let shape = UTF8Sequence.shape(ofLead: token[index]) else { return nil }
             if index > 0 { boundaries.append(index) }
-            for offset in 1..<sequenceLength where index + offset < length {
-                let byte = token[index + offset]
-                let valid = offset == 1 ? byte >= low && byte <= high : byte & 0xC0 == 0x80
-                guard valid else { return nil }
+            for offset in 1..<shape.length where index + offset < length {
+                guard UTF8Sequence.isValid(token[index + offset], at: offset, second: shape.second) else { return nil }
             }
-            if index + sequenceLength > length { isAligned = false }
-            if sequenceLength > 1 { hasMultibyte = true }
-            index += sequenceLength
+            if index + shape.length > length { isAligned = false }
+            if shape.length > 1 { hasMultibyte = true }
+            index += shape.length
         }
         return (isAligned, hasMultibyte)
     }

@@ -1,0 +1,25 @@
+/// The rules of well-formed UTF-8 (Unicode Table 3-7), shared by the repairer and the tokenizer.
+package enum UTF8Sequence {
+    /// The length of the sequence a byte starts and the allowed range of its second byte (other
+    /// continuation bytes are `80`–`BF`); nil for a byte that cannot start a sequence.
+    @inline(__always)
+    package static func shape(ofLead lead: UInt8) -> (length: Int, second: ClosedRange<UInt8>)? {
+        switch lead {
+        case 0x00...0x7F: (1, 0x80...0xBF)
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)  // no overlong forms
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+        case 0xED: (3, 0x80...0x9F)  // no surrogates
+        case 0xF0: (4, 0x90...0xBF)  // no overlong forms
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        case 0xF4: (4, 0x80...0x8F)  // nothing above U+10FFFF
+        default: nil
+        }
+    }
+
+    /// Whether `byte` is valid at `offset` (1...3) of a sequence whose second byte must be in `second`.
+    @inline(__always)
+    package static func isValid(_ byte: UInt8, at offset: Int, second: ClosedRange<UInt8>) -> Bool {
+        offset == 1 ? second.contains(byte) : byte & 0xC0 == 0x80
+    }
+}
