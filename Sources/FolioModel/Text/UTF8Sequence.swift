@@ -2,7 +2,7 @@
 package enum UTF8Sequence {
     /// The length of the sequence a byte starts and the allowed range of its second byte (other
     /// continuation bytes are `80`–`BF`); nil for a byte that cannot start a sequence.
-    @inline(__always)
+    @inlinable
     package static func shape(ofLead lead: UInt8) -> (length: Int, second: ClosedRange<UInt8>)? {
         switch lead {
         case 0x00...0x7F: (1, 0x80...0xBF)
@@ -18,7 +18,7 @@ package enum UTF8Sequence {
     }
 
     /// Whether `byte` is valid at `offset` (1...3) of a sequence whose second byte must be in `second`.
-    @inline(__always)
+    @inlinable
     package static func isValid(_ byte: UInt8, at offset: Int, second: ClosedRange<UInt8>) -> Bool {
         offset == 1 ? second.contains(byte) : byte & 0xC0 == 0x80
     }

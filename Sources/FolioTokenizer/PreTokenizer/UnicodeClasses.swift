@@ -78,12 +78,6 @@ struct UnicodeClasses: Sendable {
         digit <= UInt8(ascii: "9") ? digit - UInt8(ascii: "0") : digit - UInt8(ascii: "A") + 10
     }
 
-    /// Flags of one scalar (slow path for tests and tools; the scanner uses ``View``).
-    func flags(of scalar: Unicode.Scalar) -> UInt8 {
-        let value = Int(scalar.value)
-        return blockFlags[Int(blockIndex[value >> 8]) << 8 | value & 0xFF]
-    }
-
     /// Runs `body` with raw pointers to the tables, valid for the duration of the call.
     @inline(__always)
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
