@@ -244,8 +244,11 @@ public final class BPETokenizer: Sendable {
 
     /// The bytes of one token, ordinary or special; nil for an unknown id.
     public func bytes(of id: TokenID) -> [UInt8]? {
-        if let ordinary = vocabulary.bytes(ofRank: id.rawValue) { return Array(ordinary) }
-        return specialTokenBytes.first { $0.id == id }.map(\.bytes)
+        tokenBytes(id).map(Array.init)
+    }
+
+    private func tokenBytes(_ id: TokenID) -> ArraySlice<UInt8>? {
+        vocabulary.bytes(ofRank: id.rawValue) ?? specialTokenBytes.first { $0.id == id }.map { $0.bytes[...] }
     }
 
     /// The id of a byte string that is one ordinary token, or nil.
@@ -260,10 +263,8 @@ public final class BPETokenizer: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(ids.underestimatedCount * 4)
         for (position, id) in ids.enumerated() {
-            if let ordinary = vocabulary.bytes(ofRank: id.rawValue) {
-                output.append(contentsOf: ordinary)
-            } else if let special = specialTokenBytes.first(where: { $0.id == id }) {
-                output.append(contentsOf: special.bytes)
+            if let bytes = tokenBytes(id) {
+                output.append(contentsOf: bytes)
             } else {
                 throw TokenizerError(
                     .unknownTokenID,

@@ -93,7 +93,6 @@ enum RankFile {
             }
             let start = entries.bytes.count
             guard Base64.decode(text, lineStart..<space, appendingTo: &entries.bytes) else {
-                entries.bytes.removeSubrange(start...)
                 throw corrupt("the token is not valid base64")
             }
             let length = entries.bytes.count - start
@@ -107,7 +106,7 @@ enum RankFile {
         return entries
     }
 
-    static func reason(_ error: any Error) -> String {
+    private static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
             let code = POSIXErrorCode(rawValue: Int32(underlying.code))
