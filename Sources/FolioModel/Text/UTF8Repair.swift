@@ -49,6 +49,23 @@ public struct UTF8Repair: Sendable {
         return String(decoding: Self.replacementBytes, as: UTF8.self)
     }
 
+    /// Appends the repaired bytes of `input` to `output` (valid UTF-8), holding back an incomplete
+    /// sequence at the end; the byte-level form of ``append(_:)`` for decoders that build UTF-8 buffers.
+    package mutating func append(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        appendRepaired(input, into: &output)
+    }
+
+    /// Ends the stream into a byte buffer: a held-back sequence becomes one replacement.
+    package mutating func finish(into output: inout [UInt8]) {
+        guard !held.isEmpty else { return }
+        held = []
+        replacementCount += 1
+        output.append(contentsOf: Self.replacementBytes)
+    }
+
+    /// Bytes held back from the end of the last block (0 to 3).
+    package var heldByteCount: Int { held.count }
+
     private static let replacementBytes: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     private mutating func appendRepaired(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
