@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FolioModel", targets: ["FolioModel"]),
         .library(name: "FolioCompression", targets: ["FolioCompression"]),
         .library(name: "FolioTokenizer", targets: ["FolioTokenizer"]),
+        .library(name: "FolioIngest", targets: ["FolioIngest"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
@@ -44,11 +45,17 @@ let package = Package(
                 .copy("Resources/NOTICE"),
             ]
         ),
+        // Files of any supported format → one normalized document; the only importer of CLibXML2.
+        .target(
+            name: "FolioIngest",
+            dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
+            resources: [.copy("Resources/gb18030-index.bin")]
+        ),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
-                "FolioModel", "FolioTokenizer",
+                "FolioModel", "FolioTokenizer", "FolioIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,9 +77,13 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "FolioIngestTests",
+            dependencies: ["FolioIngest", "FolioCompression", "FolioModel", "FolioTestSupport"]
+        ),
+        .testTarget(
             name: "FolioCLITests",
             dependencies: [
-                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer",
+                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,185 @@
+internal import FolioCompression
+internal import Foundation
+
+/// A pull source of bytes: a file, standard input, bytes in memory, or a gzip stream over one of them.
+protocol ByteInput: AnyObject {
+    /// The next block of bytes; nil at the end of the input. Blocks are never empty.
+    func next() throws(IngestError) -> [UInt8]?
+}
+
+/// A file (or standard input) read in blocks with `read(2)`.
+final class FileInput: ByteInput {
+    /// Bytes per read.
+    static let blockSize = 1 << 18
+
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    /// Bytes read so far.
+    private(set) var byteCount = 0
+    /// The size of a regular file, nil for a pipe.
+    let fileSize: Int?
+
+    /// Opens `path`; `-` is standard input (or `standardInput` in tests).
+    ///
+    /// - Throws: ``IngestError/Code/unreadable`` with the system's reason.
+    init(path: String, standardInput: Int32 = 0) throws(IngestError) {
+        if path == "-" {
+            descriptor = standardInput
+            ownsDescriptor = false
+            fileSize = nil
+            return
+        }
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else { throw IngestError(.unreadable, String(cString: strerror(errno)), path: path) }
+        var status = stat()
+        guard fstat(opened, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(opened)
+            throw IngestError(.unreadable, reason, path: path)
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            close(opened)
+            throw IngestError(.unreadable, "is a directory", path: path)
+        }
+        descriptor = opened
+        ownsDescriptor = true
+        fileSize = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : nil
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    func next() throws(IngestError) -> [UInt8]? {
+        var block = [UInt8](repeating: 0, count: Self.blockSize)
+        while true {
+            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw IngestError(.unreadable, String(cString: strerror(errno)))
+            }
+            if count == 0 { return nil }
+            byteCount += count
+            block.removeSubrange(count...)
+            return block
+        }
+    }
+}
+
+/// Bytes in memory, handed out in blocks.
+final class MemoryInput: ByteInput {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func next() throws(IngestError) -> [UInt8]? {
+        guard offset < bytes.count else { return nil }
+        let end = min(bytes.count, offset + FileInput.blockSize)
+        defer { offset = end }
+        return Array(bytes[offset..<end])
+    }
+}
+
+/// Another input with some of its first bytes already read (to detect the format), handed out again first.
+final class PrefixedInput: ByteInput {
+    private var prefix: [UInt8]?
+    private let rest: any ByteInput
+
+    init(prefix: [UInt8], rest: any ByteInput) {
+        self.prefix = prefix.isEmpty ? nil : prefix
+        self.rest = rest
+    }
+
+    func next() throws(IngestError) -> [UInt8]? {
+        if let prefix {
+            self.prefix = nil
+            return prefix
+        }
+        return try rest.next()
+    }
+}
+
+/// A gzip stream inflated as it is read, within the decompressed-size and ratio limits.
+final class GunzipInput: ByteInput {
+    private let compressed: any ByteInput
+    private let inflater: Inflater
+    private let limits: IngestLimits
+    private var compressedByteCount = 0
+    private var isAtEnd = false
+
+    /// Compressed bytes handed to zlib at a time: with the ratio checked on every inflated block, a bomb
+    /// is stopped before it has produced more than `maxCompressionRatio` times this.
+    private static let sliceSize = 1 << 16
+
+    init(_ compressed: any ByteInput, limits: IngestLimits) throws(IngestError) {
+        self.compressed = compressed
+        self.limits = limits
+        do {
+            inflater = try Inflater(format: .gzip, maxOutputBytes: limits.maxDecompressedBytes)
+        } catch {
+            throw IngestError(.corruptCompression, error.message, underlying: error)
+        }
+    }
+
+    func next() throws(IngestError) -> [UInt8]? {
+        while !isAtEnd {
+            guard let block = try compressed.next() else {
+                isAtEnd = true
+                do {
+                    try inflater.finish()
+                } catch {
+                    throw Self.translate(error, limits: limits)
+                }
+                return nil
+            }
+            var output: [UInt8] = []
+            var start = 0
+            while start < block.count {
+                let end = min(block.count, start + Self.sliceSize)
+                compressedByteCount += end - start
+                let fed = compressedByteCount
+                do {
+                    try block.withUnsafeBytes { raw in
+                        try inflater.inflate(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { inflated in
+                            output.append(contentsOf: inflated)
+                            try Self.checkRatio(inflaterOutput: self.inflater.outputByteCount, compressed: fed, limits: self.limits)
+                        }
+                    }
+                } catch let error as IngestError {
+                    throw error
+                } catch let error as CompressionError {
+                    throw Self.translate(error, limits: limits)
+                } catch {
+                    throw IngestError(.corruptCompression, "\(error)")
+                }
+                start = end
+            }
+            if !output.isEmpty { return output }
+        }
+        return nil
+    }
+
+    /// Inflated bytes so far.
+    var inflatedByteCount: Int { inflater.outputByteCount }
+
+    static func checkRatio(inflaterOutput: Int, compressed: Int, limits: IngestLimits) throws(IngestError) {
+        guard inflaterOutput > limits.compressionRatioFloorBytes,
+            inflaterOutput / max(1, compressed) > limits.maxCompressionRatio
+        else { return }
+        throw IngestError(
+            .limitExceeded,
+            "gzip stream inflates more than \(limits.maxCompressionRatio):1 (\(inflaterOutput) bytes from \(compressed) compressed bytes; maxCompressionRatio), a decompression bomb",
+            limit: .init(name: "maxCompressionRatio", value: limits.maxCompressionRatio))
+    }
+
+    static func translate(_ error: CompressionError, limits: IngestLimits) -> IngestError {
+        if error.code == .outputLimitExceeded {
+            return IngestError(
+                .limitExceeded,
+                "gzip stream inflates to more than \(limits.maxDecompressedBytes) bytes (maxDecompressedBytes)",
+                limit: .init(name: "maxDecompressedBytes", value: limits.maxDecompressedBytes), underlying: error)
+        }
+        return IngestError(.corruptCompression, error.message, underlying: error)
+    }
+}
