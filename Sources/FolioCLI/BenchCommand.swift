@@ -1,4 +1,5 @@
 public import ArgumentParser
+internal import FolioIngest
 internal import FolioModel
 internal import FolioTokenizer
 internal import Foundation
@@ -8,7 +9,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
-        subcommands: [Tokenize.self]
+        subcommands: [Tokenize.self, Extract.self]
     )
 
     public init() {}
@@ -79,6 +80,77 @@ public struct BenchCommand: ParsableCommand {
                         + "\"best_mb_per_s\": \(Self.rounded(best)), \"median_mb_per_s\": \(Self.rounded(median))}\n")
             }
             return 0
+        }
+
+        private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
+    }
+
+    /// `folio bench extract`: extraction throughput on each file, in process.
+    public struct Extract: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Extraction throughput (MB/s of input file, single thread).",
+            discussion: """
+                Each file is read into memory once; then extracting it (detection, decompression, decoding, \
+                parsing, normalization) runs --repeat times after one warm-up run. Prints one JSON line per \
+                file with its size, the characters and blocks extracted, and the best and median MB/s \
+                (1 MB = 10^6 bytes of the file as stored).
+                """
+        )
+
+        @Option(name: .long, help: "Timed runs per file.")
+        var `repeat` = 5
+
+        @Argument(help: "Input files.")
+        var files: [String]
+
+        public init() {}
+
+        public func run() throws {
+            try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+        }
+
+        package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+            let ingestor = Ingestor()
+            var status: Int32 = 0
+            for path in files {
+                let bytes: [UInt8]
+                do {
+                    bytes = try ByteSource(path: path).readAll()
+                } catch {
+                    errors.write("folio: \(error)\n")
+                    status = 1
+                    continue
+                }
+                var seconds: [Double] = []
+                var characters = 0
+                var blocks = 0
+                do {
+                    for run in 0...max(1, self.repeat) {
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        let document = try ingestor.document(from: bytes, name: path)
+                        let elapsed = start.duration(to: clock.now)
+                        characters = document.blocks.last?.range.end ?? 0
+                        blocks = document.blocks.count
+                        if run > 0 {
+                            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        }
+                    }
+                } catch {
+                    errors.write("folio: \(error.message)\n")
+                    status = 1
+                    continue
+                }
+                seconds.sort()
+                let best = Double(bytes.count) / seconds[0] / 1e6
+                let median = Double(bytes.count) / seconds[seconds.count / 2] / 1e6
+                output.write(
+                    "{\"tool\": \"folio\", \"operation\": \"extract\", \"path\": \(jsonString(path)), "
+                        + "\"bytes\": \(bytes.count), \"characters\": \(characters), \"blocks\": \(blocks), "
+                        + "\"runs\": \(seconds.count), \"best_mb_per_s\": \(Self.rounded(best)), "
+                        + "\"median_mb_per_s\": \(Self.rounded(median))}\n")
+            }
+            return status
         }
 
         private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -1,0 +1,106 @@
+public import ArgumentParser
+internal import FolioIngest
+internal import FolioModel
+
+/// `folio extract`: a file's normalized text, or its blocks as JSON lines.
+public struct ExtractCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Turn a file (HTML, inline XBRL, XML, DOCX, ODT, text; gzipped or not) into normalized text.",
+        discussion: """
+            The format is detected from the content, then from the file name; --input-format overrides it. \
+            Text is decoded from UTF-8, UTF-16 (with a byte-order mark) or GB18030, detected, or as \
+            --input-encoding says. With --format text (the default) prints the document's text: blocks \
+            separated by a newline, paragraphs by a blank line (plain text files verbatim). With --format \
+            jsonl prints one line per block: {"kind", "level", "start", "end", "text"}, where start and end \
+            are Unicode-scalar offsets into that text (Python's text[start:end]). Output streams while the \
+            file is read. A file that cannot be read is named on standard error with the reason (and the \
+            limit it hit) and the exit status is 1.
+            """
+    )
+
+    public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case text, jsonl
+    }
+
+    @Option(name: .long, help: "text or jsonl.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "auto, utf-8, utf-16le, utf-16be, gb18030 or windows-1252.")
+    var inputEncoding = "auto"
+
+    @Option(name: .long, help: "auto, text, html, xml, docx or odt.")
+    var inputFormat = "auto"
+
+    @Option(name: .long, help: "Most elements open at once in HTML or XML.")
+    var maxNestingDepth = IngestLimits().maxNestingDepth
+
+    @Option(name: .long, help: "Most bytes a gzip stream or a ZIP entry may inflate to.")
+    var maxDecompressedBytes = IngestLimits().maxDecompressedBytes
+
+    @Option(name: .long, help: "Most inflated bytes per compressed byte (gzip, ZIP entries).")
+    var maxCompressionRatio = IngestLimits().maxCompressionRatio
+
+    @Argument(help: "The file to read ('-' reads standard input).")
+    var file: String
+
+    public init() {}
+
+    public func validate() throws {
+        if inputEncoding != "auto" && TextEncoding(rawValue: inputEncoding.lowercased()) == nil {
+            throw ValidationError(
+                "unknown input encoding '\(inputEncoding)': expected auto, "
+                    + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if inputFormat != "auto" && InputFormat(rawValue: inputFormat.lowercased()) == nil {
+            throw ValidationError(
+                "unknown input format '\(inputFormat)': expected auto, " + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    public func run() throws {
+        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+    }
+
+    var options: IngestOptions {
+        IngestOptions(
+            format: InputFormat(rawValue: inputFormat.lowercased()),
+            encoding: TextEncoding(rawValue: inputEncoding.lowercased()),
+            limits: IngestLimits(
+                maxDecompressedBytes: maxDecompressedBytes, maxCompressionRatio: maxCompressionRatio,
+                maxNestingDepth: maxNestingDepth))
+    }
+
+    /// Runs the command; returns the exit status.
+    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) -> Int32 {
+        let ingestor = Ingestor(options: options)
+        let format = self.format
+        do {
+            let metadata = try ingestor.read(atPath: file, standardInput: standardInput) { block throws(IngestError) in
+                switch format {
+                case .text:
+                    output.write(block.separator)
+                    output.write(block.text)
+                case .jsonl:
+                    output.write(Self.jsonLine(block))
+                }
+            }
+            if format == .text {
+                // A plain-text file's text is verbatim, trailing whitespace included; other text ends with
+                // a newline, as text files do.
+                output.write(metadata.format == .plainText ? metadata.trailingText : "\n")
+            }
+            return 0
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        }
+    }
+
+    /// `{"kind", "level", "start", "end", "text"}` for one block.
+    static func jsonLine(_ block: ExtractedBlock) -> String {
+        let level = block.kind.level.map(String.init) ?? "null"
+        return "{\"kind\": \"\(block.kind.name)\", \"level\": \(level), \"start\": \(block.range.start), "
+            + "\"end\": \(block.range.end), \"text\": \(jsonString(block.text))}\n"
+    }
+}
