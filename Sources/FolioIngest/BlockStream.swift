@@ -93,7 +93,10 @@ final class BlockChannel: Sendable {
     private let job: BlockStream.Job
 
     init(capacity: Int, ingestor: Ingestor, job: @escaping BlockStream.Job) {
-        freeSlots = DispatchSemaphore(value: capacity)
+        // Created empty and then given its permits: libdispatch traps when a semaphore is released with
+        // fewer permits than it was created with, which is how a stream left early ends.
+        freeSlots = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { freeSlots.signal() }
         self.ingestor = ingestor
         self.job = job
     }

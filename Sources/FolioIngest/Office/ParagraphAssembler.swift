@@ -90,6 +90,7 @@ struct ParagraphAssembler {
             paragraphs[paragraphs.count - 1].sawNonBoldText = false
         }
         builder.markBreak(kind)
+        nextIsTight = false
     }
 
     // MARK: Tables
