@@ -9,7 +9,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
-        subcommands: [Tokenize.self, Extract.self]
+        subcommands: [Tokenize.self, Extract.self, Gunzip.self]
     )
 
     public init() {}
@@ -154,5 +154,61 @@ public struct BenchCommand: ParsableCommand {
         }
 
         private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
+    }
+
+    /// `folio bench gunzip`: the gzip stage alone, for comparing with zlib.
+    public struct Gunzip: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Decompression throughput of the ingestion pipeline's gzip stage (MB/s of inflated output).",
+            discussion: """
+                Each gzip file is read into memory once; then its stream is inflated through the same streaming \
+                stage extraction uses (limits and checksum included), --repeat times after one warm-up run.
+                """
+        )
+
+        @Option(name: .long, help: "Timed runs per file.")
+        var `repeat` = 5
+
+        @Argument(help: "Gzip files.")
+        var files: [String]
+
+        public init() {}
+
+        public func run() throws {
+            try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+        }
+
+        package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+            var status: Int32 = 0
+            for path in files {
+                do {
+                    let bytes = try ByteSource(path: path).readAll()
+                    var seconds: [Double] = []
+                    var inflated = 0
+                    for run in 0...max(1, self.repeat) {
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        inflated = try IngestStages.gunzip(bytes)
+                        let elapsed = start.duration(to: clock.now)
+                        if run > 0 {
+                            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        }
+                    }
+                    seconds.sort()
+                    output.write(
+                        "{\"tool\": \"folio\", \"operation\": \"gunzip\", \"path\": \(jsonString(path)), "
+                            + "\"bytes\": \(bytes.count), \"inflated_bytes\": \(inflated), \"runs\": \(seconds.count), "
+                            + "\"best_mb_per_s\": \(String(format: "%.1f", Double(inflated) / seconds[0] / 1e6)), "
+                            + "\"median_mb_per_s\": \(String(format: "%.1f", Double(inflated) / seconds[seconds.count / 2] / 1e6))}\n")
+                } catch let error as IngestError {
+                    errors.write("folio: \(error.message)\n")
+                    status = 1
+                } catch {
+                    errors.write("folio: \(error)\n")
+                    status = 1
+                }
+            }
+            return status
+        }
     }
 }

@@ -95,20 +95,20 @@ public struct Ingestor: Sendable {
 }
 
 /// Collects streamed blocks into a document.
+///
+/// Appending native strings copies their bytes without validating them again.
 struct DocumentAssembler {
-    private var text: [UInt8] = []
+    private var text = ""
     private var blocks: [Block] = []
 
     mutating func append(_ extracted: ExtractedBlock) {
-        text.append(contentsOf: extracted.separator.utf8)
-        precondition(text.count == extracted.block.utf8Range.lowerBound, "blocks must tile the text")
-        text.append(contentsOf: extracted.text.utf8)
+        text += extracted.separator
+        precondition(text.utf8.count == extracted.block.utf8Range.lowerBound, "blocks must tile the text")
+        text += extracted.text
         blocks.append(extracted.block)
     }
 
     func document(_ metadata: DocumentMetadata) -> Document {
-        var text = text
-        text.append(contentsOf: metadata.trailingText.utf8)
-        return Document(text: String(decoding: text, as: UTF8.self), blocks: blocks, metadata: metadata)
+        Document(text: text + metadata.trailingText, blocks: blocks, metadata: metadata)
     }
 }

@@ -55,7 +55,7 @@ struct HTMLContentState {
     private var stack: [Frame] = []
     private var tables: [Table] = []
     private var nextTableID = 0
-    private var elements: [UnsafeRawPointer: HTMLElement] = [:]
+    private var elements = XMLNameTable<HTMLElement>()
 
     private var titleBytes: [UInt8] = []
     private var isInTitle = false
@@ -91,12 +91,8 @@ struct HTMLContentState {
             return false
         }
         let key = UnsafeRawPointer(name)
-        let element: HTMLElement
-        if let known = elements[key] {
-            element = known
-        } else {
-            element = HTMLElement.classify(cStringBytes(name))
-            elements[key] = element
+        let element = elements.value(for: XMLNameKey(localName: key, namespaceURI: nil)) {
+            HTMLElement.classify(cStringBytes(name))
         }
         let style = Self.styleFlags(attributes)
         let parent = stack.last

@@ -183,3 +183,15 @@ final class GunzipInput: ByteInput {
         return IngestError(.corruptCompression, error.message, underlying: error)
     }
 }
+
+/// Single stages of the pipeline, for measuring them apart (`folio bench gunzip`).
+package enum IngestStages {
+    /// Inflates a gzip stream through the same streaming path extraction uses, within `limits`;
+    /// returns the inflated byte count.
+    package static func gunzip(_ bytes: [UInt8], limits: IngestLimits = IngestLimits()) throws(IngestError) -> Int {
+        let input = try GunzipInput(MemoryInput(bytes), limits: limits)
+        var total = 0
+        while let block = try input.next() { total += block.count }
+        return total
+    }
+}

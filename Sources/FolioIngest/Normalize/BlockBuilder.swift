@@ -186,10 +186,6 @@ struct BlockBuilder {
 
     /// Unicode scalars in valid UTF-8: the bytes that are not continuation bytes.
     static func scalarCount(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            var continuation = 0
-            for byte in buffer where byte & 0xC0 == 0x80 { continuation &+= 1 }
-            return buffer.count &- continuation
-        }
+        bytes.withUnsafeBufferPointer { UTF8Sequence.scalarCount($0) }
     }
 }

@@ -13,6 +13,20 @@ internal import FolioModel
 ///    fallback copy of alternate content (`mc:Fallback`) are skipped.
 /// 3. Tables (`w:tbl`, `w:tr`, `w:tc`) become rows; a paragraph's section properties mark a section break.
 final class DOCXDocumentHandler: XMLContentHandler {
+    /// All state in one struct: a callback costs one exclusive access, not one per property.
+    var state: DOCXDocumentState
+
+    init(styles: DOCXStyles) {
+        state = DOCXDocumentState(styles: styles)
+    }
+
+    func startElement(_ name: XMLName, attributes: XMLAttributes) { state.startElement(name, attributes: attributes) }
+    func endElement(_ name: XMLName) { state.endElement(name) }
+    func characters(_ text: UnsafeBufferPointer<UInt8>) { state.characters(text) }
+}
+
+/// What ``DOCXDocumentHandler`` knows while it reads.
+struct DOCXDocumentState {
     private enum Element {
         case paragraph, paragraphProperties, paragraphStyle, numbering, numberingLevel, numberingID, outlineLevel
         case run, runProperties, bold, vanish, text, tab, lineBreak, carriageReturn, noBreakHyphen, softHyphen
@@ -23,7 +37,7 @@ final class DOCXDocumentHandler: XMLContentHandler {
 
     var assembler = ParagraphAssembler()
     private let styles: DOCXStyles
-    private var elements: [XMLNameKey: Element] = [:]
+    private var elements = XMLNameTable<Element>()
     private var skippedDepth = 0
     private var isInText = false
     private var isInParagraphProperties = false
@@ -41,7 +55,7 @@ final class DOCXDocumentHandler: XMLContentHandler {
         self.styles = styles
     }
 
-    func startElement(_ name: XMLName, attributes: XMLAttributes) {
+    mutating func startElement(_ name: XMLName, attributes: XMLAttributes) {
         if skippedDepth > 0 {
             skippedDepth += 1
             return
@@ -104,7 +118,7 @@ final class DOCXDocumentHandler: XMLContentHandler {
         }
     }
 
-    func endElement(_ name: XMLName) {
+    mutating func endElement(_ name: XMLName) {
         if skippedDepth > 0 {
             skippedDepth -= 1
             return
@@ -125,7 +139,7 @@ final class DOCXDocumentHandler: XMLContentHandler {
         }
     }
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+    mutating func characters(_ text: UnsafeBufferPointer<UInt8>) {
         guard isInText, skippedDepth == 0, !runIsHidden else { return }
         assembler.text(text, isBold: runIsBold)
     }
@@ -144,12 +158,8 @@ final class DOCXDocumentHandler: XMLContentHandler {
         return !(value == "0" || value == "false" || value == "off")
     }
 
-    private func element(_ name: XMLName) -> Element {
-        let key = name.key
-        if let known = elements[key] { return known }
-        let element = Self.classify(name)
-        elements[key] = element
-        return element
+    private mutating func element(_ name: XMLName) -> Element {
+        elements.value(for: name.key) { Self.classify(name) }
     }
 
     private static func classify(_ name: XMLName) -> Element {

@@ -25,7 +25,7 @@ final class ODTContentHandler: XMLContentHandler {
     }
 
     var assembler = ParagraphAssembler()
-    private var elements: [XMLNameKey: Element] = [:]
+    private var elements = XMLNameTable<Element>()
     private var skippedDepth = 0
     private var listDepth = 0
     private var listItemDepth = 0
@@ -137,11 +137,7 @@ final class ODTContentHandler: XMLContentHandler {
     }
 
     private func element(_ name: XMLName) -> Element {
-        let key = name.key
-        if let known = elements[key] { return known }
-        let element = Self.classify(name)
-        elements[key] = element
-        return element
+        elements.value(for: name.key) { Self.classify(name) }
     }
 
     private static func classify(_ name: XMLName) -> Element {

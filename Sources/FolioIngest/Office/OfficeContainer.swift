@@ -82,10 +82,10 @@ struct OfficeContainer {
             throw IngestError(.corruptContainer, "the DOCX has no \(mainPath)")
         }
         try parse(main, with: handler, partName: mainPath) { () throws(IngestError) in
-            for block in handler.assembler.takeFinished() { try emit(block) }
+            for block in handler.state.assembler.takeFinished() { try emit(block) }
         }
-        handler.assembler.finish()
-        for block in handler.assembler.takeFinished() { try emit(block) }
+        handler.state.assembler.finish()
+        for block in handler.state.assembler.takeFinished() { try emit(block) }
         return Result(format: .docx, title: title(in: "docProps/core.xml"))
     }
 

@@ -113,6 +113,18 @@ final class PlainTextReader: MarkupReader {
                     contentEnd = index
                     continue
                 }
+                // Characters that are neither spaces nor terminators: two-byte sequences other than C2
+                // (U+0085, U+00A0), three-byte ones other than E1–E3 (the Unicode spaces and separators),
+                // four-byte ones. Their length comes from the lead byte.
+                if byte >= 0xC3 && byte <= 0xDF || byte >= 0xE4 {
+                    if spaceRun >= 4 && contentStart >= 0 { gaps.append((spaceRunStart, index)) }
+                    spaceRun = 0
+                    if contentStart < 0 { contentStart = index }
+                    index &+= byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : 2)
+                    if index > count { index = count }
+                    contentEnd = index
+                    continue
+                }
                 // Terminators: LF, CR, CR LF, FF, VT, U+0085, U+2028, U+2029.
                 var terminatorLength = 0
                 var isFormFeed = false
@@ -311,9 +323,7 @@ final class PlainTextReader: MarkupReader {
     }
 
     private static func scalarCount(_ bytes: ArraySlice<UInt8>) -> Int {
-        var continuation = 0
-        for byte in bytes where byte & 0xC0 == 0x80 { continuation &+= 1 }
-        return bytes.count - continuation
+        bytes.withUnsafeBufferPointer { UTF8Sequence.scalarCount($0) }
     }
 }
 
@@ -362,6 +372,8 @@ enum TextLine {
         guard scalars <= 80, !hasLowercase, ![UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":")].contains(line.last!)
         else { return nil }
         if isASCII { return uppercase >= 3 ? 3 : nil }
+        // Only Latin, Greek and Cyrillic (two-byte leads C3–D4) have case beyond ASCII.
+        guard uppercase >= 3 || line.contains(where: { $0 >= 0xC3 && $0 <= 0xD4 }) else { return nil }
         var letters = 0
         for scalar in String(decoding: line, as: UTF8.self).unicodeScalars {
             if scalar.properties.isLowercase { return nil }

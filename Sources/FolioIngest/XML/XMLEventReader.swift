@@ -198,3 +198,57 @@ private let xmlErrorCallback: xmlStructuredErrorFunc = { context, error in
     guard let error, let reader = reader(context) else { return }
     reader.report(LibXML2Message(error))
 }
+
+/// What each element name of a parse means, looked up by the name's interned pointers.
+///
+/// A parse sees a few dozen distinct names and millions of elements; a `Dictionary` keyed by the two
+/// pointers spent a tenth of a DOCX read hashing them with SipHash. This open-addressing table mixes the
+/// pointer bits with one multiplication.
+struct XMLNameTable<Value> {
+    private var keys: [XMLNameKey?]
+    private var values: [Value?]
+    private var count = 0
+
+    init() {
+        keys = Array(repeating: nil, count: 64)
+        values = Array(repeating: nil, count: 64)
+    }
+
+    @inline(__always)
+    private static func slot(_ key: XMLNameKey, mask: Int) -> Int {
+        let mixed = UInt(bitPattern: key.localName) ^ (UInt(bitPattern: key.namespaceURI) &* 31)
+        return Int(truncatingIfNeeded: (mixed &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The value for `key`, computing and remembering it on first sight.
+    @inline(__always)
+    mutating func value(for key: XMLNameKey, orInsert make: () -> Value) -> Value {
+        let mask = keys.count - 1
+        var index = Self.slot(key, mask: mask)
+        while let existing = keys[index] {
+            if existing == key { return values[index]! }
+            index = (index + 1) & mask
+        }
+        let value = make()
+        keys[index] = key
+        values[index] = value
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return value
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldValues = values
+        keys = Array(repeating: nil, count: oldKeys.count * 2)
+        values = Array(repeating: nil, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for (key, value) in zip(oldKeys, oldValues) {
+            guard let key else { continue }
+            var index = Self.slot(key, mask: mask)
+            while keys[index] != nil { index = (index + 1) & mask }
+            keys[index] = key
+            values[index] = value
+        }
+    }
+}

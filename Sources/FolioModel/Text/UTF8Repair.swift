@@ -108,8 +108,22 @@ public struct UTF8Repair: Sendable {
                 index &+= 8
             }
             if index >= count { break }
-            if input[index] < 0x80 {
+            let lead = input[index]
+            if lead < 0x80 {
                 index &+= 1
+                continue
+            }
+            // The common well-formed sequences, decided with bit tests: two bytes (C2–DF), and three bytes
+            // whose second byte is unrestricted (E1–EC, EE–EF: CJK, most punctuation). The rest, and
+            // anything ill-formed, goes through `step`.
+            if lead >= 0xE1 && lead <= 0xEF && lead != 0xED && index &+ 2 < count
+                && input[index &+ 1] & 0xC0 == 0x80 && input[index &+ 2] & 0xC0 == 0x80
+            {
+                index &+= 3
+                continue
+            }
+            if lead >= 0xC2 && lead <= 0xDF && index &+ 1 < count && input[index &+ 1] & 0xC0 == 0x80 {
+                index &+= 2
                 continue
             }
             switch Self.step(input, at: index) {

@@ -22,4 +22,24 @@ package enum UTF8Sequence {
     package static func isValid(_ byte: UInt8, at offset: Int, second: ClosedRange<UInt8>) -> Bool {
         offset == 1 ? second.contains(byte) : byte & 0xC0 == 0x80
     }
+
+    /// The number of Unicode scalars in valid UTF-8: the bytes that are not continuation bytes, counted
+    /// eight at a time (a continuation byte has its top bits `10`).
+    @inlinable
+    package static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let count = bytes.count
+        var continuation = 0
+        var index = 0
+        while index &+ 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            continuation &+= (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            index &+= 8
+        }
+        while index < count {
+            if base[index] & 0xC0 == 0x80 { continuation &+= 1 }
+            index &+= 1
+        }
+        return count &- continuation
+    }
 }
