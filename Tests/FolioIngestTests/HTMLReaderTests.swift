@@ -58,14 +58,15 @@ struct HTMLReaderTests {
             <div><b>Liquidity and Capital Resources</b></div>
             <div><span style="\(bold)">Competition.</span> The markets are highly competitive.</div>
             <div><span style="\(bold)">This bold sentence ends with a period.</span></div>
+            <div><span style="\(bold)">NORTHWIND INSTRUMENTS, INC.</span></div>
             <div><b>Segment <span style="font-weight:normal">results</span></b></div>
             <table><tr><td><b>Item 8.</b></td><td><b>Financial Statements</b></td></tr></table>
             <div>PART IV</div>
             """)
         #expect(
             document.blocks.map(\.kind) == [
-                .heading(level: 1), .heading(level: 2), .heading(level: 3), .paragraph, .paragraph, .paragraph, .tableRow,
-                .heading(level: 1),
+                .heading(level: 1), .heading(level: 2), .heading(level: 3), .paragraph, .paragraph, .heading(level: 3),
+                .paragraph, .tableRow, .heading(level: 1),
             ])
     }
 

@@ -77,8 +77,9 @@ enum TableRowText {
 /// SEC filings mark their structure with bold type, not heading elements. A standalone line (a block of
 /// its own) that is bold throughout, short (at most ``maxScalars`` characters) and has letters is a
 /// heading: level 1 for "PART I"…, level 2 for "Item 7." …, level 3 otherwise. Lines ending like a
-/// sentence or a lead-in (`.`, `,`, `;`, `:`) are not headings, unless they are "Item" lines. A line that
-/// is just "PART II" (with an optional title) is a level-1 heading even when not bold.
+/// lead-in (`,`, `;`, `:`) are not headings, nor are lines ending with a period that read like a
+/// sentence (lowercase letters and more than three words). A line that is just "PART II" (with an
+/// optional title) is a level-1 heading even when not bold.
 enum HeadingLine {
     static let maxScalars = 120
 
@@ -94,8 +95,15 @@ enum HeadingLine {
         for byte in text where byte >= 0x80 || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) { letters += 1 }
         guard letters >= 2 else { return nil }
         switch text.last {
-        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"): return nil
-        default: return 3
+        case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"):
+            return nil
+        case UInt8(ascii: "."):
+            // "NORTHWIND INSTRUMENTS, INC." and "Competition." are headings; a bold sentence is not.
+            let hasLowercase = text.contains { $0 >= 0x61 && $0 <= 0x7A }
+            let words = text.split(separator: 0x20).count
+            return !hasLowercase || words <= 3 ? 3 : nil
+        default:
+            return 3
         }
     }
 

@@ -33,6 +33,8 @@ final class XMLReader: MarkupReader, XMLContentHandler {
     /// How many open elements hold text (a block ends only when the outermost of them does).
     private var textHoldingDepth = 0
     private var skippedDepth = 0
+    /// Facts open (an element inside a fact is part of its value).
+    private var openFacts = 0
 
     let title: String? = nil
 
@@ -61,6 +63,7 @@ final class XMLReader: MarkupReader, XMLContentHandler {
         } else if isXBRL, let context = attributes.string("contextRef") {
             endOpenBlock()
             frame.fact = Fact(concept: name.qualifiedName, context: context, unit: attributes.string("unitRef"))
+            openFacts += 1
         }
         stack.append(frame)
     }
@@ -72,6 +75,7 @@ final class XMLReader: MarkupReader, XMLContentHandler {
             return
         }
         if let fact = frame.fact {
+            openFacts -= 1
             emit(fact)
             return
         }
@@ -87,7 +91,7 @@ final class XMLReader: MarkupReader, XMLContentHandler {
             stack[stack.count - 1].fact!.value.append(contentsOf: text)
             return
         }
-        if let index = stack.lastIndex(where: { $0.fact != nil }) {
+        if openFacts > 0, let index = stack.lastIndex(where: { $0.fact != nil }) {
             stack[index].fact!.value.append(contentsOf: text)  // text inside an element inside a fact
             return
         }
