@@ -99,16 +99,18 @@ struct EncodingDetectorTests {
     }
 
     /// When the input ends inside the window, a cut last sequence counts against an encoding.
-    @Test func aSequenceCutByTheEndOfTheInputIsAnError() {
+    @Test func aUTF8SequenceCutByTheEndOfTheInputIsStillUTF8() {
         // Cut UTF-8 after é; the GB18030 reading (C3A9, then a lone E4) is cut too: lossy UTF-8.
         let lossy = decodeAutomatically([0x41, 0xC3, 0xA9, 0xE4])
         #expect(lossy.decoder.detectedEncoding == .utf8)
         #expect(String(validating: lossy.utf8, as: UTF8.self) == "Aé\u{FFFD}")
         #expect(lossy.decoder.replacementCount == 1)
-        // Cut UTF-8 whose bytes happen to pair up as GB18030 (E4B8 ADE6 9687 E4B8): GB18030.
+        // Cut UTF-8 whose bytes happen to pair up as GB18030 (E4B8 ADE6 9687 E4B8): still UTF-8, the cut
+        // character one replacement, rather than GB18030 mojibake.
         let paired = decodeAutomatically(Array("中文".utf8) + [0xE4, 0xB8])
-        #expect(paired.decoder.detectedEncoding == .gb18030)
-        #expect(paired.decoder.replacementCount == 0)
+        #expect(paired.decoder.detectedEncoding == .utf8)
+        #expect(String(validating: paired.utf8, as: UTF8.self) == "中文\u{FFFD}")
+        #expect(paired.decoder.replacementCount == 1)
     }
 
     /// Only the window decides: an invalid byte after it is replaced, not reconsidered.

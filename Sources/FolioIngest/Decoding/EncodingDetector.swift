@@ -27,11 +27,15 @@ package enum EncodingDetector {
     /// 2. Else, if it is valid GB18030 (no byte that Python's codec would replace), GB18030.
     /// 3. Else UTF-8, with replacements: invalid in both, so the more common one.
     ///
-    /// A sequence cut by the window's end counts as valid, unless `inputEnded` says nothing follows it.
+    /// A sequence cut by the window's end counts as valid; for GB18030, only while `inputEnded` is false.
+    /// A UTF-8 sequence cut by the end of the input still counts as UTF-8 (a truncated file), and decodes
+    /// to one U+FFFD.
     ///
     /// - Complexity: O(*n*) for an *n*-byte window; ``windowByteCount`` bytes at most are worth passing.
     package static func automaticEncoding(window: UnsafeBufferPointer<UInt8>, inputEnded: Bool) -> TextEncoding {
-        if isValid(window, as: .utf8, inputEnded: inputEnded) { return .utf8 }
+        // A UTF-8 character cut by the end of the file (a truncated download) does not make the file
+        // GB18030: Chinese UTF-8 bytes often pair up as valid GB18030, which would turn it into mojibake.
+        if isValid(window, as: .utf8, inputEnded: false) { return .utf8 }
         if isValid(window, as: .gb18030, inputEnded: inputEnded) { return .gb18030 }
         return .utf8
     }
