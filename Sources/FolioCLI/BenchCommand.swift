@@ -60,29 +60,17 @@ public struct BenchCommand: ParsableCommand {
             let byteCount = text.utf8.count
             let runs = max(1, self.repeat)
             for operation in ["encode", "count"] {
-                var seconds: [Double] = []
-                var tokens = 0
-                for run in 0...runs {
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    tokens = operation == "encode" ? tokenizer.encode(text).count : tokenizer.count(text)
-                    let elapsed = start.duration(to: clock.now)
-                    if run > 0 {
-                        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                    }
+                let (seconds, tokens) = timedRuns(runs) {
+                    operation == "encode" ? tokenizer.encode(text).count : tokenizer.count(text)
                 }
-                seconds.sort()
-                let best = Double(byteCount) / seconds[0] / 1e6
-                let median = Double(byteCount) / seconds[seconds.count / 2] / 1e6
                 output.write(
                     "{\"tool\": \"folio\", \"encoding\": \(jsonString(encoding)), \"operation\": \"\(operation)\", "
                         + "\"bytes\": \(byteCount), \"tokens\": \(tokens), \"runs\": \(runs), "
-                        + "\"best_mb_per_s\": \(Self.rounded(best)), \"median_mb_per_s\": \(Self.rounded(median))}\n")
+                        + throughputFields(byteCount: byteCount, seconds: seconds) + "}\n")
             }
             return 0
         }
 
-        private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
     }
 
     /// `folio bench extract`: extraction throughput on each file, in process.
@@ -121,39 +109,26 @@ public struct BenchCommand: ParsableCommand {
                     status = 1
                     continue
                 }
-                var seconds: [Double] = []
-                var characters = 0
-                var blocks = 0
+                let seconds: [Double]
+                let document: Document
                 do {
-                    for run in 0...max(1, self.repeat) {
-                        let clock = ContinuousClock()
-                        let start = clock.now
-                        let document = try ingestor.document(from: bytes, name: path)
-                        let elapsed = start.duration(to: clock.now)
-                        characters = document.blocks.last?.range.end ?? 0
-                        blocks = document.blocks.count
-                        if run > 0 {
-                            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                        }
+                    (seconds, document) = try timedRuns(max(1, self.repeat)) { () throws(IngestError) in
+                        try ingestor.document(from: bytes, name: path)
                     }
                 } catch {
                     errors.write("folio: \(error.message)\n")
                     status = 1
                     continue
                 }
-                seconds.sort()
-                let best = Double(bytes.count) / seconds[0] / 1e6
-                let median = Double(bytes.count) / seconds[seconds.count / 2] / 1e6
                 output.write(
                     "{\"tool\": \"folio\", \"operation\": \"extract\", \"path\": \(jsonString(path)), "
-                        + "\"bytes\": \(bytes.count), \"characters\": \(characters), \"blocks\": \(blocks), "
-                        + "\"runs\": \(seconds.count), \"best_mb_per_s\": \(Self.rounded(best)), "
-                        + "\"median_mb_per_s\": \(Self.rounded(median))}\n")
+                        + "\"bytes\": \(bytes.count), \"characters\": \(document.text.unicodeScalars.count), "
+                        + "\"blocks\": \(document.blocks.count), \"runs\": \(seconds.count), "
+                        + throughputFields(byteCount: bytes.count, seconds: seconds) + "}\n")
             }
             return status
         }
 
-        private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
     }
 
     /// `folio bench gunzip`: the gzip stage alone, for comparing with zlib.
@@ -183,23 +158,13 @@ public struct BenchCommand: ParsableCommand {
             for path in files {
                 do {
                     let bytes = try ByteSource(path: path).readAll()
-                    var seconds: [Double] = []
-                    var inflated = 0
-                    for run in 0...max(1, self.repeat) {
-                        let clock = ContinuousClock()
-                        let start = clock.now
-                        inflated = try IngestStages.gunzip(bytes)
-                        let elapsed = start.duration(to: clock.now)
-                        if run > 0 {
-                            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                        }
+                    let (seconds, inflated) = try timedRuns(max(1, self.repeat)) { () throws(IngestError) in
+                        try IngestStages.gunzip(bytes)
                     }
-                    seconds.sort()
                     output.write(
                         "{\"tool\": \"folio\", \"operation\": \"gunzip\", \"path\": \(jsonString(path)), "
                             + "\"bytes\": \(bytes.count), \"inflated_bytes\": \(inflated), \"runs\": \(seconds.count), "
-                            + "\"best_mb_per_s\": \(String(format: "%.1f", Double(inflated) / seconds[0] / 1e6)), "
-                            + "\"median_mb_per_s\": \(String(format: "%.1f", Double(inflated) / seconds[seconds.count / 2] / 1e6))}\n")
+                            + throughputFields(byteCount: inflated, seconds: seconds) + "}\n")
                 } catch let error as IngestError {
                     errors.write("folio: \(error.message)\n")
                     status = 1
@@ -211,4 +176,28 @@ public struct BenchCommand: ParsableCommand {
             return status
         }
     }
+}
+
+/// Runs `body` once to warm up and then `runs` times; returns the timed runs' seconds, fastest first,
+/// and the last result.
+func timedRuns<Result, Failure: Error>(
+    _ runs: Int, _ body: () throws(Failure) -> Result
+) throws(Failure) -> (seconds: [Double], result: Result) {
+    var result = try body()
+    var seconds: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<runs {
+        let start = clock.now
+        result = try body()
+        let elapsed = start.duration(to: clock.now)
+        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    return (seconds.sorted(), result)
+}
+
+/// The `"best_mb_per_s"` and `"median_mb_per_s"` fields for `byteCount` bytes (1 MB = 10^6 bytes).
+func throughputFields(byteCount: Int, seconds: [Double]) -> String {
+    let best = Double(byteCount) / seconds[0] / 1e6
+    let median = Double(byteCount) / seconds[seconds.count / 2] / 1e6
+    return "\"best_mb_per_s\": \(String(format: "%.1f", best)), \"median_mb_per_s\": \(String(format: "%.1f", median))"
 }

@@ -35,14 +35,7 @@ extension TextDecoder {
             var written = 0
             var replacements = 0
             while position < count {
-                // ASCII, eight bytes at a time.
-                while position &+ 8 <= count {
-                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
-                    position &+= 8
-                    written &+= 8
-                }
+                copyASCIIWords(from: base, at: &position, count: count, to: output, at: &written)
                 guard position < count else { break }
                 let lead = base[position]
                 if lead < 0x80 {

@@ -25,13 +25,7 @@ extension TextDecoder {
             var position = 0
             var written = 0
             while position < count {
-                while position &+ 8 <= count {
-                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
-                    position &+= 8
-                    written &+= 8
-                }
+                copyASCIIWords(from: base, at: &position, count: count, to: output, at: &written)
                 guard position < count else { break }
                 let byte = base[position]
                 if byte < 0x80 {

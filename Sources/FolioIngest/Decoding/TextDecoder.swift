@@ -307,3 +307,21 @@ enum PackedUTF8 {
         return 4
     }
 }
+
+/// Copies ASCII from `base[position...]` to `output[written...]` eight bytes at a time, stopping before
+/// the first eight-byte word that holds a non-ASCII byte (or fewer than eight bytes remain).
+///
+/// - Important: `output` must have room for `count - position` more bytes.
+@inline(__always)
+func copyASCIIWords(
+    from base: UnsafePointer<UInt8>, at position: inout Int, count: Int, to output: UnsafeMutablePointer<UInt8>,
+    at written: inout Int
+) {
+    while position &+ 8 <= count {
+        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+        if word & 0x8080_8080_8080_8080 != 0 { return }
+        UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
+        position &+= 8
+        written &+= 8
+    }
+}

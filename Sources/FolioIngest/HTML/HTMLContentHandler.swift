@@ -40,21 +40,13 @@ struct HTMLContentState {
         var breaksPageAfter: Bool
     }
 
-    private struct Table {
-        var id: Int
-        var isRowOpen = false
-        var isCellOpen = false
-        var cells: [[UInt8]] = []
-    }
-
     var builder = BlockBuilder()
     /// The first error; the parser is stopped when it is set.
     private(set) var error: IngestError?
 
     private let maxNestingDepth: Int
     private var stack: [Frame] = []
-    private var tables: [Table] = []
-    private var nextTableID = 0
+    private var tables = TableStack()
     private var elements = XMLNameTable<HTMLElement>()
 
     private var titleBytes: [UInt8] = []
@@ -65,12 +57,7 @@ struct HTMLContentState {
     private var sawNonBoldText = false
     /// The next block continues the current line group (after a `br`).
     private var nextIsTight = false
-    /// What the last text block was, for the separator of the next.
-    private enum LastBlock: Equatable {
-        case none, listItem, other
-        case tableRow(table: Int)
-    }
-    private var lastBlock = LastBlock.none
+    private var previous = PreviousBlock.none
 
     init(maxNestingDepth: Int) {
         self.maxNestingDepth = maxNestingDepth
@@ -163,35 +150,33 @@ struct HTMLContentState {
 
     // MARK: Structure
 
-    private var isInCell: Bool { tables.last?.isCellOpen ?? false }
+    private var isInCell: Bool { tables.isInCell }
 
     private mutating func open(_ element: HTMLElement, parentContext: BlockKind) {
         switch element.role {
         case .block, .heading, .list, .listItem:
             boundary(parentContext, tightAfter: false)
         case .table:
-            if tables.last?.isRowOpen ?? false {
+            if tables.isRowOpen {
                 finishRow()  // a table inside a cell: the outer row so far is a row of its own
             } else {
                 boundary(parentContext, tightAfter: false)
             }
-            tables.append(Table(id: nextTableID))
-            nextTableID += 1
+            tables.push()
         case .row:
             guard !tables.isEmpty else {
                 boundary(parentContext, tightAfter: false)
                 return
             }
-            if tables[tables.count - 1].isRowOpen { finishRow() }
-            tables[tables.count - 1].isRowOpen = true
+            if tables.isRowOpen { finishRow() }
+            tables.openRow()
         case .cell:
             guard !tables.isEmpty else {
                 boundary(parentContext, tightAfter: false)
                 return
             }
-            if tables[tables.count - 1].isCellOpen { finishCell() }
-            tables[tables.count - 1].isRowOpen = true
-            tables[tables.count - 1].isCellOpen = true
+            tables.finishCell(&builder)
+            tables.openCell()
         case .lineBreak:
             boundary(parentContext, tightAfter: true)
         case .inline, .bold, .skipped, .title:
@@ -206,13 +191,13 @@ struct HTMLContentState {
         case .block, .heading, .list, .listItem:
             boundary(frame.context, tightAfter: false)
         case .cell:
-            if !tables.isEmpty { finishCell() } else { boundary(frame.context, tightAfter: false) }
+            if !tables.isEmpty { tables.finishCell(&builder) } else { boundary(frame.context, tightAfter: false) }
         case .row:
             if !tables.isEmpty { finishRow() } else { boundary(frame.context, tightAfter: false) }
         case .table:
             if !tables.isEmpty {
                 finishRow()
-                tables.removeLast()
+                tables.pop()
             }
         case .lineBreak, .inline, .bold, .skipped, .title:
             break
@@ -230,44 +215,19 @@ struct HTMLContentState {
             return
         }
         if !builder.isEmpty {
-            let kind = blockKind(context)
-            let isListItem: Bool
-            if case .listItem = kind { isListItem = true } else { isListItem = false }
-            builder.finishBlock(kind, tight: nextIsTight || (isListItem && lastBlock == .listItem))
-            lastBlock = isListItem ? .listItem : .other
+            previous = builder.finishText(blockKind(context), continuesLines: nextIsTight, after: previous) ?? previous
             sawNonBoldText = false
         }
         nextIsTight = tightAfter
     }
 
-    private mutating func finishCell() {
-        guard !tables.isEmpty, tables[tables.count - 1].isCellOpen else { return }
-        let cell = builder.takeCurrent()
-        tables[tables.count - 1].isCellOpen = false
-        if !cell.isEmpty { tables[tables.count - 1].cells.append(cell) }
-    }
-
     private mutating func finishRow() {
-        guard !tables.isEmpty else { return }
-        finishCell()
-        var table = tables[tables.count - 1]
-        if !builder.isEmpty { table.cells.append(builder.takeCurrent()) }  // text outside any cell
-        let cells = TableRowText.mergeUnitCells(table.cells)
-        table.cells = []
-        table.isRowOpen = false
-        tables[tables.count - 1] = table
+        guard let row = tables.takeRow(&builder) else { return }
         sawNonBoldText = false
-        guard !cells.isEmpty else { return }
-        if let item = TableRowText.listItem(cells) {
-            builder.replaceCurrent(with: item)
-            builder.finishBlock(.listItem(level: 1), tight: lastBlock == .listItem)
-            lastBlock = .listItem
-        } else {
-            builder.replaceCurrent(with: TableRowText.join(cells))
-            builder.finishBlock(.tableRow, tight: lastBlock == .tableRow(table: table.id))
-            lastBlock = .tableRow(table: table.id)
+        if let emitted = builder.finishRow(row.cells, table: row.table, after: previous) {
+            previous = emitted
+            nextIsTight = false
         }
-        nextIsTight = false
     }
 
     /// The kind of the current block in `context`: a paragraph may be a heading line of a filing.

@@ -1,3 +1,96 @@
+internal import FolioModel
+
+/// What the last text block was, for the separator before the next: items of a list and rows of one
+/// table are separated by a newline, other blocks by a blank line.
+enum PreviousBlock: Equatable {
+    case none, listItem, other
+    case tableRow(table: Int)
+}
+
+extension BlockBuilder {
+    /// Finishes the current text as a block of `kind`, separated by a newline when it continues a line
+    /// group or follows a list item as one; returns what was emitted (nil for nothing).
+    mutating func finishText(_ kind: BlockKind, continuesLines: Bool, after previous: PreviousBlock) -> PreviousBlock? {
+        guard !isEmpty else { return nil }
+        let isListItem: Bool
+        if case .listItem = kind { isListItem = true } else { isListItem = false }
+        finishBlock(kind, tight: continuesLines || (isListItem && previous == .listItem))
+        return isListItem ? .listItem : .other
+    }
+
+    /// Finishes a table row from its cells (``TableRowText``): a list item when the table lays out a
+    /// bullet and its text, a row of `" | "`-joined cells otherwise; returns what was emitted.
+    mutating func finishRow(_ cells: [[UInt8]], table: Int, after previous: PreviousBlock) -> PreviousBlock? {
+        let cells = TableRowText.mergeUnitCells(cells)
+        guard !cells.isEmpty else { return nil }
+        if let item = TableRowText.listItem(cells) {
+            replaceCurrent(with: item)
+            finishBlock(.listItem(level: 1), tight: previous == .listItem)
+            return .listItem
+        }
+        replaceCurrent(with: TableRowText.join(cells))
+        finishBlock(.tableRow, tight: previous == .tableRow(table: table))
+        return .tableRow(table: table)
+    }
+}
+
+/// The tables open at a point of a document, innermost last: whether text is in a cell, and the cells of
+/// each table's current row. Cell text is built in the ``BlockBuilder`` and moved here when the cell ends.
+struct TableStack {
+    private struct Table {
+        var id: Int
+        var isRowOpen = false
+        var isCellOpen = false
+        var cells: [[UInt8]] = []
+    }
+
+    private var tables: [Table] = []
+    private var nextID = 0
+
+    var isEmpty: Bool { tables.isEmpty }
+    var isInCell: Bool { tables.last?.isCellOpen ?? false }
+    var isRowOpen: Bool { tables.last?.isRowOpen ?? false }
+
+    mutating func push() {
+        tables.append(Table(id: nextID))
+        nextID += 1
+    }
+
+    mutating func pop() { tables.removeLast() }
+
+    /// Marks a row of the innermost table open (a cell opens its row too).
+    mutating func openRow() {
+        guard !tables.isEmpty else { return }
+        tables[tables.count - 1].isRowOpen = true
+    }
+
+    mutating func openCell() {
+        guard !tables.isEmpty else { return }
+        tables[tables.count - 1].isRowOpen = true
+        tables[tables.count - 1].isCellOpen = true
+    }
+
+    /// Ends the open cell of the innermost table, moving its text out of `builder`.
+    mutating func finishCell(_ builder: inout BlockBuilder) {
+        guard !tables.isEmpty, tables[tables.count - 1].isCellOpen else { return }
+        let cell = builder.takeCurrent()
+        tables[tables.count - 1].isCellOpen = false
+        if !cell.isEmpty { tables[tables.count - 1].cells.append(cell) }
+    }
+
+    /// Ends the current row of the innermost table: its cells (text left in `builder` outside any cell
+    /// counts as one) and the table's identity.
+    mutating func takeRow(_ builder: inout BlockBuilder) -> (cells: [[UInt8]], table: Int)? {
+        guard !tables.isEmpty else { return nil }
+        finishCell(&builder)
+        var table = tables[tables.count - 1]
+        if !builder.isEmpty { table.cells.append(builder.takeCurrent()) }
+        tables[tables.count - 1].cells = []
+        tables[tables.count - 1].isRowOpen = false
+        return (table.cells, table.id)
+    }
+}
+
 /// How the cells of a table row become one line of text.
 enum TableRowText {
     /// Cells joined by `" | "`.

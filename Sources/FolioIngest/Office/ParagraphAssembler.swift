@@ -17,20 +17,12 @@ struct ParagraphAssembler {
         var sawNonBoldText = false
     }
 
-    private struct Table {
-        var id: Int
-        var isCellOpen = false
-        var cells: [[UInt8]] = []
-    }
-
     private var paragraphs: [Paragraph] = []
-    private var tables: [Table] = []
-    private var nextTableID = 0
-    private var lastWasListItem = false
-    private var lastRowTable = -1
+    private var tables = TableStack()
+    private var previous = PreviousBlock.none
     private var nextIsTight = false
 
-    private var isInCell: Bool { tables.last?.isCellOpen ?? false }
+    private var isInCell: Bool { tables.isInCell }
 
     // MARK: Paragraphs
 
@@ -96,32 +88,29 @@ struct ParagraphAssembler {
     // MARK: Tables
 
     mutating func beginTable() {
-        if !tables.isEmpty, tables[tables.count - 1].isCellOpen || !tables[tables.count - 1].cells.isEmpty {
-            finishRow()
-        }
-        tables.append(Table(id: nextTableID))
-        nextTableID += 1
+        if tables.isRowOpen { finishRow() }  // a table inside a cell: the outer row so far is a row of its own
+        tables.push()
     }
 
     mutating func endTable() {
         guard !tables.isEmpty else { return }
         finishRow()
-        tables.removeLast()
+        tables.pop()
     }
 
     mutating func beginRow() {
-        if !tables.isEmpty { finishRow() }
+        finishRow()
+        tables.openRow()
     }
 
     mutating func endRow() { finishRow() }
 
     mutating func beginCell() {
-        guard !tables.isEmpty else { return }
-        finishCell()
-        tables[tables.count - 1].isCellOpen = true
+        tables.finishCell(&builder)
+        tables.openCell()
     }
 
-    mutating func endCell() { finishCell() }
+    mutating func endCell() { tables.finishCell(&builder) }
 
     /// Ends the document: open paragraphs and tables are finished.
     mutating func finish() {
@@ -144,38 +133,14 @@ struct ParagraphAssembler {
         if case .paragraph = kind, let level = HeadingLine.level(of: builder.current, isBold: !paragraph.sawNonBoldText) {
             kind = .heading(level: level)
         }
-        let isListItem: Bool
-        if case .listItem = kind { isListItem = true } else { isListItem = false }
-        builder.finishBlock(kind, tight: nextIsTight || (isListItem && lastWasListItem))
-        lastWasListItem = isListItem
-        lastRowTable = -1
-    }
-
-    private mutating func finishCell() {
-        guard !tables.isEmpty, tables[tables.count - 1].isCellOpen else { return }
-        let cell = builder.takeCurrent()
-        tables[tables.count - 1].isCellOpen = false
-        if !cell.isEmpty { tables[tables.count - 1].cells.append(cell) }
+        previous = builder.finishText(kind, continuesLines: nextIsTight, after: previous) ?? previous
     }
 
     private mutating func finishRow() {
-        guard !tables.isEmpty else { return }
-        finishCell()
-        let table = tables[tables.count - 1]
-        tables[tables.count - 1].cells = []
-        let cells = TableRowText.mergeUnitCells(table.cells)
-        guard !cells.isEmpty else { return }
-        if let item = TableRowText.listItem(cells) {
-            builder.replaceCurrent(with: item)
-            builder.finishBlock(.listItem(level: 1), tight: lastWasListItem)
-            lastWasListItem = true
-            lastRowTable = -1
-        } else {
-            builder.replaceCurrent(with: TableRowText.join(cells))
-            builder.finishBlock(.tableRow, tight: lastRowTable == table.id)
-            lastWasListItem = false
-            lastRowTable = table.id
+        guard let row = tables.takeRow(&builder) else { return }
+        if let emitted = builder.finishRow(row.cells, table: row.table, after: previous) {
+            previous = emitted
+            nextIsTight = false
         }
-        nextIsTight = false
     }
 }
