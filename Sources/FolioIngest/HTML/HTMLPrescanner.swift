@@ -248,22 +248,12 @@ struct HTMLPrescanner {
 
             case .quotedValue:
                 if isStyleValue {
-                    var scanner = css
-                    let delimiter = quote
-                    var closed = false
-                    while index < count {
-                        let byte = base[index]
-                        index &+= 1
-                        if byte == delimiter {
-                            closed = true
-                            break
-                        }
-                        scanner.consume(byte)
-                    }
-                    css = scanner
-                    if closed {
+                    if let end = css.scan(base, from: index, to: count, until: quote) {
+                        index = end + 1
                         endValue()
                         state = .afterQuotedValue
+                    } else {
+                        index = count
                     }
                 } else {
                     // Skip to the closing quote in one go.
@@ -548,6 +538,28 @@ struct InlineStyleScanner {
     private var valueLength = 0
     private var inValue = false
     private var valueEnded = false  // after '!' (as in "!important")
+
+    /// Reads `base[start..<end]` up to `delimiter` (the closing quote); returns where the delimiter is, or
+    /// nil when the value goes on in the next block.
+    mutating func scan(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, until delimiter: UInt8) -> Int? {
+        var index = start
+        while index < end {
+            let byte = base[index]
+            if byte == delimiter { return index }
+            // Letters, digits and '-' are the common case: name or value bytes.
+            if byte >= 0x41 || byte == 0x2D || (byte >= 0x30 && byte <= 0x39) {
+                if inValue {
+                    appendValue(byte)
+                } else {
+                    propertyHash = (propertyHash ^ UInt64(HTMLPrescanner.lowercased(byte))) &* Self.hashPrime
+                }
+            } else {
+                consume(byte)
+            }
+            index &+= 1
+        }
+        return nil
+    }
 
     @inline(__always)
     mutating func consume(_ byte: UInt8) {
