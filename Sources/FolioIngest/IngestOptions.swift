@@ -51,7 +51,8 @@ public struct IngestOptions: Hashable, Sendable {
     /// The format to read the file as, or nil to detect it (content first, then the file name's extension).
     public var format: InputFormat?
     /// The character encoding of text, HTML or XML, or nil to detect it (byte-order mark, then a declared
-    /// charset, then strict UTF-8, then GB18030). A byte-order mark always wins.
+    /// charset, then strict UTF-8, then GB18030). When given, it is used as is; a byte-order mark of this
+    /// encoding at the start is skipped, any other is decoded as text.
     public var encoding: TextEncoding?
     public var limits: IngestLimits
 

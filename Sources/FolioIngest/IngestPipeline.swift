@@ -7,12 +7,11 @@ internal import FolioModel
 /// 2. ``FormatSniffer`` (or the caller's ``IngestOptions/format``) picks the reader.
 /// 3. ZIP containers (DOCX, ODT) are read entry by entry from the file, or from memory when they came
 ///    gzipped or through a pipe.
-/// 4. Text formats are decoded to UTF-8: a byte-order mark wins, then the caller's encoding, then the
-///    document's declaration (`<meta charset>`, `<?xml encoding?>`), then detection (strict UTF-8, then
-///    GB18030).
+/// 4. Text formats are decoded to UTF-8: the caller's encoding wins (a byte-order mark of that encoding
+///    is skipped), then a byte-order mark, then the document's declaration (`<meta charset>`,
+///    `<?xml encoding?>`), then detection (strict UTF-8, then GB18030).
 /// 5. Blocks are handed to `emit` after each input block, so memory stays bounded by one block's output.
 struct IngestPipeline {
-
     let options: IngestOptions
     /// The file name (for the extension hint), nil for standard input or unnamed bytes.
     let name: String?
