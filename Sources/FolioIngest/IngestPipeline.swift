@@ -33,7 +33,8 @@ struct IngestPipeline {
         var isGzipped = false
         if first.count >= 2 && first[0] == 0x1F && first[1] == 0x8B {
             isGzipped = true
-            input = try GunzipInput(PrefixedInput(prefix: first, rest: source), limits: options.limits)
+            // zlib inflates on a thread of its own while this one parses what it inflated.
+            input = ReadAheadInput(try GunzipInput(PrefixedInput(prefix: first, rest: source), limits: options.limits))
             first = try input.next() ?? []
         }
         // Enough of the input to detect the format and the encoding.

@@ -233,7 +233,8 @@ struct HTMLContentState {
     /// The kind of the current block in `context`: a paragraph may be a heading line of a filing.
     private func blockKind(_ context: BlockKind) -> BlockKind {
         guard case .paragraph = context else { return context }
-        if let level = HeadingLine.level(of: builder.current, isBold: !sawNonBoldText) {
+        let isBold = !sawNonBoldText
+        if let level = builder.current.withUnsafeBufferPointer({ HeadingLine.level(of: $0, isBold: isBold) }) {
             return .heading(level: level)
         }
         return .paragraph

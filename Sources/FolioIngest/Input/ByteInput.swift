@@ -1,5 +1,6 @@
 internal import FolioCompression
 internal import Foundation
+internal import Synchronization
 
 /// A pull source of bytes: a file, standard input, bytes in memory, or a gzip stream over one of them.
 protocol ByteInput: AnyObject {
@@ -101,16 +102,24 @@ final class PrefixedInput: ByteInput {
 }
 
 /// A gzip stream inflated as it is read, within the decompressed-size and ratio limits.
+///
+/// Compressed input goes to zlib in slices of ``sliceSize`` bytes, and a block is handed on once it holds
+/// ``blockSize`` inflated bytes: what one call returns is bounded by the block size plus one slice's
+/// output, however well the stream compresses (a 170:1 text once made 44 MB blocks).
 final class GunzipInput: ByteInput {
     private let compressed: any ByteInput
     private let inflater: Inflater
     private let limits: IngestLimits
     private var compressedByteCount = 0
     private var isAtEnd = false
+    /// The compressed block being inflated, and how much of it zlib has had.
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
 
-    /// Compressed bytes handed to zlib at a time: with the ratio checked on every inflated block, a bomb
-    /// is stopped before it has produced more than `maxCompressionRatio` times this.
-    private static let sliceSize = 1 << 16
+    /// Compressed bytes handed to zlib at a time (at most about 8 MB inflated at gzip's 1,032:1 ceiling).
+    static let sliceSize = 1 << 13
+    /// Inflated bytes per block handed on.
+    static let blockSize = 1 << 18
 
     init(_ compressed: any ByteInput, limits: IngestLimits) throws(IngestError) {
         self.compressed = compressed
@@ -123,41 +132,42 @@ final class GunzipInput: ByteInput {
     }
 
     func next() throws(IngestError) -> [UInt8]? {
-        while !isAtEnd {
-            guard let block = try compressed.next() else {
-                isAtEnd = true
-                do {
-                    try inflater.finish()
-                } catch {
-                    throw Self.translate(error, limits: limits)
-                }
-                return nil
-            }
-            var output: [UInt8] = []
-            var start = 0
-            while start < block.count {
-                let end = min(block.count, start + Self.sliceSize)
-                compressedByteCount += end - start
-                let fed = compressedByteCount
-                do {
-                    try block.withUnsafeBytes { raw in
-                        try inflater.inflate(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { inflated in
-                            output.append(contentsOf: inflated)
-                            try Self.checkRatio(inflaterOutput: self.inflater.outputByteCount, compressed: fed, limits: self.limits)
-                        }
+        var output: [UInt8] = []
+        while output.count < Self.blockSize && !isAtEnd {
+            if pendingOffset == pending.count {
+                guard let block = try compressed.next() else {
+                    isAtEnd = true
+                    do {
+                        try inflater.finish()
+                    } catch {
+                        throw Self.translate(error, limits: limits)
                     }
-                } catch let error as IngestError {
-                    throw error
-                } catch let error as CompressionError {
-                    throw Self.translate(error, limits: limits)
-                } catch {
-                    throw IngestError(.corruptCompression, "\(error)")
+                    break
                 }
-                start = end
+                pending = block
+                pendingOffset = 0
             }
-            if !output.isEmpty { return output }
+            let start = pendingOffset
+            let end = min(pending.count, start + Self.sliceSize)
+            compressedByteCount += end - start
+            pendingOffset = end
+            let fed = compressedByteCount
+            do {
+                try pending.withUnsafeBytes { raw in
+                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { inflated in
+                        output.append(contentsOf: inflated)
+                        try Self.checkRatio(inflaterOutput: self.inflater.outputByteCount, compressed: fed, limits: self.limits)
+                    }
+                }
+            } catch let error as IngestError {
+                throw error
+            } catch let error as CompressionError {
+                throw Self.translate(error, limits: limits)
+            } catch {
+                throw IngestError(.corruptCompression, "\(error)")
+            }
         }
-        return nil
+        return output.isEmpty ? nil : output
     }
 
     /// Inflated bytes so far.
@@ -193,5 +203,106 @@ package enum IngestStages {
         var total = 0
         while let block = try input.next() { total += block.count }
         return total
+    }
+}
+
+/// Reads another input ahead on a thread of its own, a few blocks at most, so that inflating (zlib, on
+/// one core) overlaps with parsing what was inflated (on another).
+///
+/// The reading thread stops at the end of the input, at its first error (handed on in order), or when
+/// this input is released early.
+final class ReadAheadInput: ByteInput {
+    private let buffer: ReadAheadBuffer
+    private var isAtEnd = false
+
+    /// Blocks read ahead at most.
+    static let depth = 4
+
+    init(_ source: any ByteInput) {
+        let buffer = ReadAheadBuffer(depth: Self.depth)
+        self.buffer = buffer
+        let transfer = OwnershipTransfer(source)
+        let thread = Thread { buffer.fill(from: transfer.take()) }
+        thread.name = "folio.read-ahead"
+        thread.start()
+    }
+
+    deinit { buffer.abandon() }
+
+    func next() throws(IngestError) -> [UInt8]? {
+        guard !isAtEnd else { return nil }
+        guard let block = try buffer.take() else {
+            isAtEnd = true
+            return nil
+        }
+        return block
+    }
+}
+
+/// The blocks between a reading thread and its consumer: semaphores count queued blocks and free
+/// places, a mutex guards the queue.
+private final class ReadAheadBuffer: Sendable {
+    private struct State {
+        var queue: [Result<[UInt8], IngestError>?] = []  // nil: the end
+        var isAbandoned = false
+    }
+
+    private let state = Mutex(State())
+    private let queued = DispatchSemaphore(value: 0)
+    private let free: DispatchSemaphore
+
+    init(depth: Int) {
+        // Created empty and given its permits: libdispatch traps when a semaphore is released with fewer
+        // permits than it was created with.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { free.signal() }
+    }
+
+    /// The reading thread's loop.
+    func fill(from source: any ByteInput) {
+        while true {
+            let item: Result<[UInt8], IngestError>?
+            do {
+                item = try source.next().map { .success($0) }
+            } catch {
+                item = .failure(error)
+            }
+            free.wait()
+            let accepted = state.withLock { state -> Bool in
+                guard !state.isAbandoned else { return false }
+                state.queue.append(item)
+                return true
+            }
+            guard accepted else { return }
+            queued.signal()
+            guard case .success = item else { return }  // the end, or an error: nothing follows
+        }
+    }
+
+    /// The next block; nil at the end.
+    func take() throws(IngestError) -> [UInt8]? {
+        queued.wait()
+        let item = state.withLock { $0.queue.removeFirst() }
+        free.signal()
+        return try item?.get()
+    }
+
+    /// The consumer is gone: the reading thread stops at its next block.
+    func abandon() {
+        state.withLock { $0.isAbandoned = true }
+        free.signal()
+    }
+}
+
+/// Moves a value that is not `Sendable` to the one thread that uses it from then on.
+///
+/// Safe because the creating thread gives the value up: `ReadAheadInput` keeps no reference to its
+/// source after handing it over, and `take()` is called once, on the reading thread.
+private final class OwnershipTransfer<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+    func take() -> Value {
+        defer { value = nil }
+        return value!
     }
 }

@@ -177,7 +177,7 @@ enum HeadingLine {
     static let maxScalars = 120
 
     /// The heading level of a block's normalized text, or nil when it is an ordinary paragraph.
-    static func level(of text: [UInt8], isBold: Bool) -> Int? {
+    static func level(of text: UnsafeBufferPointer<UInt8>, isBold: Bool) -> Int? {
         guard !text.isEmpty, text.count <= maxScalars * 4 else { return nil }
         let scalars = text.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         guard scalars <= maxScalars else { return nil }
@@ -201,7 +201,7 @@ enum HeadingLine {
     }
 
     /// "PART I", "Part II", "PART IV — OTHER INFORMATION", "PART II. OTHER INFORMATION".
-    static func isPartLine(_ text: [UInt8]) -> Bool {
+    static func isPartLine(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.count <= 100, hasPrefixIgnoringCase(text, "part ") else { return false }
         var index = 5
         var numerals = 0
@@ -214,7 +214,7 @@ enum HeadingLine {
     }
 
     /// "Item 7.", "ITEM 1A. RISK FACTORS", "Item 9B: Other Information".
-    static func isItemLine(_ text: [UInt8]) -> Bool {
+    static func isItemLine(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard hasPrefixIgnoringCase(text, "item ") else { return false }
         var index = 5
         while index < text.count, text[index] == 0x20 { index += 1 }
@@ -226,10 +226,11 @@ enum HeadingLine {
         return digits > 0 && digits <= 2
     }
 
-    private static func hasPrefixIgnoringCase(_ text: [UInt8], _ prefix: String) -> Bool {
-        let prefix = Array(prefix.utf8)
-        guard text.count >= prefix.count else { return false }
-        for (byte, expected) in zip(text, prefix) where HTMLPrescanner.lowercased(byte) != expected { return false }
-        return true
+    private static func hasPrefixIgnoringCase(_ text: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { prefix in
+            guard text.count >= prefix.count else { return false }
+            for (byte, expected) in zip(text, prefix) where HTMLPrescanner.lowercased(byte) != expected { return false }
+            return true
+        }
     }
 }

@@ -130,7 +130,8 @@ struct ParagraphAssembler {
         }
         guard !builder.isEmpty else { return }
         var kind = paragraph.kind
-        if case .paragraph = kind, let level = HeadingLine.level(of: builder.current, isBold: !paragraph.sawNonBoldText) {
+        let isBold = !paragraph.sawNonBoldText
+        if case .paragraph = kind, let level = builder.current.withUnsafeBufferPointer({ HeadingLine.level(of: $0, isBold: isBold) }) {
             kind = .heading(level: level)
         }
         previous = builder.finishText(kind, continuesLines: nextIsTight, after: previous) ?? previous

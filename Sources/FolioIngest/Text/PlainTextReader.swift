@@ -97,6 +97,7 @@ final class PlainTextReader: MarkupReader {
         let count = buffer.count
         guard scanStart < count else { return nil }
         return buffer.withUnsafeBufferPointer { bytes -> Line? in
+            let base = bytes.baseAddress!
             var index = scanStart
             var contentStart = -1
             var contentEnd = scanStart
@@ -104,15 +105,23 @@ final class PlainTextReader: MarkupReader {
             var spaceRunStart = 0
             var gaps: [(Int, Int)] = []
             while index < count {
-                let byte = bytes[index]
-                if byte > 0x20 && byte < 0x80 {
-                    if spaceRun >= 4 && contentStart >= 0 { gaps.append((spaceRunStart, index)) }
-                    spaceRun = 0
-                    if contentStart < 0 { contentStart = index }
-                    index &+= 1
-                    contentEnd = index
-                    continue
+                // A run of printable ASCII and spaces, found eight bytes at a time: a byte below 0x20
+                // borrows into, or one above 0x7F already has, its high bit.
+                var stop = index
+                while stop &+ 8 <= count {
+                    let word = UnsafeRawPointer(base + stop).loadUnaligned(as: UInt64.self)
+                    if ((word &- 0x2020_2020_2020_2020) | word) & 0x8080_8080_8080_8080 != 0 { break }
+                    stop &+= 8
                 }
+                while stop < count, bytes[stop] >= 0x20, bytes[stop] < 0x80 { stop &+= 1 }
+                if stop > index {
+                    scanPrintable(
+                        bytes, from: index, to: stop, contentStart: &contentStart, contentEnd: &contentEnd,
+                        spaceRun: &spaceRun, spaceRunStart: &spaceRunStart, gaps: &gaps)
+                    index = stop
+                    if index >= count { break }
+                }
+                let byte = bytes[index]
                 // Characters that are neither spaces nor terminators: two-byte sequences other than C2
                 // (U+0085, U+00A0), three-byte ones other than E1–E3 (the Unicode spaces and separators),
                 // four-byte ones. Their length comes from the lead byte.
@@ -153,7 +162,7 @@ final class PlainTextReader: MarkupReader {
                         gaps: gaps)
                 }
                 let spaceLength =
-                    byte == 0x20 || byte == 0x09 ? 1 : (byte >= 0x80 ? BlockBuilder.unicodeSpaceLength(bytes.baseAddress!, at: index, count: count) : 0)
+                    byte == 0x20 || byte == 0x09 ? 1 : (byte >= 0x80 ? BlockBuilder.unicodeSpaceLength(base, at: index, count: count) : 0)
                 if spaceLength > 0 {
                     if spaceRun == 0 { spaceRunStart = index }
                     spaceRun += 1
@@ -178,6 +187,44 @@ final class PlainTextReader: MarkupReader {
             return Line(
                 start: scanStart, contentStart: contentStart < 0 ? end : contentStart, contentEnd: min(contentEnd, end),
                 terminatorStart: end, end: end, isFormFeed: false, isCut: !final, gaps: gaps.filter { $0.1 <= end })
+        }
+    }
+
+    /// Takes in a run of printable ASCII and spaces: where the content starts and ends, and the runs of
+    /// four or more spaces inside it, continuing the space run the previous bytes left open.
+    @inline(__always)
+    private func scanPrintable(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, contentStart: inout Int, contentEnd: inout Int,
+        spaceRun: inout Int, spaceRunStart: inout Int, gaps: inout [(Int, Int)]
+    ) {
+        var index = start
+        while index < end && bytes[index] == 0x20 {
+            if spaceRun == 0 { spaceRunStart = index }
+            spaceRun += 1
+            index &+= 1
+        }
+        guard index < end else { return }
+        if spaceRun >= 4 && contentStart >= 0 { gaps.append((spaceRunStart, index)) }
+        spaceRun = 0
+        if contentStart < 0 { contentStart = index }
+        var last = end &- 1
+        while bytes[last] == 0x20 { last &-= 1 }
+        // Inside: only runs of spaces matter; words are skipped a byte at a time with one comparison.
+        var cursor = index
+        while cursor < last {
+            if bytes[cursor] != 0x20 {
+                cursor &+= 1
+                continue
+            }
+            var runEnd = cursor &+ 1
+            while bytes[runEnd] == 0x20 { runEnd &+= 1 }
+            if runEnd &- cursor >= 4 { gaps.append((cursor, runEnd)) }
+            cursor = runEnd
+        }
+        contentEnd = last &+ 1
+        if last &+ 1 < end {
+            spaceRun = end &- (last &+ 1)
+            spaceRunStart = last &+ 1
         }
     }
 
@@ -220,9 +267,9 @@ final class PlainTextReader: MarkupReader {
             return
         }
         // Headings are short; a list marker is in the first bytes.
-        let isShort = pieceEnd - pieceStart <= TextLine.maxHeadingBytes
-        let headingLevel = isShort ? TextLine.headingLevel(Array(buffer[pieceStart..<pieceEnd])) : nil
-        let isListItem = TextLine.isListItem(Array(buffer[pieceStart..<min(pieceEnd, pieceStart + 8)]), isWholeLine: pieceEnd - pieceStart <= 8)
+        let (headingLevel, isListItem) = buffer[pieceStart..<pieceEnd].withUnsafeBufferPointer { piece in
+            (TextLine.headingLevel(piece), TextLine.isListItem(piece))
+        }
         let continues =
             canContinue && blockStart != nil && !blockClosed && headingLevel == nil && !isListItem
             && !(blockKind.isHeading)
@@ -340,7 +387,7 @@ enum TextLine {
     /// "第一回" / "第三章" 2 ("第一卷" 1, "第二节" 3), Markdown `#` by its count, a short line in capitals 3.
     static let maxHeadingBytes = 400
 
-    static func headingLevel(_ line: [UInt8]) -> Int? {
+    static func headingLevel(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !line.isEmpty, line.count <= maxHeadingBytes else { return nil }
         var scalars = 0
         var uppercase = 0
@@ -362,7 +409,7 @@ enum TextLine {
         if line.starts(with: chapterMark), let level = chineseChapterLevel(String(decoding: line, as: UTF8.self)) {
             return level
         }
-        if line.starts(with: Array("ARTICLE ".utf8)) || line.starts(with: Array("Article ".utf8)) {
+        if line.starts(with: Self.article) || line.starts(with: Self.articleCapitalized) {
             let rest = line.dropFirst(8).prefix { $0 != 0x20 && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: ":") }
             if !rest.isEmpty, rest.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || Array("IVXLC".utf8).contains($0) }) {
                 return 2
@@ -383,6 +430,8 @@ enum TextLine {
     }
 
     private static let chapterMark = Array("第".utf8)
+    private static let article = Array("ARTICLE ".utf8)
+    private static let articleCapitalized = Array("Article ".utf8)
 
     /// 第…回 / 第…章 (2), 第…卷 / 第…部 / 第…篇 (1), 第…节 (3), at the start of a line.
     private static func chineseChapterLevel(_ text: String) -> Int? {
@@ -404,9 +453,8 @@ enum TextLine {
     }
 
     /// A bullet and a space, or `(a) ` / `(iv) ` / `(12) `.
-    /// - Parameter isWholeLine: `line` is the whole line, not its first bytes.
-    static func isListItem(_ line: [UInt8], isWholeLine: Bool) -> Bool {
-        for bullet in bullets where line.starts(with: bullet) && (line.count > bullet.count || !isWholeLine) {
+    static func isListItem(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for bullet in bullets where line.starts(with: bullet) && line.count > bullet.count {
             return true
         }
         guard line.first == UInt8(ascii: "("), let close = line.prefix(7).firstIndex(of: UInt8(ascii: ")")),
