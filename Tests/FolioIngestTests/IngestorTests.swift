@@ -174,6 +174,29 @@ struct IngestorTests {
         #expect(taken == 10)
         #expect(stream.metadata == nil)
 
+        // The same with a gzip stream, whose inflating runs on a read-ahead thread of its own: leaving early
+        // must stop both threads rather than leave one waiting. (Varied text: a repeated line would
+        // compress beyond the bomb limit.)
+        var random = SeededRandom(seed: 11)
+        var varied = ""
+        for index in 0..<100_000 { varied += "Paragraph \(index) reports \(UInt32.random(in: 0...UInt32.max, using: &random)).\n\n" }
+        let gzipped = TestCompression.deflate(Array(varied.utf8))
+        for _ in 0..<20 {
+            var seen = 0
+            for try await _ in Ingestor().blocks(from: gzipped, name: "text.gz") {
+                seen += 1
+                if seen == 3 { break }
+            }
+            #expect(seen == 3)
+        }
+        // And a reader that fails (here: its consumer) while gzip is read ahead.
+        let failure = #expect(throws: IngestError.self) {
+            try Ingestor().read(bytes: gzipped, name: "text.gz") { _ throws(IngestError) in
+                throw IngestError(.cancelled, "enough")
+            }
+        }
+        #expect(failure?.reason == "enough")
+
         let task = Task {
             var seen = 0
             for try await _ in Ingestor().blocks(from: Array(text.utf8)) {

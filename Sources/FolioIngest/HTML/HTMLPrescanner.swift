@@ -1,11 +1,15 @@
 // Performance notes
 //
-// Benchmark: `Ingest:html:financial` (Benchmarks/IngestBenchmarks) and `python3 Benchmarks/peers/ingest.py`.
-// libxml2 2.9.14's HTML push parser alone reads SEC filings at 100–115 MB/s (a C program with empty SAX
-// callbacks, 256 KiB blocks), and half of a filing's bytes are `style` attribute values, which libxml2
-// copies character by character. With attributes reduced to what Folio reads, the same parser runs
-// about twice as fast over the file. The prescanner's own loop copies text with `memchr` between tags
-// and looks at tag bytes one by one.
+// Benchmarks: `Ingest:extract:financial` (Benchmarks/IngestBenchmarks) and `python3 Benchmarks/peers/ingest.py`
+// (BENCHMARKS.md). libxml2 2.9.14's HTML push parser alone reads SEC filings at 100–115 MB/s (a C
+// program with empty SAX callbacks, 256 KiB blocks), and half of a filing's bytes are `style` attribute
+// values, which libxml2 copies character by character. With attributes reduced to what Folio reads, the
+// same parser runs about twice as fast over the file, and the whole extraction reaches 108–155 MB/s
+// (camp4, plain HTML with four times the text per byte, is the slow one). The prescanner copies text
+// with `memchr` between tags, skips other attributes' values with `memchr`, and reads `style` values in
+// one loop per value (a call per byte cost 8 % of a filing). Tried and dropped: a `Dictionary` of element
+// names (SipHash per element; a pointer table is cheaper), per-property arrays for CSS (allocations and
+// uniqueness checks; names are hashed and values packed into an integer instead).
 //
 // It also works around a libxml2 2.9.14 push-mode bug: when a block ends inside a quoted attribute value,
 // `htmlParseLookupSequence` resumes with the quote character forgotten and never finds the end of the

@@ -1,9 +1,12 @@
 // Performance notes
 //
-// Plain text must cost little next to decoding and inflating it (a gzipped text is read at zlib's
-// speed). The reader keeps one buffer of bytes not yet handed on and indices into it; a line is scanned
-// once, byte by byte, with ASCII handled by two comparisons, and nothing is copied per line: blocks are
-// cut out of the buffer when they end, and the buffer is compacted once per input block.
+// Plain text must cost little next to decoding and inflating it. The reader keeps one buffer of bytes
+// not yet handed on and indices into it; lines are scanned a run of printable ASCII at a time (eight
+// bytes per step, a byte-at-a-time look only at runs of spaces), non-space multi-byte characters are
+// skipped by their lead byte, and nothing is copied per line: blocks are cut out of the buffer when they
+// end, and the buffer is compacted once per input block. English report text: 150 -> 183 MB/s with the
+// run scan (a 30 MB text, in process, building the whole Document); what remains is mostly per-block
+// work (two strings, the block, the assembled document).
 
 internal import FolioModel
 
