@@ -231,11 +231,16 @@ final class ReadAheadInput: ByteInput {
 
     func next() throws(IngestError) -> [UInt8]? {
         guard !isAtEnd else { return nil }
-        guard let block = try buffer.take() else {
-            isAtEnd = true
-            return nil
+        do {
+            guard let block = try buffer.take() else {
+                isAtEnd = true
+                return nil
+            }
+            return block
+        } catch {
+            isAtEnd = true  // the reading thread has stopped: nothing more will come
+            throw error
         }
-        return block
     }
 }
 
