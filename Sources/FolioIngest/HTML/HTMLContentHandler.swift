@@ -132,8 +132,8 @@ struct HTMLContentState {
         }
         if let top = stack.last {
             if top.isHidden { return }
-            if !top.isBold && !sawNonBoldText && Self.containsNonSpace(text) { sawNonBoldText = true }
-        } else if !sawNonBoldText && Self.containsNonSpace(text) {
+            if !top.isBold && !sawNonBoldText && BlockBuilder.containsNonSpace(text) { sawNonBoldText = true }
+        } else if !sawNonBoldText && BlockBuilder.containsNonSpace(text) {
             sawNonBoldText = true
         }
         builder.append(text)
@@ -273,14 +273,5 @@ struct HTMLContentState {
             index += 2
         }
         return flags
-    }
-
-    private static func containsNonSpace(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in text where !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) {
-            // U+00A0 (C2 A0) is the common non-ASCII space in filings.
-            if byte == 0xC2 || byte == 0xA0 { continue }
-            return true
-        }
-        return false
     }
 }

@@ -170,9 +170,6 @@ final class GunzipInput: ByteInput {
         return output.isEmpty ? nil : output
     }
 
-    /// Inflated bytes so far.
-    var inflatedByteCount: Int { inflater.outputByteCount }
-
     static func checkRatio(inflaterOutput: Int, compressed: Int, limits: IngestLimits) throws(IngestError) {
         guard inflaterOutput > limits.compressionRatioFloorBytes,
             inflaterOutput / max(1, compressed) > limits.maxCompressionRatio

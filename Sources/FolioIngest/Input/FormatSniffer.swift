@@ -126,16 +126,9 @@ enum FormatSniffer {
     }
 
     private static func skip(_ window: [UInt8], _ index: inout Int, past terminator: String) -> Bool {
-        let bytes = Array(terminator.utf8)
-        var position = index
-        while position + bytes.count <= window.count {
-            if window[position] == bytes[0] && Array(window[position..<position + bytes.count]) == bytes {
-                index = position + bytes.count
-                return true
-            }
-            position += 1
-        }
-        return false
+        guard let found = find(terminator, in: window, from: index) else { return false }
+        index = found + terminator.utf8.count
+        return true
     }
 
     /// Skips a doctype, including an internal subset in brackets.
@@ -195,9 +188,9 @@ enum DeclaredEncoding {
     static func html(_ prefix: [UInt8]) -> TextEncoding? {
         let window = Array(prefix.prefix(4096).map(HTMLPrescanner.lowercased))
         var searchFrom = 0
-        while let meta = find(window, "<meta", from: searchFrom) {
+        while let meta = find("<meta", in: window, from: searchFrom) {
             let end = window[meta...].firstIndex(of: UInt8(ascii: ">")) ?? window.count
-            if let charset = find(window[..<end], "charset", from: meta) {
+            if let charset = find("charset", in: window, from: meta, to: end) {
                 var index = charset + 7
                 while index < end, [0x20, 0x3D, 0x22, 0x27].contains(window[index]) { index += 1 }
                 var label = ""
@@ -215,9 +208,9 @@ enum DeclaredEncoding {
     /// The encoding of an XML declaration (`<?xml version="1.0" encoding="us-ascii"?>`), if Folio knows it.
     static func xml(_ prefix: [UInt8]) -> TextEncoding? {
         let window = Array(prefix.prefix(512).map(HTMLPrescanner.lowercased))
-        guard let declaration = find(window, "<?xml", from: 0),
-            let end = find(window, "?>", from: declaration),
-            let attribute = find(window[..<end], "encoding", from: declaration)
+        guard let declaration = find("<?xml", in: window, from: 0),
+            let end = find("?>", in: window, from: declaration),
+            let attribute = find("encoding", in: window, from: declaration, to: end)
         else { return nil }
         var index = attribute + 8
         while index < end, [0x20, 0x3D, 0x22, 0x27].contains(window[index]) { index += 1 }
@@ -245,14 +238,16 @@ enum DeclaredEncoding {
         }
     }
 
-    private static func find(_ window: some Collection<UInt8>, _ literal: String, from start: Int) -> Int? {
-        let bytes = Array(literal.utf8)
-        let array = Array(window)
-        var index = start
-        while index + bytes.count <= array.count {
-            if array[index] == bytes[0] && Array(array[index..<index + bytes.count]) == bytes { return index }
-            index += 1
-        }
-        return nil
+}
+
+/// Where `literal` (ASCII) first occurs in `window[start..<end]`, compared byte for byte.
+private func find(_ literal: String, in window: [UInt8], from start: Int, to end: Int? = nil) -> Int? {
+    let bytes = Array(literal.utf8)
+    let end = min(end ?? window.count, window.count)
+    var index = start
+    while index + bytes.count <= end {
+        if window[index] == bytes[0] && window[index..<index + bytes.count].elementsEqual(bytes) { return index }
+        index += 1
     }
+    return nil
 }

@@ -33,8 +33,6 @@ struct BlockBuilder {
     private(set) var hasText = false
     /// A break was marked since the last text block (breaks are not repeated).
     private var breakPending = false
-    /// Text blocks emitted so far.
-    private(set) var textBlockCount = 0
 
     init() {
         current.reserveCapacity(4096)
@@ -121,7 +119,6 @@ struct BlockBuilder {
         current.removeAll(keepingCapacity: true)
         hasText = true
         breakPending = false
-        textBlockCount += 1
     }
 
     /// Marks a page or section break at the current end of the text (after the last block).
@@ -182,6 +179,22 @@ struct BlockBuilder {
         default:
             return 0
         }
+    }
+
+    /// Whether `text` holds anything but whitespace (ASCII whitespace and U+00A0, the non-ASCII space of
+    /// filings and word processors).
+    static func containsNonSpace(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte == 0xC2, index + 1 < text.count, text[index + 1] == 0xA0 {
+                index += 2
+                continue
+            }
+            if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Unicode scalars in valid UTF-8: the bytes that are not continuation bytes.

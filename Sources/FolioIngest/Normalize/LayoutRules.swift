@@ -179,8 +179,7 @@ enum HeadingLine {
     /// The heading level of a block's normalized text, or nil when it is an ordinary paragraph.
     static func level(of text: UnsafeBufferPointer<UInt8>, isBold: Bool) -> Int? {
         guard !text.isEmpty, text.count <= maxScalars * 4 else { return nil }
-        let scalars = text.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-        guard scalars <= maxScalars else { return nil }
+        guard UTF8Sequence.scalarCount(text) <= maxScalars else { return nil }
         if isPartLine(text) { return 1 }
         guard isBold else { return nil }
         if isItemLine(text) { return 2 }

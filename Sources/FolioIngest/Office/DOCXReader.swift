@@ -203,7 +203,6 @@ enum DOCXNamespaces {
         "http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main",
     ]
     static let markupCompatibility = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-    static let relationships = "http://schemas.openxmlformats.org/package/2006/relationships"
 }
 
 /// What the paragraph styles of `word/styles.xml` mean: heading levels (by name or outline level,

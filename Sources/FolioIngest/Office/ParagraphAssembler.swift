@@ -47,7 +47,7 @@ struct ParagraphAssembler {
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, isBold: Bool) {
         if !isBold, !paragraphs.isEmpty, !paragraphs[paragraphs.count - 1].sawNonBoldText,
-            bytes.contains(where: { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) })
+            BlockBuilder.containsNonSpace(bytes)
         {
             paragraphs[paragraphs.count - 1].sawNonBoldText = true
         }

@@ -95,7 +95,7 @@ final class XMLReader: MarkupReader, XMLContentHandler {
             stack[index].fact!.value.append(contentsOf: text)  // text inside an element inside a fact
             return
         }
-        if !stack[stack.count - 1].holdsText && Self.containsNonSpace(text) {
+        if !stack[stack.count - 1].holdsText && BlockBuilder.containsNonSpace(text) {
             stack[stack.count - 1].holdsText = true
             textHoldingDepth += 1
         }
@@ -140,10 +140,6 @@ final class XMLReader: MarkupReader, XMLContentHandler {
         else { return false }
         let next = bytes[first + 1] | 0x20
         return (next >= 0x61 && next <= 0x7A) || bytes[first + 1] == UInt8(ascii: "!")
-    }
-
-    private static func containsNonSpace(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        text.contains { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) }
     }
 }
 
