@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FolioCompression", targets: ["FolioCompression"]),
         .library(name: "FolioTokenizer", targets: ["FolioTokenizer"]),
         .library(name: "FolioIngest", targets: ["FolioIngest"]),
+        .library(name: "FolioChunking", targets: ["FolioChunking"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
@@ -51,11 +52,13 @@ let package = Package(
             dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
+        // Segment, count, cut: token-budgeted chunks and windows, batch and streaming.
+        .target(name: "FolioChunking", dependencies: ["FolioModel", "FolioTokenizer", "FolioIngest"]),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
-                "FolioModel", "FolioTokenizer", "FolioIngest",
+                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +82,10 @@ let package = Package(
         .testTarget(
             name: "FolioIngestTests",
             dependencies: ["FolioIngest", "FolioCompression", "FolioModel", "FolioTestSupport"]
+        ),
+        .testTarget(
+            name: "FolioChunkingTests",
+            dependencies: ["FolioChunking", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
         .testTarget(
             name: "FolioCLITests",

@@ -26,54 +26,20 @@ public struct ExtractCommand: ParsableCommand {
     @Option(name: .long, help: "text or jsonl.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: "auto, utf-8, utf-16le, utf-16be, gb18030 or windows-1252.")
-    var inputEncoding = "auto"
-
-    @Option(name: .long, help: "auto, text, html, xml, docx or odt.")
-    var inputFormat = "auto"
-
-    @Option(name: .long, help: "Most elements open at once in HTML or XML.")
-    var maxNestingDepth = IngestLimits().maxNestingDepth
-
-    @Option(name: .long, help: "Most bytes a gzip stream or a ZIP entry may inflate to.")
-    var maxDecompressedBytes = IngestLimits().maxDecompressedBytes
-
-    @Option(name: .long, help: "Most inflated bytes per compressed byte (gzip, ZIP entries).")
-    var maxCompressionRatio = IngestLimits().maxCompressionRatio
+    @OptionGroup var input: IngestArguments
 
     @Argument(help: "The file to read ('-' reads standard input).")
     var file: String
 
     public init() {}
 
-    public func validate() throws {
-        if inputEncoding != "auto" && TextEncoding(rawValue: inputEncoding.lowercased()) == nil {
-            throw ValidationError(
-                "unknown input encoding '\(inputEncoding)': expected auto, "
-                    + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        if inputFormat != "auto" && InputFormat(rawValue: inputFormat.lowercased()) == nil {
-            throw ValidationError(
-                "unknown input format '\(inputFormat)': expected auto, " + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-    }
-
     public func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 
-    var options: IngestOptions {
-        IngestOptions(
-            format: InputFormat(rawValue: inputFormat.lowercased()),
-            encoding: TextEncoding(rawValue: inputEncoding.lowercased()),
-            limits: IngestLimits(
-                maxDecompressedBytes: maxDecompressedBytes, maxCompressionRatio: maxCompressionRatio,
-                maxNestingDepth: maxNestingDepth))
-    }
-
     /// Runs the command; returns the exit status.
     package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) -> Int32 {
-        let ingestor = Ingestor(options: options)
+        let ingestor = Ingestor(options: input.options)
         let format = self.format
         do {
             let metadata = try ingestor.read(atPath: file, standardInput: standardInput) { block throws(IngestError) in

@@ -115,6 +115,18 @@ public final class BPETokenizer: Sendable {
         }
     }
 
+    /// The length in bytes of the longest ordinary token, so `n` bytes of text are at least
+    /// `n / longestTokenByteCount` tokens (rounded up).
+    package var longestTokenByteCount: Int { vocabulary.longestTokenByteCount }
+
+    /// The number of tokens of UTF-8 bytes as ordinary text (no special tokens).
+    package func countOrdinary(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        var sink = CountingSink()
+        encodeOrdinary(base, bytes.count, into: &sink)
+        return sink.count
+    }
+
     /// The pre-tokens of `text` (ordinary text only), for inspection and tests.
     public func preTokenize(_ text: some StringProtocol) -> [String] {
         withUTF8(text) { buffer in

@@ -37,7 +37,19 @@ public struct TokenCounter: Sendable {
         let before = tail.count
         tail.append(contentsOf: text.utf8)
         byteCount += tail.count - before
-        guard tail.count > before else { return }
+        if tail.count > before { settle() }
+    }
+
+    /// Appends UTF-8 bytes (valid UTF-8 cut at scalar boundaries, as the chunker hands them on).
+    package mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        tail.append(contentsOf: bytes)
+        byteCount += bytes.count
+        settle()
+    }
+
+    /// Counts the pre-tokens no appended text can change and drops their bytes.
+    private mutating func settle() {
         let settled = tail.withUnsafeBufferPointer { buffer in
             tokenizer.countStablePrefix(buffer.baseAddress!, buffer.count, tokens: &settledTokenCount)
         }

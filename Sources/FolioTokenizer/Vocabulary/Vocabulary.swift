@@ -175,6 +175,13 @@ package final class Vocabulary: Sendable {
     }
 
     /// The bytes of ordinary token `rank`, or nil when no token has that rank.
+    /// The length in bytes of the longest ordinary token: no token covers more of a text.
+    package var longestTokenByteCount: Int {
+        var longest = 0
+        for rank in 0..<(offsets.count - 1) { longest = max(longest, Int(offsets[rank + 1]) - Int(offsets[rank])) }
+        return longest
+    }
+
     package func bytes(ofRank rank: UInt32) -> ArraySlice<UInt8>? {
         let index = Int(rank)
         guard index + 1 < offsets.count else { return nil }

@@ -1,0 +1,76 @@
+public import ArgumentParser
+internal import FolioIngest
+internal import FolioModel
+internal import FolioChunking
+internal import FolioTokenizer
+
+/// The options every command that reads documents shares: input format, encoding and limits.
+public struct IngestArguments: ParsableArguments {
+    @Option(name: .long, help: "auto, utf-8, utf-16le, utf-16be, gb18030 or windows-1252.")
+    var inputEncoding = "auto"
+
+    @Option(name: .long, help: "auto, text, html, xml, docx or odt.")
+    var inputFormat = "auto"
+
+    @Option(name: .long, help: "Most elements open at once in HTML or XML.")
+    var maxNestingDepth = IngestLimits().maxNestingDepth
+
+    @Option(name: .long, help: "Most bytes a gzip stream or a ZIP entry may inflate to.")
+    var maxDecompressedBytes = IngestLimits().maxDecompressedBytes
+
+    @Option(name: .long, help: "Most inflated bytes per compressed byte (gzip, ZIP entries).")
+    var maxCompressionRatio = IngestLimits().maxCompressionRatio
+
+    public init() {}
+
+    public func validate() throws {
+        if inputEncoding != "auto" && TextEncoding(rawValue: inputEncoding.lowercased()) == nil {
+            throw ValidationError(
+                "unknown input encoding '\(inputEncoding)': expected auto, "
+                    + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if inputFormat != "auto" && InputFormat(rawValue: inputFormat.lowercased()) == nil {
+            throw ValidationError(
+                "unknown input format '\(inputFormat)': expected auto, " + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    var options: IngestOptions {
+        IngestOptions(
+            format: InputFormat(rawValue: inputFormat.lowercased()),
+            encoding: TextEncoding(rawValue: inputEncoding.lowercased()),
+            limits: IngestLimits(
+                maxDecompressedBytes: maxDecompressedBytes, maxCompressionRatio: maxCompressionRatio,
+                maxNestingDepth: maxNestingDepth))
+    }
+}
+
+/// The options of commands that cut documents into chunks.
+public struct ChunkArguments: ParsableArguments {
+    @Option(name: .long, help: "Most tokens in a chunk (16 to 1,000,000).")
+    var maxTokens = 512
+
+    @Option(name: .long, help: "Tokens of whole trailing sentences repeated at the start of the next chunk (at most half of --max-tokens).")
+    var overlap = 0
+
+    @Option(name: .long, help: "cl100k_base or o200k_base.")
+    var encoding = "cl100k_base"
+
+    public init() {}
+
+    public func validate() throws {
+        do {
+            _ = try ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The chunker these options describe; a tokenizer that cannot load is an error naming it.
+    func makeChunker() throws(TokenizerError) -> Chunker {
+        let tokenizer = try BPETokenizer.named(encoding)
+        // validate() has checked the configuration.
+        let configuration = try! ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
+        return Chunker(tokenizer: tokenizer, configuration: configuration)
+    }
+}
