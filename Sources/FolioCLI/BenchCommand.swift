@@ -1,4 +1,5 @@
 public import ArgumentParser
+internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
 internal import FolioTokenizer
@@ -9,7 +10,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
-        subcommands: [Tokenize.self, Extract.self, Gunzip.self]
+        subcommands: [Tokenize.self, Extract.self, Chunk.self, Gunzip.self]
     )
 
     public init() {}
@@ -129,6 +130,82 @@ public struct BenchCommand: ParsableCommand {
             return status
         }
 
+    }
+
+    /// `folio bench chunk`: chunking throughput of documents in memory, or of the whole pipeline.
+    public struct Chunk: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Chunking throughput (MB/s of document text, single thread), or of the whole pipeline.",
+            discussion: """
+                Each file is extracted once; then cutting its document into chunks (segmenting, counting, \
+                cutting) runs --repeat times after one warm-up run, on one thread. With --pipeline each run \
+                instead goes from the file's bytes in memory to chunks through the streaming pipeline \
+                (extraction on one thread, cutting on another), and MB/s is of the file as stored. Prints one \
+                JSON line per file: its bytes, characters, chunks and tokens, the best and median MB/s (1 MB = \
+                10^6 bytes) and the best run's seconds.
+                """
+        )
+
+        @OptionGroup var chunking: ChunkArguments
+
+        @Flag(name: .long, help: "Time extraction and chunking together, from the file's bytes.")
+        var pipeline = false
+
+        @Option(name: .long, help: "Timed runs per file.")
+        var `repeat` = 5
+
+        @Argument(help: "Input files.")
+        var files: [String]
+
+        public init() {}
+
+        public func run() throws {
+            try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+        }
+
+        package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+            let chunker: Chunker
+            do {
+                chunker = try chunking.makeChunker()
+            } catch {
+                errors.write("folio: \(error.message)\n")
+                return 1
+            }
+            let ingestor = Ingestor()
+            var status: Int32 = 0
+            for path in files {
+                do {
+                    let bytes = try ByteSource(path: path).readAll()
+                    let document = try ingestor.document(from: bytes, name: path)
+                    let textBytes = document.text.utf8.count
+                    let seconds: [Double]
+                    let chunks: [FolioModel.Chunk]
+                    if pipeline {
+                        (seconds, chunks) = try timedRuns(max(1, self.repeat)) { () throws(ChunkingError) in
+                            var chunks: [FolioModel.Chunk] = []
+                            try chunker.forEachChunk(
+                                reading: { send throws(IngestError) in try ingestor.read(bytes: bytes, name: path, send) }
+                            ) { chunks.append($0) }
+                            return chunks
+                        }
+                    } else {
+                        (seconds, chunks) = timedRuns(max(1, self.repeat)) { chunker.chunks(of: document) }
+                    }
+                    let measured = pipeline ? bytes.count : textBytes
+                    output.write(
+                        "{\"tool\": \"folio\", \"operation\": \"\(pipeline ? "pipeline" : "chunk")\", \"path\": \(jsonString(path)), "
+                            + "\"bytes\": \(measured), \"characters\": \(document.text.unicodeScalars.count), "
+                            + "\"chunks\": \(chunks.count), \"tokens\": \(chunks.reduce(0) { $0 + $1.tokenCount }), "
+                            + "\"max_tokens\": \(chunker.configuration.maxTokens), \"runs\": \(seconds.count), "
+                            + throughputFields(byteCount: measured, seconds: seconds)
+                            + ", \"best_seconds\": \(String(format: "%.4f", seconds[0]))}\n")
+                } catch {
+                    errors.write("folio: \(error)\n")
+                    status = 1
+                }
+            }
+            return status
+        }
     }
 
     /// `folio bench gunzip`: the gzip stage alone, for comparing with zlib.

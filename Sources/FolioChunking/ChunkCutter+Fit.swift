@@ -91,6 +91,7 @@ struct BoundaryFinder {
             SentenceScanner(text: text).cuts(start: start, end: scanEnd, into: &sentences)
             for cut in sentences { add(cut, .sentence) }
         }
+        if level <= .line { lineCuts(start, scanEnd) { add($0, .line) } }
         if level <= .clause { clauseCuts(start, scanEnd) { add($0, .clause) } }
         if level <= .word { wordCuts(start, scanEnd) { add($0, .word) } }
         if level <= .grapheme {
@@ -109,6 +110,24 @@ struct BoundaryFinder {
         unique.reserveCapacity(found.count)
         for item in found where unique.last?.cut.end != item.cut.end { unique.append(item) }
         return unique
+    }
+
+    /// At each line break (the whitespace run around it belongs to neither side).
+    func lineCuts(_ start: Int, _ end: Int, _ body: (Cut) -> Void) {
+        var index = start
+        while index < end {
+            let byte = text[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index += 1
+                continue
+            }
+            let before = text.trimTrailingWhitespace(start: start, end: index)
+            let next = text.skipWhitespace(from: index, end: end)
+            if before > start && next < end && !text.continuesCluster(at: next, end: end) {
+                body(Cut(end: before, next: next))
+            }
+            index = max(next, index + 1)
+        }
     }
 
     /// After `, ; :` followed by whitespace, and after `， 、 ； ：` (with their closing quotes).

@@ -42,6 +42,10 @@ struct ChunkCutter {
     private var blocks: [BlockInfo] = []
     private var blocksBase = 0
     private var headingStack: [(level: Int, text: String)] = []
+    /// The texts of `headingStack`, shared by the blocks under them.
+    private var headingPath: [String] = []
+    /// The whole document text, when the caller has it: chunk texts are cut from it instead of decoded.
+    var source: String?
 
     /// Units waiting to be cut, the next one last.
     private var pending: [Unit] = []
@@ -70,14 +74,24 @@ struct ChunkCutter {
 
     /// Takes the next block of the document (its separator and text follow the previous block's).
     mutating func append(_ extracted: ExtractedBlock, emit: (Chunk) -> Void) {
-        let separator = Array(extracted.separator.utf8)
+        var separator = extracted.separator
+        var text = extracted.text
+        separator.withUTF8 { separator in
+            text.withUTF8 { text in append(extracted.block, separator: separator, text: text, emit: emit) }
+        }
+    }
+
+    /// Takes the next block as UTF-8: the separator before it and its text.
+    mutating func append(
+        _ block: Block, separator: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, emit: (Chunk) -> Void
+    ) {
         buffer.append(contentsOf: separator)
         let start = bufferBase + buffer.count
-        assert(start == extracted.block.utf8Range.lowerBound, "blocks must arrive in order, each after its separator")
-        if cursorNeedsStart { cursor = (start, extracted.block.range.start); cursorNeedsStart = false }
-        buffer.append(contentsOf: extracted.text.utf8)
+        assert(start == block.utf8Range.lowerBound, "blocks must arrive in order, each after its separator")
+        if cursorNeedsStart { cursor = (start, block.range.start); cursorNeedsStart = false }
+        buffer.append(contentsOf: text)
         let end = bufferBase + buffer.count
-        let kind = extracted.kind
+        let kind = block.kind
 
         if kind.isBreak {
             if var last = lastOfBlock {
@@ -88,10 +102,11 @@ struct ChunkCutter {
         }
         if case .heading(let level) = kind {
             while let top = headingStack.last, top.level >= level { headingStack.removeLast() }
-            headingStack.append((level, Self.headingText(extracted.text)))
+            headingStack.append((level, Self.headingText(String(decoding: text, as: UTF8.self))))
+            headingPath = headingStack.map(\.text)
         }
         let ordinal = blocksBase + blocks.count
-        blocks.append(BlockInfo(kind: kind, headings: headingStack.map(\.text)))
+        blocks.append(BlockInfo(kind: kind, headings: headingPath))
 
         var found: [Unit] = []
         buffer.withUnsafeBufferPointer { pointer in
@@ -105,14 +120,28 @@ struct ChunkCutter {
             guard first < last else { return }
             switch kind {
             case .paragraph, .listItem:
-                var cuts: [Cut] = []
-                SentenceScanner(text: scalars).cuts(start: first, end: last, into: &cuts)
+                // Sentences, and lines inside them (rows of a plain-text table, lines of an address).
+                var sentences: [Cut] = []
+                SentenceScanner(text: scalars).cuts(start: first, end: last, into: &sentences)
+                let finder = BoundaryFinder(text: scalars, base: 0)
                 var unitStart = first
-                for cut in cuts {
-                    found.append(Unit(start: bufferBase + unitStart, end: bufferBase + cut.end, level: .sentence, finest: .sentence, block: ordinal))
+                var nextSentence = 0
+                finder.lineCuts(first, last) { line in
+                    while nextSentence < sentences.count && sentences[nextSentence].end <= line.end {
+                        let cut = sentences[nextSentence]
+                        found.append(Unit(start: bufferBase + unitStart, end: bufferBase + cut.end, level: .sentence, finest: .line, block: ordinal))
+                        unitStart = cut.next
+                        nextSentence += 1
+                    }
+                    guard line.end > unitStart else { return }
+                    found.append(Unit(start: bufferBase + unitStart, end: bufferBase + line.end, level: .line, finest: .line, block: ordinal))
+                    unitStart = line.next
+                }
+                for cut in sentences[nextSentence...] {
+                    found.append(Unit(start: bufferBase + unitStart, end: bufferBase + cut.end, level: .sentence, finest: .line, block: ordinal))
                     unitStart = cut.next
                 }
-                found.append(Unit(start: bufferBase + unitStart, end: bufferBase + last, level: .block, finest: .sentence, block: ordinal))
+                found.append(Unit(start: bufferBase + unitStart, end: bufferBase + last, level: .block, finest: .line, block: ordinal))
             default:
                 found.append(Unit(start: bufferBase + first, end: bufferBase + last, level: .block, finest: .block, block: ordinal))
             }
@@ -164,13 +193,11 @@ struct ChunkCutter {
     private mutating func place(_ unit: Unit, emit: (Chunk) -> Void) {
         if units.isEmpty && !nextOverlap.isEmpty { startWithOverlap() }
         let gapStart = units.last?.end ?? unit.start
-        appendText(gapStart, unit.start)
-        let before = counter
         let alreadyCounted = units.isEmpty ? 0 : counts[counts.count - 1]
         // A unit of n bytes needs at least n / longestTokenByteCount tokens: skip counting what cannot fit.
         let cannotFit = (unit.end - unit.start) > (maxTokens - alreadyCounted + 1) * longestTokenByteCount
         if !cannotFit {
-            appendText(unit.start, unit.end)
+            appendText(gapStart, unit.end)
             let count = counter.tokenCount
             if count <= maxTokens {
                 units.append(unit)
@@ -188,11 +215,20 @@ struct ChunkCutter {
             return
         }
         let bestScore = best.map { Double(counts[$0]) * Self.weight(units[$0].level) } ?? 0
+        // The chunk so far with the whitespace before the unit, counted again (rare: only a unit that
+        // overflows, and only when a cut inside it may win). Keeping a copy for every unit would copy
+        // the counter's tail each time.
+        var before: TokenCounter?
         var level = unit.finest
         while let finer = Self.finer(than: level) {
             level = finer
             if bestScore >= Double(maxTokens) * Self.weight(level) { break }
-            guard let fit = longestFittingPrefix(of: unit, level: level, before: before) else { continue }
+            if before == nil {
+                var counter = TokenCounter(tokenizer: tokenizer)
+                if let first = units.first { appendText(first.start, unit.start, to: &counter) }
+                before = counter
+            }
+            guard let fit = longestFittingPrefix(of: unit, level: level, before: before!) else { continue }
             let score = Double(fit.tokenCount) * Self.weight(fit.level)
             guard score > bestScore else { continue }
             // Cut inside the unit; the rest of it goes to the next chunk.
@@ -226,14 +262,15 @@ struct ChunkCutter {
 
     /// How much a chunk ending at a boundary of `level` is worth per token: a section boundary at 70 %
     /// of the fill a sentence boundary would give beats it, a block boundary at 88 %, a sentence
-    /// boundary at 50 % beats a clause at 100 %.
+    /// boundary at 36 % beats a clause at 100 %; a line break inside a block comes between.
     static func weight(_ level: BoundaryLevel) -> Double {
         switch level {
         case .document, .section: 1.0
         case .block: 0.8
         case .sentence: 0.7
-        case .clause: 0.35
-        case .word: 0.2
+        case .line: 0.6
+        case .clause: 0.25
+        case .word: 0.15
         case .grapheme: 0.05
         case .scalar: 0.01
         }
@@ -242,7 +279,8 @@ struct ChunkCutter {
     static func finer(than level: BoundaryLevel) -> BoundaryLevel? {
         switch level {
         case .document, .section, .block: .sentence
-        case .sentence: .clause
+        case .sentence: .line
+        case .line: .clause
         case .clause: .word
         case .word: .grapheme
         case .grapheme: .scalar
@@ -306,6 +344,10 @@ struct ChunkCutter {
     // MARK: Text
 
     private mutating func appendText(_ start: Int, _ end: Int) {
+        appendText(start, end, to: &counter)
+    }
+
+    private func appendText(_ start: Int, _ end: Int, to counter: inout TokenCounter) {
         guard end > start else { return }
         buffer.withUnsafeBufferPointer { pointer in
             counter.append(utf8: UnsafeBufferPointer(rebasing: pointer[(start - bufferBase)..<(end - bufferBase)]))
@@ -340,7 +382,14 @@ struct ChunkCutter {
             let kind = blocks[unit.block - blocksBase].kind
             if !kinds.contains(kind) { kinds.append(kind) }
         }
-        let text = String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
+        let text: String
+        if let source {
+            let utf8 = source.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: start)
+            text = String(source[lower..<utf8.index(lower, offsetBy: end - start)])
+        } else {
+            text = String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
+        }
         let scalarStart = scalarOffset(ofByte: start)
         let scalarEnd = scalarOffset(ofByte: end)
         let chunk = Chunk(

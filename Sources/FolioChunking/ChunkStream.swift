@@ -30,6 +30,7 @@ extension Chunker {
     }
 
     /// ``forEachChunk(atPath:ingestor:_:)`` over any reader of blocks.
+    @discardableResult
     package func forEachChunk(
         reading read: @escaping @Sendable (_ body: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata,
         _ body: (Chunk) throws(ChunkingError) -> Void

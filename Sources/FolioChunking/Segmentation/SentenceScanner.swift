@@ -98,7 +98,7 @@ struct SentenceScanner {
                 }
                 index = text.scalarEnd(from: index)
             } else {
-                index += 1
+                index = byte < 0xC0 ? index + 1 : text.scalarEnd(from: index)
             }
         }
     }

@@ -113,7 +113,16 @@ struct TextScalars {
     /// scalar there extends the previous one (a combining mark, a spacing mark, a zero-width joiner, a
     /// variation selector, an emoji modifier).
     func continuesCluster(at index: Int, end: Int) -> Bool {
-        guard index < end, bytes[index] >= 0xCC else { return false }
+        guard index < end else { return false }
+        let lead = bytes[index]
+        // Below U+0300, CJK ideographs (U+4000–U+9FFF) and fullwidth forms: nothing extends a cluster.
+        if lead < 0xCC || (lead >= 0xE4 && lead <= 0xE9) { return false }
+        if lead == 0xE3 && index + 2 < end {
+            let second = bytes[index + 1], third = bytes[index + 2]
+            // Only U+302A–U+302F and U+3099–U+309A extend in U+3000–U+3FFF.
+            return (second == 0x80 && third >= 0xAA && third <= 0xAF) || (second == 0x82 && (third == 0x99 || third == 0x9A))
+        }
+        if lead == 0xEF && index + 1 < end && (bytes[index + 1] == 0xBC || bytes[index + 1] == 0xBD) { return false }
         guard let scalar = scalar(at: index, end: end) else { return false }
         let properties = scalar.properties
         return properties.isGraphemeExtend || scalar.value == 0x200D || properties.isEmojiModifier

@@ -39,13 +39,16 @@ public struct Chunk: Hashable, Sendable, CustomStringConvertible {
 /// Where text may be cut, from the finest boundary to the strongest.
 ///
 /// A chunker prefers the strongest boundary that gives a well-filled chunk: a section (before a
-/// heading) over a block (paragraph, list item, table row) over a sentence, and so on down to a single
-/// Unicode scalar, which is used only inside a grapheme cluster too large for the budget on its own.
+/// heading) over a block (paragraph, list item, table row) over a sentence, a line break inside a
+/// block, a clause, and so on down to a single Unicode scalar, which is used only inside a grapheme
+/// cluster too large for the budget on its own.
 public enum BoundaryLevel: Int, Hashable, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     case scalar
     case grapheme
     case word
     case clause
+    /// A line break inside a block (a row of a plain-text table, a line of an address).
+    case line
     case sentence
     case block
     case section
@@ -60,6 +63,7 @@ public enum BoundaryLevel: Int, Hashable, Sendable, Comparable, CaseIterable, Cu
         case .grapheme: "grapheme"
         case .word: "word"
         case .clause: "clause"
+        case .line: "line"
         case .sentence: "sentence"
         case .block: "block"
         case .section: "section"
