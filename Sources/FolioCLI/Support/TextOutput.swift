@@ -17,6 +17,9 @@ package struct StandardStream: TextSink {
     /// Standard error, unbuffered.
     package static var error: StandardStream { StandardStream(descriptor: 2, bufferLimit: 0) }
 
+    /// An open file, flushed every 64 KiB and by ``flush()``; the caller closes the descriptor.
+    package static func file(descriptor: Int32) -> StandardStream { StandardStream(descriptor: descriptor, bufferLimit: 1 << 16) }
+
     private init(descriptor: Int32, bufferLimit: Int) {
         self.descriptor = descriptor
         self.bufferLimit = bufferLimit

@@ -1,0 +1,230 @@
+public import ArgumentParser
+internal import FolioChunking
+internal import FolioIngest
+internal import FolioModel
+internal import FolioTokenizer
+internal import Foundation
+
+/// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
+public struct IngestCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Cut many files (directories recursively, globs) into token-budgeted chunks.",
+        discussion: """
+            Each PATH is a file, a directory (its files, recursively, in name order; names starting with \
+            '.' are skipped) or a glob pattern ('*', '?', '[...]'; quote it to keep the shell from expanding \
+            it). Every file is read as `folio extract` reads it and cut as `folio chunk` cuts it; each chunk \
+            is one JSON line {"path", "index", "start", "end", "tokens", "headings", "text"} on standard \
+            output or in --out. On a terminal, standard error shows a progress line (files, bytes, MB/s, \
+            ETA). A file that cannot be read is reported on standard error (`folio: PATH: reason`) and the \
+            others go on. The last line on standard error sums up: files, failures, characters, tokens, \
+            chunks and seconds. The exit status is 1 when any file failed (or none was found), else 0.
+            """
+    )
+
+    @OptionGroup var chunking: ChunkArguments
+    @OptionGroup var input: IngestArguments
+
+    @Option(name: .long, help: "Write the chunk lines to this file instead of standard output.")
+    var out: String?
+
+    @Argument(help: "Files, directories and glob patterns.")
+    var paths: [String]
+
+    public init() {}
+
+    public func run() throws {
+        try runWithStandardStreams { output, errors in
+            execute(output: &output, errors: &errors, showsProgress: isatty(2) == 1)
+        }
+    }
+
+    package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) -> Int32 {
+        let chunker: Chunker
+        do {
+            chunker = try chunking.makeChunker()
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        }
+        if let out {
+            let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else {
+                errors.write("folio: \(out): cannot open for writing: \(String(cString: strerror(errno)))\n")
+                return 1
+            }
+            defer { close(descriptor) }
+            var file = StandardStream.file(descriptor: descriptor)
+            defer { file.flush() }
+            return ingest(chunker: chunker, output: &file, errors: &errors, showsProgress: showsProgress)
+        }
+        return ingest(chunker: chunker, output: &output, errors: &errors, showsProgress: showsProgress)
+    }
+
+    private func ingest(
+        chunker: Chunker, output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool
+    ) -> Int32 {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var failures = 0
+        let found = InputFiles.expand(paths)
+        for problem in found.problems {
+            errors.write("folio: \(problem)\n")
+            failures += 1
+        }
+        var progress = ProgressLine(totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount }, isShown: showsProgress)
+        let ingestor = Ingestor(options: input.options)
+        var totals = (characters: 0, tokens: 0, chunks: 0)
+        for file in found.files {
+            var fileCharacters = 0
+            do {
+                try chunker.forEachChunk(atPath: file.path, ingestor: ingestor) { chunk in
+                    output.write(ChunkCommand.jsonLine(chunk, path: file.path))
+                    totals.tokens += chunk.tokenCount
+                    totals.chunks += 1
+                    fileCharacters = chunk.range.end
+                    progress.update(currentFileBytes: min(chunk.utf8Range.upperBound, file.byteCount), errors: &errors)
+                }
+            } catch {
+                progress.clear(errors: &errors)
+                errors.write("folio: \(error.underlying.map { "\($0)" } ?? "\(file.path): \(error.message)")\n")
+                failures += 1
+            }
+            totals.characters += fileCharacters
+            progress.finishFile(byteCount: file.byteCount, errors: &errors)
+        }
+        progress.clear(errors: &errors)
+        let elapsed = started.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        errors.write(
+            "folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, "
+                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(String(format: "%.2f", seconds)) s\n")
+        return failures > 0 || found.files.isEmpty ? 1 : 0
+    }
+}
+
+/// The files named by command-line paths: files, directories (recursively) and glob patterns.
+struct InputFiles {
+    struct File {
+        var path: String
+        var byteCount: Int
+    }
+
+    var files: [File] = []
+    /// Paths that named nothing readable, as messages.
+    var problems: [String] = []
+
+    static func expand(_ paths: [String]) -> InputFiles {
+        var result = InputFiles()
+        var seen: Set<String> = []
+        func add(_ path: String) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                result.problems.append("\(path): no such file or directory")
+                return
+            }
+            if isDirectory.boolValue {
+                for file in filesBelow(path) where seen.insert(file.path).inserted { result.files.append(file) }
+            } else if seen.insert(path).inserted {
+                result.files.append(File(path: path, byteCount: byteCount(of: path)))
+            }
+        }
+        for path in paths {
+            if path.contains(where: { "*?[".contains($0) }) && !FileManager.default.fileExists(atPath: path) {
+                let matches = glob(path)
+                if matches.isEmpty { result.problems.append("\(path): no file matches the pattern") }
+                for match in matches { add(match) }
+            } else {
+                add(path)
+            }
+        }
+        return result
+    }
+
+    private static func byteCount(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Regular files below a directory, recursively, in path order, skipping names that start with '.'.
+    private static func filesBelow(_ directory: String) -> [File] {
+        let root = URL(fileURLWithPath: directory)
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles]
+        ) else { return [] }
+        var files: [File] = []
+        for case let url as URL in enumerator {
+            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true else {
+                continue
+            }
+            let relative = String(url.path.dropFirst(root.path.count))
+            files.append(File(path: directory.hasSuffix("/") ? directory + relative.drop { $0 == "/" } : directory + relative, byteCount: values.fileSize ?? 0))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// The paths matching a shell pattern, sorted (glob(3)).
+    private static func glob(_ pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard Glibc.glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+    }
+}
+
+/// The progress line on a terminal: files, bytes, MB/s and ETA, redrawn at most ten times a second.
+struct ProgressLine {
+    let totalFiles: Int
+    let totalBytes: Int
+    let isShown: Bool
+    private var doneFiles = 0
+    private var doneBytes = 0
+    private var currentBytes = 0
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    private var lastDrawn: ContinuousClock.Instant?
+
+    init(totalFiles: Int, totalBytes: Int, isShown: Bool) {
+        self.totalFiles = totalFiles
+        self.totalBytes = totalBytes
+        self.isShown = isShown
+        started = clock.now
+    }
+
+    mutating func update(currentFileBytes: Int, errors: inout some TextSink) {
+        currentBytes = currentFileBytes
+        draw(errors: &errors, force: false)
+    }
+
+    mutating func finishFile(byteCount: Int, errors: inout some TextSink) {
+        doneFiles += 1
+        doneBytes += byteCount
+        currentBytes = 0
+        draw(errors: &errors, force: true)
+    }
+
+    mutating func clear(errors: inout some TextSink) {
+        guard isShown, lastDrawn != nil else { return }
+        errors.write("\r\u{1B}[K")
+        lastDrawn = nil
+    }
+
+    private mutating func draw(errors: inout some TextSink, force: Bool) {
+        guard isShown else { return }
+        let now = clock.now
+        if !force, let lastDrawn, lastDrawn.duration(to: now) < .milliseconds(100) { return }
+        lastDrawn = now
+        let elapsed = started.duration(to: now)
+        let seconds = max(1e-3, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        let bytes = doneBytes + currentBytes
+        let rate = Double(bytes) / seconds / 1e6
+        let eta = rate > 0 ? Double(max(0, totalBytes - bytes)) / (rate * 1e6) : 0
+        let fraction = totalBytes > 0 ? min(1, Double(bytes) / Double(totalBytes)) : 1
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        errors.write(
+            "\r\u{1B}[K\(bar) \(doneFiles)/\(totalFiles) files  \(String(format: "%.1f", Double(bytes) / 1e6))/"
+                + "\(String(format: "%.1f", Double(totalBytes) / 1e6)) MB  \(String(format: "%.1f", rate)) MB/s  ETA "
+                + "\(String(format: "%.0f", eta)) s")
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import FolioCLI
+import FolioModel
+import FolioTestSupport
+import FolioTokenizer
+import Foundation
+import Testing
+
+/// `folio chunk` and `folio ingest`, parsed from argument arrays and run in process with captured output.
+struct ChunkCommandTests {
+    static func chunk(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let command = try ChunkCommand.parse(arguments)
+        var output = CapturedText()
+        var errors = CapturedText()
+        let status = command.execute(output: &output, errors: &errors)
+        return (status, output.text, errors.text)
+    }
+
+    static func ingest(_ arguments: [String], progress: Bool = false) throws -> (status: Int32, output: String, errors: String) {
+        let command = try IngestCommand.parse(arguments)
+        var output = CapturedText()
+        var errors = CapturedText()
+        let status = command.execute(output: &output, errors: &errors, showsProgress: progress)
+        return (status, output.text, errors.text)
+    }
+
+    static func extract(_ path: String) throws -> String {
+        let command = try ExtractCommand.parse([path])
+        var output = CapturedText()
+        var errors = CapturedText()
+        _ = command.execute(output: &output, errors: &errors)
+        return output.text
+    }
+
+    static func lines(_ output: String) -> [[String: Any]] {
+        output.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    static let sample = PackageCorpora.root.appendingPathComponent("samples/annual-report.html").path
+
+    @Test func chunkLinesAreExactSlicesOfTheExtractedText() throws {
+        let run = try Self.chunk(["--max-tokens", "100", Self.sample])
+        #expect(run.status == 0 && run.errors.isEmpty)
+        let scalars = Array(try Self.extract(Self.sample).unicodeScalars)
+        let tokenizer = try BPETokenizer.named(.cl100kBase)
+        let lines = Self.lines(run.output)
+        #expect(lines.count > 5)
+        for (position, line) in lines.enumerated() {
+            #expect(line["index"] as? Int == position)
+            let start = line["start"] as! Int, end = line["end"] as! Int
+            var slice = ""
+            slice.unicodeScalars.append(contentsOf: scalars[start..<end])
+            #expect(slice == line["text"] as? String)
+            #expect(line["tokens"] as? Int == tokenizer.count(slice))
+            #expect((line["tokens"] as! Int) <= 100)
+            #expect(line["headings"] is [String])
+        }
+        #expect(lines.contains { ($0["headings"] as! [String]).contains { $0.hasPrefix("PART II") } })
+    }
+
+    @Test func overlapAndEncodingOptionsApply() throws {
+        let plain = try Self.lines(Self.chunk(["--max-tokens", "64", "--encoding", "o200k_base", Self.sample]).output)
+        let overlapping = try Self.lines(Self.chunk(["--max-tokens", "64", "--overlap", "24", "--encoding", "o200k_base", Self.sample]).output)
+        #expect(overlapping.count > plain.count)
+        let repeats = zip(overlapping, overlapping.dropFirst()).filter { ($1["start"] as! Int) < ($0["end"] as! Int) }
+        #expect(!repeats.isEmpty)
+    }
+
+    @Test func badOptionsAreRejectedWithTheReason() {
+        #expect(throws: (any Error).self) { try ChunkCommand.parse(["--max-tokens", "8", Self.sample]) }
+        #expect(throws: (any Error).self) { try ChunkCommand.parse(["--max-tokens", "100", "--overlap", "60", Self.sample]) }
+        do {
+            _ = try ChunkCommand.parse(["--max-tokens", "100", "--overlap", "60", Self.sample])
+        } catch {
+            #expect(ChunkCommand.message(for: error).contains("overlapTokens"))
+        }
+    }
+
+    @Test func aMissingFileIsOneErrorLine() throws {
+        let run = try Self.chunk(["/nonexistent/report.html"])
+        #expect(run.status == 1)
+        #expect(run.errors.hasPrefix("folio: /nonexistent/report.html"))
+        #expect(run.errors.filter { $0 == "\n" }.count == 1)
+    }
+
+    @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        try Data("First report. It has two sentences.".utf8).write(to: directory.appendingPathComponent("a.txt"))
+        try Data("Nested contract text. Another sentence here.".utf8).write(to: directory.appendingPathComponent("nested/b.txt"))
+        try Data("hidden".utf8).write(to: directory.appendingPathComponent(".hidden.txt"))
+        var broken = [UInt8](repeating: 0, count: 40)
+        broken[0] = 0x1F; broken[1] = 0x8B; broken[2] = 8
+        try Data(broken).write(to: directory.appendingPathComponent("nested/broken.txt.gz"))
+
+        let run = try Self.ingest([directory.path, Self.sample, PackageCorpora.root.path + "/samples/*.odt", "/nonexistent"])
+        #expect(run.status == 1)
+        let lines = Self.lines(run.output)
+        let paths = Set(lines.map { $0["path"] as! String })
+        #expect(paths == [
+            directory.path + "/a.txt", directory.path + "/nested/b.txt", Self.sample,
+            PackageCorpora.root.path + "/samples/supply-agreement.odt",
+        ])
+        let errorLines = run.errors.split(separator: "\n")
+        #expect(errorLines.contains { $0.contains("broken.txt.gz") })
+        #expect(errorLines.contains { $0.contains("/nonexistent") })
+        let summary = try #require(errorLines.last)
+        #expect(summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
+    }
+
+    @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).jsonl").path
+        let quiet = try Self.ingest([Self.sample, "--out", out])
+        #expect(quiet.status == 0 && quiet.output.isEmpty)
+        #expect(!quiet.errors.contains("\r"))
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(Self.lines(written).allSatisfy { $0["path"] as? String == Self.sample })
+        let shown = try Self.ingest([Self.sample], progress: true)
+        #expect(shown.errors.contains("MB/s") && shown.errors.contains("ETA"))
+    }
+
+    @Test func benchChunkReportsThroughput() throws {
+        let command = try BenchCommand.Chunk.parse(["--repeat", "1", "--max-tokens", "128", Self.sample])
+        var output = CapturedText()
+        var errors = CapturedText()
+        #expect(command.execute(output: &output, errors: &errors) == 0)
+        let line = try #require(Self.lines(output.text).first)
+        #expect(line["operation"] as? String == "chunk")
+        #expect((line["chunks"] as? Int ?? 0) > 0)
+        #expect((line["best_mb_per_s"] as? Double ?? 0) > 0)
+    }
+}

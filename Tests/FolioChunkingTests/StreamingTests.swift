@@ -1,0 +1,119 @@
+import FolioChunking
+import FolioIngest
+import FolioModel
+import FolioTestSupport
+import FolioTokenizer
+import Foundation
+import Testing
+
+@Suite struct StreamingTests {
+    static let tokenizer = ChunkerTests.cl100k
+
+    static func collect(_ stream: ChunkStream) async throws -> [Chunk] {
+        var chunks: [Chunk] = []
+        for try await chunk in stream { chunks.append(chunk) }
+        return chunks
+    }
+
+    @Test(arguments: ChunkerTests.samples, [(64, 0), (512, 100)])
+    func streamedChunksEqualTheBatchChunks(name: String, budget: (Int, Int)) async throws {
+        let path = PackageCorpora.root.appendingPathComponent("samples/\(name)").path
+        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: budget.0, overlapTokens: budget.1))
+        let batch = chunker.chunks(of: try Ingestor().document(atPath: path))
+        let stream = chunker.chunks(atPath: path)
+        #expect(try await Self.collect(stream) == batch)
+        #expect(stream.metadata != nil)
+        var synchronous: [Chunk] = []
+        try chunker.forEachChunk(atPath: path) { synchronous.append($0) }
+        #expect(synchronous == batch)
+    }
+
+    @Test func streamedChunksOfRandomDocumentsEqualTheBatchChunks() async throws {
+        var random = SeededRandom(seed: 77)
+        for _ in 0..<20 {
+            let seed = random.state
+            var text = ""
+            for _ in 0..<Int.random(in: 1...40, using: &random) {
+                text += RandomText.make(RandomText.adversarial, count: Int.random(in: 0...200, using: &random), using: &random)
+                text += ["\n\n", "\n", "。", ". ", "\n\nItem 7. Results\n\n"].randomElement(using: &random)!
+            }
+            let bytes = Array(text.utf8)
+            let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: Int.random(in: 16...300, using: &random)))
+            let batch = chunker.chunks(of: try Ingestor().document(from: bytes, name: "random.txt"))
+            let streamed = try await Self.collect(chunker.chunks(from: bytes, name: "random.txt"))
+            #expect(streamed == batch, "seed \(seed)")
+        }
+    }
+
+    @Test func aConsumerThatStopsEarlyStopsThePipeline() async throws {
+        // 3 MB of text and a consumer that takes three chunks: the reader must stop, not run to the end.
+        let text = String(repeating: "The committee met on Tuesday. It approved the budget for 2025, with changes. ", count: 40_000)
+        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: 64))
+        var taken = 0
+        for try await _ in chunker.chunks(from: Array(text.utf8), name: "long.txt") {
+            taken += 1
+            if taken == 3 { break }
+        }
+        #expect(taken == 3)
+    }
+
+    @Test func aCancelledConsumerEndsWithACancellationError() async throws {
+        let text = String(repeating: "Revenue grew. Costs fell. ", count: 200_000)
+        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: 32))
+        let task = Task {
+            var count = 0
+            for try await _ in chunker.chunks(from: Array(text.utf8), name: "long.txt") {
+                count += 1
+                if count == 10 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+            return count
+        }
+        do {
+            _ = try await task.value
+            Issue.record("a cancelled stream ended normally")
+        } catch let error as ChunkingError {
+            #expect(error.code == .cancelled)
+        }
+    }
+
+    @Test func anUnreadableFileEndsTheStreamWithAnInputError() async throws {
+        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration())
+        do {
+            _ = try await Self.collect(chunker.chunks(atPath: "/nonexistent/file.txt"))
+            Issue.record("a missing file gave no error")
+        } catch let error as ChunkingError {
+            #expect(error.code == .input)
+            #expect(error.message.contains("/nonexistent/file.txt"))
+            #expect(error.underlying is IngestError)
+        }
+    }
+
+    @Test func windowsCoverALongDocumentInModelSizedContexts() throws {
+        // About 2,000,000 characters of report-like text in 128,000-token windows sharing 2,000 tokens.
+        var random = SeededRandom(seed: 5)
+        let words = ["revenue", "increased", "compared", "with", "fiscal", "2024", "the", "Company", "segment", "margin",
+                     "$1.2", "billion", "approx.", "Inc.", "operating", "expenses", "declined", "3.5%", "due", "to"]
+        var text = ""
+        var section = 0
+        while text.unicodeScalars.count < 2_000_000 {
+            if Int.random(in: 0..<40, using: &random) == 0 { section += 1; text += "Item \(section). Section \(section)\n\n" }
+            for _ in 0..<Int.random(in: 2...6, using: &random) {
+                let sentence = (0..<Int.random(in: 6...30, using: &random)).map { _ in words.randomElement(using: &random)! }
+                text += sentence.joined(separator: " ").capitalizedFirst + ". "
+            }
+            text += "\n\n"
+        }
+        let configuration = try ChunkConfiguration.window()
+        let windows = try Chunker(tokenizer: Self.tokenizer, configuration: configuration).chunks(ofText: text)
+        #expect(windows.count >= 3)
+        ChunkInvariants(text: text).check(windows, tokenizer: Self.tokenizer, configuration: configuration)
+        for (previous, next) in zip(windows, windows.dropFirst()) {
+            #expect(next.range.start < previous.range.end, "consecutive windows share text")
+            #expect(previous.tokenCount > 120_000, "windows are filled")
+        }
+    }
+}
+
+extension String {
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
