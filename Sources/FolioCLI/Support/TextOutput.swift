@@ -65,20 +65,31 @@ package struct CapturedText: TextSink {
 
 /// JSON string literal for `value` (RFC 8259 escaping).
 package func jsonString(_ value: String) -> String {
-    var result = "\""
-    result.reserveCapacity(value.utf8.count + 2)
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
+    // Bytes that need no escape are copied in runs; only quotes, backslashes and controls are rewritten.
+    var value = value
+    return value.withUTF8 { utf8 in
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count + utf8.count / 16 + 2)
+        result.append(0x22)
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            runStart = index + 1
+            switch byte {
+            case 0x22: result.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: result.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: result.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: result.append(contentsOf: [0x5C, 0x72])
+            case 0x09: result.append(contentsOf: [0x5C, 0x74])
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                result.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            }
         }
+        result.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        result.append(0x22)
+        return String(decoding: result, as: UTF8.self)
     }
-    return result + "\""
 }
