@@ -52,13 +52,15 @@ let package = Package(
             dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
+        // Deterministic generator of large test documents (reports, contracts, Chinese prose); no dependencies.
+        .target(name: "FolioCorpora", path: "Corpora/Generator"),
         // Segment, count, cut: token-budgeted chunks and windows, batch and streaming.
         .target(name: "FolioChunking", dependencies: ["FolioModel", "FolioTokenizer", "FolioIngest"]),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
-                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking",
+                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +85,7 @@ let package = Package(
             name: "FolioIngestTests",
             dependencies: ["FolioIngest", "FolioCompression", "FolioModel", "FolioTestSupport"]
         ),
+        .testTarget(name: "FolioCorporaTests", dependencies: ["FolioCorpora", "FolioTestSupport"]),
         .testTarget(
             name: "FolioChunkingTests",
             dependencies: ["FolioChunking", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
@@ -90,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "FolioCLITests",
             dependencies: [
-                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest",
+                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
