@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "FolioCorporaTests", dependencies: ["FolioCorpora", "FolioTestSupport"]),
         .testTarget(
             name: "FolioChunkingTests",
-            dependencies: ["FolioChunking", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
+            dependencies: ["FolioChunking", "FolioCorpora", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
         .testTarget(
             name: "FolioCLITests",
@@ -125,6 +125,17 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/IngestBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "ChunkingBenchmarks",
+            dependencies: [
+                "FolioChunking", "FolioCorpora", "FolioIngest", "FolioModel", "FolioTokenizer",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/ChunkingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         )
     )

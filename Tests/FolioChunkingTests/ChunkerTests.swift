@@ -1,4 +1,5 @@
 import FolioChunking
+import FolioCorpora
 import FolioIngest
 import FolioModel
 import FolioTestSupport
@@ -108,6 +109,18 @@ import Testing
             let startsSentence = trimmed.last.map { ".;:!?)\"".contains($0) } ?? false
             #expect(startsBlock || startsSentence, "overlap starts mid-sentence after \(before.suffix(30).debugDescription)")
         }
+    }
+
+    /// The generated samples in Corpora/samples/generated are the generator's output, and chunk well.
+    @Test(arguments: [("report.txt", CorpusGenerator.Kind.report, 20_000), ("contract.txt", .contract, 20_000), ("chinese.txt", .chinese, 20_000)])
+    func generatedSamplesAreReproducibleAndEndChunksAtSentences(file: String, kind: CorpusGenerator.Kind, characters: Int) throws {
+        let stored = try String(contentsOf: PackageCorpora.root.appendingPathComponent("samples/generated/\(file)"), encoding: .utf8)
+        #expect(stored == CorpusGenerator(kind: kind, seed: 1).document(characters: characters))
+        let configuration = try ChunkConfiguration(maxTokens: 256)
+        let chunks = try Chunker(tokenizer: Self.cl100k, configuration: configuration).chunks(ofText: stored)
+        ChunkInvariants(text: stored).check(chunks, tokenizer: Self.cl100k, configuration: configuration)
+        // Lines count: a plain-text table is one paragraph with a row per line.
+        #expect(chunks.allSatisfy { $0.boundary >= .line }, "\(chunks.filter { $0.boundary < .line }.map(\.boundary))")
     }
 
     @Test func configurationRejectsBudgetsOutOfRangeAndOverlapsTooLarge() {
