@@ -37,6 +37,8 @@ struct ChunkCutter {
     private var bufferBase = 0
     /// A known pair of (absolute byte offset, scalar offset) for converting offsets.
     private var cursor = (byte: 0, scalar: 0)
+    /// The cursor is set at the first block's start (its scalar offset comes with the block).
+    private var cursorNeedsStart = true
 
     /// The blocks from `blocksBase` (an ordinal) on.
     private var blocks: [BlockInfo] = []
@@ -166,7 +168,6 @@ struct ChunkCutter {
         lastOfBlock = newLast
     }
 
-    private var cursorNeedsStart = true
 
     /// Ends the document: cuts what is left and emits the last chunk.
     mutating func finish(emit: (Chunk) -> Void) {
@@ -225,7 +226,7 @@ struct ChunkCutter {
             if bestScore >= Double(maxTokens) * Self.weight(level) { break }
             if before == nil {
                 var counter = TokenCounter(tokenizer: tokenizer)
-                if let first = units.first { appendText(first.start, unit.start, to: &counter) }
+                if let first = units.first { Self.appendText(buffer, bufferBase, first.start, unit.start, to: &counter) }
                 before = counter
             }
             guard let fit = longestFittingPrefix(of: unit, level: level, before: before!) else { continue }
@@ -344,13 +345,16 @@ struct ChunkCutter {
     // MARK: Text
 
     private mutating func appendText(_ start: Int, _ end: Int) {
-        appendText(start, end, to: &counter)
+        Self.appendText(buffer, bufferBase, start, end, to: &counter)
     }
 
-    private func appendText(_ start: Int, _ end: Int, to counter: inout TokenCounter) {
+    /// Appends `buffer`'s text between two absolute offsets to a counter. Static, so that appending to
+    /// the cutter's own counter does not copy the cutter (a method on `self` with `&self.counter`
+    /// would).
+    private static func appendText(_ buffer: [UInt8], _ base: Int, _ start: Int, _ end: Int, to counter: inout TokenCounter) {
         guard end > start else { return }
         buffer.withUnsafeBufferPointer { pointer in
-            counter.append(utf8: UnsafeBufferPointer(rebasing: pointer[(start - bufferBase)..<(end - bufferBase)]))
+            counter.append(utf8: UnsafeBufferPointer(rebasing: pointer[(start - base)..<(end - base)]))
         }
     }
 
