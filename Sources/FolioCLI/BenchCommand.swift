@@ -141,8 +141,9 @@ public struct BenchCommand: ParsableCommand {
                 cutting) runs --repeat times after one warm-up run, on one thread. With --pipeline each run \
                 instead goes from the file's bytes in memory to chunks through the streaming pipeline \
                 (extraction on one thread, cutting on another), and MB/s is of the file as stored. Prints one \
-                JSON line per file: its bytes, characters, chunks and tokens, the best and median MB/s (1 MB = \
-                10^6 bytes) and the best run's seconds.
+                JSON line per file: its bytes, characters, chunks and tokens, the shares of chunks ending at a \
+                sentence (or block, section, end) and at a line break or stronger, the best and median MB/s \
+                (1 MB = 10^6 bytes) and the best run's seconds.
                 """
         )
 
@@ -196,7 +197,9 @@ public struct BenchCommand: ParsableCommand {
                         "{\"tool\": \"folio\", \"operation\": \"\(pipeline ? "pipeline" : "chunk")\", \"path\": \(jsonString(path)), "
                             + "\"bytes\": \(measured), \"characters\": \(document.text.unicodeScalars.count), "
                             + "\"chunks\": \(chunks.count), \"tokens\": \(chunks.reduce(0) { $0 + $1.tokenCount }), "
-                            + "\"max_tokens\": \(chunker.configuration.maxTokens), \"runs\": \(seconds.count), "
+                            + "\"max_tokens\": \(chunker.configuration.maxTokens), "
+                            + "\"ending_at_sentence\": \(Self.share(chunks) { $0 >= .sentence }), "
+                            + "\"ending_at_line\": \(Self.share(chunks) { $0 >= .line }), \"runs\": \(seconds.count), "
                             + throughputFields(byteCount: measured, seconds: seconds)
                             + ", \"best_seconds\": \(String(format: "%.4f", seconds[0]))}\n")
                 } catch {
@@ -205,6 +208,11 @@ public struct BenchCommand: ParsableCommand {
                 }
             }
             return status
+        }
+
+        /// The share of chunks whose boundary passes `test`, with four decimals.
+        static func share(_ chunks: [FolioModel.Chunk], _ test: (BoundaryLevel) -> Bool) -> String {
+            String(format: "%.4f", Double(chunks.filter { test($0.boundary) }.count) / Double(max(1, chunks.count)))
         }
     }
 
@@ -251,6 +259,11 @@ public struct BenchCommand: ParsableCommand {
                 }
             }
             return status
+        }
+
+        /// The share of chunks whose boundary passes `test`, with four decimals.
+        static func share(_ chunks: [FolioModel.Chunk], _ test: (BoundaryLevel) -> Bool) -> String {
+            String(format: "%.4f", Double(chunks.filter { test($0.boundary) }.count) / Double(max(1, chunks.count)))
         }
     }
 }
