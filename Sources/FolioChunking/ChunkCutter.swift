@@ -168,7 +168,6 @@ struct ChunkCutter {
         lastOfBlock = newLast
     }
 
-
     /// Ends the document: cuts what is left and emits the last chunk.
     mutating func finish(emit: (Chunk) -> Void) {
         if var last = lastOfBlock {
