@@ -165,13 +165,7 @@ public struct BenchCommand: ParsableCommand {
         }
 
         package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
-            let chunker: Chunker
-            do {
-                chunker = try chunking.makeChunker()
-            } catch {
-                errors.write("folio: \(error.message)\n")
-                return 1
-            }
+            guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
             let ingestor = Ingestor()
             var status: Int32 = 0
             for path in files {

@@ -2,7 +2,6 @@ public import ArgumentParser
 internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
-internal import FolioTokenizer
 
 /// `folio chunk`: a document's token-budgeted chunks as JSON lines.
 public struct ChunkCommand: ParsableCommand {
@@ -35,13 +34,7 @@ public struct ChunkCommand: ParsableCommand {
 
     /// Runs the command; returns the exit status.
     package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) -> Int32 {
-        let chunker: Chunker
-        do {
-            chunker = try chunking.makeChunker()
-        } catch {
-            errors.write("folio: \(error.message)\n")
-            return 1
-        }
+        guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
         let ingestor = Ingestor(options: input.options)
         let file = self.file
         do {

@@ -2,7 +2,6 @@ public import ArgumentParser
 internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
-internal import FolioTokenizer
 internal import Foundation
 
 /// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
@@ -40,13 +39,7 @@ public struct IngestCommand: ParsableCommand {
     }
 
     package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) -> Int32 {
-        let chunker: Chunker
-        do {
-            chunker = try chunking.makeChunker()
-        } catch {
-            errors.write("folio: \(error.message)\n")
-            return 1
-        }
+        guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
         if let out {
             let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0 else {

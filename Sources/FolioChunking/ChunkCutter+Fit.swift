@@ -139,12 +139,7 @@ struct BoundaryFinder {
                 index = text.scalarEnd(from: index)
                 continue
             }
-            var closed = index + mark.width
-            while closed < end {
-                let width = text.closerWidth(at: closed, end: end)
-                if width == 0 { break }
-                closed += width
-            }
+            let closed = text.skipClosers(from: index + mark.width, end: end)
             let next = text.skipWhitespace(from: closed, end: end)
             if (!mark.needsSpace || next > closed) && next < end && !text.continuesCluster(at: next, end: end) {
                 body(Cut(end: closed, next: next))

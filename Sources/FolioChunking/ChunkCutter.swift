@@ -64,11 +64,11 @@ struct ChunkCutter {
     private var nextOverlap: [Unit] = []
     private var nextIndex = 0
 
-    init(tokenizer: BPETokenizer, configuration: ChunkConfiguration, longestTokenByteCount: Int) {
+    init(tokenizer: BPETokenizer, configuration: ChunkConfiguration) {
         self.tokenizer = tokenizer
         self.maxTokens = configuration.maxTokens
         self.overlapTokens = configuration.overlapTokens
-        self.longestTokenByteCount = max(1, longestTokenByteCount)
+        self.longestTokenByteCount = max(1, tokenizer.longestTokenByteCount)
         self.counter = TokenCounter(tokenizer: tokenizer)
     }
 

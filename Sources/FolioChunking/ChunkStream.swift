@@ -13,7 +13,12 @@ extension Chunker {
     /// `ingestor.document(atPath:)` reads. Ending the iteration early, or cancelling the consuming task,
     /// stops both threads.
     public func chunks(atPath path: String, ingestor: Ingestor = Ingestor()) -> ChunkStream {
-        ChunkStream(chunker: self) { send throws(IngestError) in try ingestor.read(atPath: path, send) }
+        chunks(reading: { send throws(IngestError) in try ingestor.read(atPath: path, send) })
+    }
+
+    /// The chunks of any reader of blocks, streamed as ``chunks(atPath:ingestor:)`` streams a file's.
+    package func chunks(reading read: @escaping ChunkStream.Read) -> ChunkStream {
+        ChunkStream(chunker: self, read: read)
     }
 
     /// Reads the file at `path` and hands each chunk to `body` as soon as it is cut, on the calling
@@ -32,7 +37,7 @@ extension Chunker {
     /// ``forEachChunk(atPath:ingestor:_:)`` over any reader of blocks.
     @discardableResult
     package func forEachChunk(
-        reading read: @escaping @Sendable (_ body: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata,
+        reading read: @escaping ChunkStream.Read,
         _ body: (Chunk) throws(ChunkingError) -> Void
     ) throws(ChunkingError) -> DocumentMetadata {
         let queue = BlockQueue(capacity: ChunkStream.blockQueueCapacity)
@@ -73,7 +78,7 @@ extension Chunker {
 
     /// The chunks of bytes in memory, streamed as ``chunks(atPath:ingestor:)`` streams a file's.
     public func chunks(from bytes: [UInt8], name: String? = nil, ingestor: Ingestor = Ingestor()) -> ChunkStream {
-        ChunkStream(chunker: self) { send throws(IngestError) in try ingestor.read(bytes: bytes, name: name, send) }
+        chunks(reading: { send throws(IngestError) in try ingestor.read(bytes: bytes, name: name, send) })
     }
 }
 
@@ -92,7 +97,7 @@ public struct ChunkStream: AsyncSequence, Sendable {
     /// Blocks ingestion may be ahead of cutting.
     public static let blockQueueCapacity = 64
 
-    typealias Read = @Sendable (_ body: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata
+    package typealias Read = @Sendable (_ body: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata
 
     private let channel: ProducerChannel<Chunk, DocumentMetadata, ChunkingError>
 
@@ -135,8 +140,7 @@ public struct ChunkStream: AsyncSequence, Sendable {
 /// empty. Cancelling makes the next `put` throw, which stops the reader.
 final class BlockQueue: Sendable {
     private struct State {
-        var blocks: [ExtractedBlock] = []
-        var head = 0
+        var blocks = FIFOBuffer<ExtractedBlock>()
         var result: Result<DocumentMetadata, IngestError>?
         var isCancelled = false
     }
@@ -173,15 +177,7 @@ final class BlockQueue: Sendable {
     func take() throws(IngestError) -> ExtractedBlock? {
         filledSlots.wait()
         let taken = state.withLock { state -> Result<ExtractedBlock?, IngestError> in
-            if state.head < state.blocks.count {
-                let block = state.blocks[state.head]
-                state.head += 1
-                if state.head > 256 && state.head * 2 > state.blocks.count {
-                    state.blocks.removeFirst(state.head)
-                    state.head = 0
-                }
-                return .success(block)
-            }
+            if let block = state.blocks.popFirst() { return .success(block) }
             switch state.result {
             case .success?: return .success(nil)
             case .failure(let error)?: return .failure(error)

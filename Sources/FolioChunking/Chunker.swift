@@ -36,12 +36,10 @@ public import FolioTokenizer
 public struct Chunker: Sendable {
     public let tokenizer: BPETokenizer
     public let configuration: ChunkConfiguration
-    private let longestTokenByteCount: Int
 
     public init(tokenizer: BPETokenizer, configuration: ChunkConfiguration) {
         self.tokenizer = tokenizer
         self.configuration = configuration
-        self.longestTokenByteCount = tokenizer.longestTokenByteCount
     }
 
     /// The chunks of a document, in order.
@@ -89,7 +87,7 @@ public struct Chunker: Sendable {
     }
 
     private func makeCutter() -> ChunkCutter {
-        ChunkCutter(tokenizer: tokenizer, configuration: configuration, longestTokenByteCount: longestTokenByteCount)
+        ChunkCutter(tokenizer: tokenizer, configuration: configuration)
     }
 }
 

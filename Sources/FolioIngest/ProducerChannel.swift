@@ -13,8 +13,7 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
     package typealias Job = @Sendable (_ send: (Element) throws(Failure) -> Void) throws(Failure) -> Outcome
 
     private struct State {
-        var buffer: [Element] = []
-        var head = 0
+        var pending = FIFOBuffer<Element>()
         var ended: Result<Outcome, Failure>?
         var waiter: CheckedContinuation<Void, Never>?
         var isCancelled = false
@@ -46,7 +45,7 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
     /// What the job returned, once the last element has been delivered (nil before, and after a failure).
     package var outcome: Outcome? {
         state.withLock { state in
-            if case .success(let outcome) = state.ended, state.head == state.buffer.count { return outcome }
+            if case .success(let outcome) = state.ended, state.pending.isEmpty { return outcome }
             return nil
         }
     }
@@ -59,15 +58,7 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
                 throw cancellation("the task reading the stream was cancelled")
             }
             let step: Step = state.withLock { state in
-                if state.head < state.buffer.count {
-                    let element = state.buffer[state.head]
-                    state.head += 1
-                    if state.head > 256 && state.head * 2 > state.buffer.count {
-                        state.buffer.removeFirst(state.head)
-                        state.head = 0
-                    }
-                    return .element(element)
-                }
+                if let element = state.pending.popFirst() { return .element(element) }
                 if let ended = state.ended { return .end(ended) }
                 return .wait
             }
@@ -83,7 +74,7 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         let resumeNow = state.withLock { state -> Bool in
-                            if state.head < state.buffer.count || state.ended != nil || state.isCancelled { return true }
+                            if !state.pending.isEmpty || state.ended != nil || state.isCancelled { return true }
                             state.waiter = continuation
                             return false
                         }
@@ -150,7 +141,7 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
         freeSlots.wait()
         let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             guard !state.isCancelled else { return (false, nil) }
-            state.buffer.append(element)
+            state.pending.append(element)
             defer { state.waiter = nil }
             return (true, state.waiter)
         }
@@ -158,3 +149,29 @@ package final class ProducerChannel<Element: Sendable, Outcome: Sendable, Failur
         if !accepted { throw cancellation("the consumer stopped reading the stream") }
     }
 }
+
+/// A first-in-first-out queue over an array, which drops the elements taken once they are more than
+/// half of it (amortized O(1) per element, no ring arithmetic).
+package struct FIFOBuffer<Element> {
+    private var elements: [Element] = []
+    private var head = 0
+
+    package init() {}
+
+    package var isEmpty: Bool { head == elements.count }
+
+    package mutating func append(_ element: Element) { elements.append(element) }
+
+    package mutating func popFirst() -> Element? {
+        guard head < elements.count else { return nil }
+        let element = elements[head]
+        head += 1
+        if head > 256 && head * 2 > elements.count {
+            elements.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+}
+
+extension FIFOBuffer: Sendable where Element: Sendable {}

@@ -5,6 +5,7 @@ import FolioModel
 import FolioTestSupport
 import FolioTokenizer
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct StreamingTests {
@@ -46,16 +47,47 @@ import Testing
         }
     }
 
-    @Test func aConsumerThatStopsEarlyStopsThePipeline() async throws {
-        // 3 MB of text and a consumer that takes three chunks: the reader must stop, not run to the end.
-        let text = String(repeating: "The committee met on Tuesday. It approved the budget for 2025, with changes. ", count: 40_000)
+    @Test func aConsumerThatStopsEarlyStopsTheReader() async throws {
+        // A reader that could hand on 100,000 paragraphs, and a consumer that takes three chunks: the
+        // reader must be stopped by the bounded buffers, not run to the end.
+        let paragraphs = 100_000
+        let sent = Mutex(0)
+        let readerEnded = DispatchSemaphore(value: 0)
         let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: 64))
+        let stream = chunker.chunks(reading: { send throws(IngestError) in
+            defer { readerEnded.signal() }
+            var offset = 0
+            for index in 0..<paragraphs {
+                let separator = index == 0 ? "" : "\n\n"
+                let text = "The committee met on day \(index). It approved the budget, with changes."
+                offset += separator.utf8.count
+                let range = offset..<(offset + text.utf8.count)
+                try send(ExtractedBlock(
+                    block: Block(kind: .paragraph, range: TextRange(start: range.lowerBound, end: range.upperBound), utf8Range: range),
+                    text: text, separator: separator))
+                sent.withLock { $0 += 1 }
+                offset = range.upperBound
+            }
+            return DocumentMetadata(format: .plainText)
+        })
         var taken = 0
-        for try await _ in chunker.chunks(from: Array(text.utf8), name: "long.txt") {
+        for try await _ in stream {
             taken += 1
             if taken == 3 { break }
         }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                readerEnded.wait()
+                continuation.resume()
+            }
+        }
         #expect(taken == 3)
+        let blocksSent = sent.withLock { $0 }
+        #expect(blocksSent < paragraphs, "the reader ran to the end after the consumer stopped")
+        // Bounded by the buffers: the chunks taken and queued (and two being cut), at most four
+        // paragraphs of 17 tokens each in 64 tokens, plus the block queue.
+        let bound = (taken + ChunkStream.bufferCapacity + 2) * 4 + ChunkStream.blockQueueCapacity + 2
+        #expect(blocksSent <= bound)
     }
 
     @Test func aCancelledConsumerEndsWithACancellationError() async throws {

@@ -66,11 +66,16 @@ public struct ChunkArguments: ParsableArguments {
         }
     }
 
-    /// The chunker these options describe; a tokenizer that cannot load is an error naming it.
-    func makeChunker() throws(TokenizerError) -> Chunker {
-        let tokenizer = try BPETokenizer.named(encoding)
-        // validate() has checked the configuration.
-        let configuration = try! ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
-        return Chunker(tokenizer: tokenizer, configuration: configuration)
+    /// The chunker these options describe, or nil after writing why the tokenizer cannot load.
+    func makeChunker(errors: inout some TextSink) -> Chunker? {
+        do {
+            let tokenizer = try BPETokenizer.named(encoding)
+            // validate() has checked the configuration.
+            let configuration = try! ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
+            return Chunker(tokenizer: tokenizer, configuration: configuration)
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return nil
+        }
     }
 }

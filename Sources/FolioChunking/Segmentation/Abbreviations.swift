@@ -34,14 +34,7 @@ enum Abbreviations {
 
     /// The kind of the word `bytes[start..<end]` (ASCII letters only), or nil when it is not listed.
     static func kind(of bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Kind? {
-        guard end - start <= 8, end > start else { return nil }
-        var packed: UInt64 = 0
-        for index in start..<end {
-            let byte = bytes[index]
-            guard (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A else { return nil }
-            packed = packed << 8 | UInt64(byte | 0x20)
-        }
-        guard let kind = table[packed] else { return nil }
+        guard let packed = lowercasedKey(bytes, start, end), let kind = table[packed] else { return nil }
         if packed == 0x6E6F && bytes[start] != 0x4E { return nil }  // "no" must be "No" or "NO"
         return kind
     }
@@ -49,6 +42,18 @@ enum Abbreviations {
     private static func key(_ word: [UInt8]) -> UInt64? {
         guard word.count <= 8 else { return nil }
         return word.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// `bytes[start..<end]` lowercased and packed into a key, if it is one to eight ASCII letters.
+    private static func lowercasedKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
+        guard end - start <= 8, end > start else { return nil }
+        var packed: UInt64 = 0
+        for index in start..<end {
+            let byte = bytes[index] | 0x20
+            guard byte >= 0x61 && byte <= 0x7A else { return nil }
+            packed = packed << 8 | UInt64(byte)
+        }
+        return packed
     }
 
     /// Words before a number that make the number a reference, not the end of a sentence
@@ -62,13 +67,6 @@ enum Abbreviations {
     /// Whether `bytes[start..<end]` is a word such as "Section" or "Item" (any case).
     static func isReferenceWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         if end - start == 2 && bytes[start] == 0xC2 && bytes[start + 1] == 0xA7 { return true }  // §
-        guard end - start <= 8, end > start else { return false }
-        var packed: UInt64 = 0
-        for index in start..<end {
-            let byte = bytes[index]
-            guard (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A else { return false }
-            packed = packed << 8 | UInt64(byte | 0x20)
-        }
-        return referenceWords.contains(packed)
+        return lowercasedKey(bytes, start, end).map(referenceWords.contains) ?? false
     }
 }

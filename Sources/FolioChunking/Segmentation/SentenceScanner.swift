@@ -45,7 +45,7 @@ struct SentenceScanner {
                     hasBang = hasBang || bytes[runEnd] != 0x2E
                     runEnd += 1
                 }
-                let closed = skipClosers(from: runEnd, end: end)
+                let closed = text.skipClosers(from: runEnd, end: end)
                 guard closed < end, text.whitespaceWidth(at: closed, end: end) > 0 else {
                     index = closed
                     continue
@@ -63,7 +63,7 @@ struct SentenceScanner {
                     while runEnd < end && (text.isEllipsis(at: runEnd, end: end) || bytes[runEnd] == 0x2E) {
                         runEnd += bytes[runEnd] == 0x2E ? 1 : 3
                     }
-                    let closed = skipClosers(from: runEnd, end: end)
+                    let closed = text.skipClosers(from: runEnd, end: end)
                     if closed < end {
                         if text.whitespaceWidth(at: closed, end: end) > 0 {
                             let next = text.skipWhitespace(from: closed, end: end)
@@ -88,7 +88,7 @@ struct SentenceScanner {
                         if more > 0 { runEnd += more } else if text.isEllipsis(at: runEnd, end: end) { runEnd += 3 }
                         else if bytes[runEnd] == 0x21 || bytes[runEnd] == 0x3F { runEnd += 1 } else { break }
                     }
-                    let closed = skipClosers(from: runEnd, end: end)
+                    let closed = text.skipClosers(from: runEnd, end: end)
                     let next = text.skipWhitespace(from: closed, end: end)
                     if next < end && !text.continuesCluster(at: next, end: end) {
                         cuts.append(Cut(end: closed, next: next))
@@ -103,24 +103,9 @@ struct SentenceScanner {
         }
     }
 
-    private func skipClosers(from index: Int, end: Int) -> Int {
-        var position = index
-        while position < end {
-            let width = text.closerWidth(at: position, end: end)
-            if width == 0 { break }
-            position += width
-        }
-        return position
-    }
-
     /// Whether the first letter at `index` (after opening quotes and brackets) is a lowercase ASCII letter.
     private func startsLowercase(_ index: Int, end: Int) -> Bool {
-        var position = index
-        while position < end {
-            let width = text.openerWidth(at: position, end: end)
-            if width == 0 { break }
-            position += width
-        }
+        let position = text.skipOpeners(from: index, end: end)
         return position < end && text[position] >= 0x61 && text[position] <= 0x7A
     }
 
@@ -130,19 +115,9 @@ struct SentenceScanner {
         if isEmphatic || runEnd - stop > 1 { return true }
         let bytes = text.bytes
         // The word before the period, without opening quotes and brackets.
-        var wordStart = stop
-        while wordStart > blockStart {
-            let previous = text.scalarStart(before: wordStart)
-            if text.whitespaceWidth(at: previous, end: end) > 0 { break }
-            wordStart = previous
-        }
+        let wordStart = text.runStart(before: stop, start: blockStart, isWhitespace: false)
         let tokenEnd = stop
-        var tokenStart = wordStart
-        while tokenStart < tokenEnd {
-            let width = text.openerWidth(at: tokenStart, end: end)
-            if width == 0 { break }
-            tokenStart += width
-        }
+        let tokenStart = text.skipOpeners(from: wordStart, end: tokenEnd)
         guard tokenStart < tokenEnd else { return true }
         let length = tokenEnd - tokenStart
         let first = bytes[tokenStart]
@@ -157,18 +132,8 @@ struct SentenceScanner {
         if isEnumerator(tokenStart, tokenEnd) {
             if wordStart == blockStart { return false }  // "1. Definitions", "(a). ..."
             // The word before the number: "Section 2.", "Item 7.", "Article IV."
-            var previousEnd = wordStart
-            while previousEnd > blockStart {
-                let previous = text.scalarStart(before: previousEnd)
-                if text.whitespaceWidth(at: previous, end: end) == 0 { break }
-                previousEnd = previous
-            }
-            var previousStart = previousEnd
-            while previousStart > blockStart {
-                let previous = text.scalarStart(before: previousStart)
-                if text.whitespaceWidth(at: previous, end: end) > 0 { break }
-                previousStart = previous
-            }
+            let previousEnd = text.runStart(before: wordStart, start: blockStart, isWhitespace: true)
+            let previousStart = text.runStart(before: previousEnd, start: blockStart, isWhitespace: false)
             if previousEnd > previousStart && Abbreviations.isReferenceWord(bytes, previousStart, previousEnd) {
                 return false
             }

@@ -152,25 +152,49 @@ struct TextScalars {
         return position
     }
 
-    /// The first index at or after `index` that is not whitespace.
-    func skipWhitespace(from index: Int, end: Int) -> Int {
+    /// The kinds of scalar the scanners skip runs of.
+    enum SkippedScalars { case whitespace, closers, openers }
+
+    /// The first index at or after `index` that is not one of `scalars`. (A switch, not a closure: a
+    /// method reference passed as a closure cost 6 % of chunking speed on Chinese text.)
+    @inline(__always)
+    func skip(_ scalars: SkippedScalars, from index: Int, end: Int) -> Int {
         var position = index
         while position < end {
-            let width = whitespaceWidth(at: position, end: end)
-            if width == 0 { break }
-            position += width
+            let step = switch scalars {
+            case .whitespace: whitespaceWidth(at: position, end: end)
+            case .closers: closerWidth(at: position, end: end)
+            case .openers: openerWidth(at: position, end: end)
+            }
+            if step == 0 { break }
+            position += step
+        }
+        return position
+    }
+
+    /// The first index at or after `index` that is not whitespace.
+    func skipWhitespace(from index: Int, end: Int) -> Int { skip(.whitespace, from: index, end: end) }
+
+    /// The first index at or after `index` that is not a closing quote or bracket.
+    func skipClosers(from index: Int, end: Int) -> Int { skip(.closers, from: index, end: end) }
+
+    /// The first index at or after `index` that is not an opening quote or bracket.
+    func skipOpeners(from index: Int, end: Int) -> Int { skip(.openers, from: index, end: end) }
+
+    /// Where the run of whitespace (`isWhitespace` true) or of non-whitespace scalars that ends at
+    /// `index` starts, not before `start`.
+    func runStart(before index: Int, start: Int, isWhitespace: Bool) -> Int {
+        var position = index
+        while position > start {
+            let previous = scalarStart(before: position)
+            if (whitespaceWidth(at: previous, end: bytes.count) > 0) != isWhitespace { break }
+            position = previous
         }
         return position
     }
 
     /// The end of the text before trailing whitespace that ends at `end`, not before `start`.
     func trimTrailingWhitespace(start: Int, end: Int) -> Int {
-        var position = end
-        while position > start {
-            let previous = scalarStart(before: position)
-            if whitespaceWidth(at: previous, end: end) == 0 { break }
-            position = previous
-        }
-        return position
+        runStart(before: end, start: start, isWhitespace: true)
     }
 }

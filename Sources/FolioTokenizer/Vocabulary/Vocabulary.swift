@@ -42,6 +42,8 @@ package final class Vocabulary: Sendable {
     let directLayout: DirectTable.Layout
     /// Whether character-first merging is exact for this vocabulary (see `Vocabulary+CharacterMerge.swift`).
     let characterMergeIsExact: Bool
+    /// The length in bytes of the longest ordinary token: no token covers more of a text.
+    package let longestTokenByteCount: Int
 
     /// Builds the tables from parsed rank-file entries.
     ///
@@ -81,11 +83,13 @@ package final class Vocabulary: Sendable {
         var offsets = [UInt32](repeating: 0, count: maxRank + 2)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.bytes.count)
+        var longest = 0
         for rank in 0...maxRank {
             let entry = Int(entryOfRank[rank])
             if entry >= 0 {
                 let start = Int(entries.starts[entry])
                 bytes.append(contentsOf: entries.bytes[start..<start + Int(entries.lengths[entry])])
+                longest = max(longest, Int(entries.lengths[entry]))
             }
             offsets[rank + 1] = UInt32(bytes.count)
         }
@@ -167,6 +171,7 @@ package final class Vocabulary: Sendable {
         self.directRanks = exactDirect
         self.directLayout = layout
         self.characterMergeIsExact = preparation.isExact
+        self.longestTokenByteCount = longest
     }
 
     /// Bytes retained by the tables (what a loaded vocabulary costs).
@@ -175,13 +180,6 @@ package final class Vocabulary: Sendable {
     }
 
     /// The bytes of ordinary token `rank`, or nil when no token has that rank.
-    /// The length in bytes of the longest ordinary token: no token covers more of a text.
-    package var longestTokenByteCount: Int {
-        var longest = 0
-        for rank in 0..<(offsets.count - 1) { longest = max(longest, Int(offsets[rank + 1]) - Int(offsets[rank])) }
-        return longest
-    }
-
     package func bytes(ofRank rank: UInt32) -> ArraySlice<UInt8>? {
         let index = Int(rank)
         guard index + 1 < offsets.count else { return nil }
