@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FolioTokenizer", targets: ["FolioTokenizer"]),
         .library(name: "FolioIngest", targets: ["FolioIngest"]),
         .library(name: "FolioChunking", targets: ["FolioChunking"]),
+        .library(name: "FolioIndex", targets: ["FolioIndex"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
@@ -56,11 +57,16 @@ let package = Package(
         .target(name: "FolioCorpora", path: "Corpora/Generator"),
         // Segment, count, cut: token-budgeted chunks and windows, batch and streaming.
         .target(name: "FolioChunking", dependencies: ["FolioModel", "FolioTokenizer", "FolioIngest"]),
+        // Analyzer, BM25 index (in memory or memory-mapped), search and budgeted context assembly.
+        .target(
+            name: "FolioIndex",
+            dependencies: ["FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking"]
+        ),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
-                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioCorpora",
+                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,6 +95,10 @@ let package = Package(
         .testTarget(
             name: "FolioChunkingTests",
             dependencies: ["FolioChunking", "FolioCorpora", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
+        ),
+        .testTarget(
+            name: "FolioIndexTests",
+            dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
         .testTarget(
             name: "FolioCLITests",

@@ -1,0 +1,159 @@
+public import ArgumentParser
+internal import FolioChunking
+internal import FolioIndex
+internal import FolioIngest
+internal import FolioModel
+internal import Foundation
+
+/// `folio index`: a search index over many files, written to a directory.
+public struct IndexCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index files (directories recursively, globs) for `folio search` and `folio pack`.",
+        discussion: """
+            Reads each file as `folio extract` does, cuts it into chunks of at most --chunk-tokens tokens \
+            and writes one index file, DIR/index.folio (versioned, checksummed, memory-mapped when \
+            opened). A file that cannot be read is named on standard error and left out; the others are \
+            indexed and the exit status is 1. The summary line goes to standard error.
+            """
+    )
+
+    @OptionGroup var indexing: IndexArguments
+    @OptionGroup var input: IngestArguments
+
+    @Option(name: .long, help: "The directory to write index.folio into (created if missing).")
+    var out: String
+
+    @Argument(help: "Files, directories or glob patterns.")
+    var paths: [String]
+
+    public init() {}
+
+    public func run() throws {
+        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+    }
+
+    /// Runs the command; returns the exit status.
+    package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+        guard let (builder, chunker) = indexing.makeBuilder(errors: &errors) else { return 1 }
+        var building = builder
+        let files = InputFiles.expand(paths)
+        var failures = files.problems.count
+        for problem in files.problems { errors.write("folio: \(problem)\n") }
+        let ingestor = Ingestor(options: input.options)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for file in files.files {
+            do {
+                try building.addFile(atPath: file.path, ingestor: ingestor, chunker: chunker)
+            } catch {
+                errors.write("folio: \(error.message)\n")
+                failures += 1
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            errors.write("folio: \(out): cannot create the directory: \(error.localizedDescription)\n")
+            return 1
+        }
+        let path = (out as NSString).appendingPathComponent(SearchIndex.fileName)
+        do {
+            try building.write(to: path)
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        }
+        let seconds = (clock.now - start) / .seconds(1)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        errors.write(
+            "folio: indexed \(building.documentCount) files (\(failures) failed), \(building.chunkCount) chunks, \(bytes) bytes in \(path), \(String(format: "%.2f", seconds)) s\n")
+        return failures == 0 ? 0 : 1
+    }
+}
+
+/// `folio search`: the best chunks for a query, as JSON lines.
+public struct SearchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search an index written by `folio index` (or files, indexed on the fly).",
+        discussion: """
+            Prints one JSON line per hit, best first: {"rank", "score", "path", "chunk", "start", "end", \
+            "tokens", "headings", "text"} with Unicode-scalar offsets into the document's text. Words \
+            are ranked by BM25 (headings count --heading-boost times); "quoted phrases" must occur.
+            """
+    )
+
+    @OptionGroup var indexing: IndexArguments
+    @OptionGroup var input: IngestArguments
+
+    @Option(name: .long, help: "How many hits at most.")
+    var top = 10
+
+    @Option(name: .customLong("document"), help: "Only chunks of this document (path as indexed); repeatable.")
+    var documents: [String] = []
+
+    @Option(name: .long, help: "BM25 term-frequency saturation.")
+    var k1 = 1.2
+
+    @Option(name: .long, help: "BM25 length normalization.")
+    var b = 0.75
+
+    @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
+    var headingBoost = 2.0
+
+    @Argument(help: "An index directory from `folio index`, a file, or a directory of files.")
+    var source: String
+
+    @Argument(help: "Words and \"quoted phrases\".")
+    var query: String
+
+    public init() {}
+
+    public func validate() throws {
+        guard top > 0 else { throw ValidationError("--top must be positive") }
+        do {
+            _ = try BM25Parameters(k1: k1, b: b, headingBoost: headingBoost)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    public func run() throws {
+        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+    }
+
+    /// Runs the command; returns the exit status.
+    package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+        do {
+            let index = try IndexSource.load(source, indexing: indexing, input: input, errors: &errors)
+            var filter: Set<Int>?
+            if !documents.isEmpty {
+                filter = []
+                for path in documents {
+                    guard let id = try index.documentID(path: path) else {
+                        errors.write("folio: --document \(path): the index holds no such document\n")
+                        return 1
+                    }
+                    filter!.insert(id)
+                }
+            }
+            let hits = try index.search(query, top: top, documents: filter, parameters: BM25Parameters(k1: k1, b: b, headingBoost: headingBoost))
+            for (rank, hit) in hits.enumerated() {
+                let text = try index.text(ofDocument: hit.chunk.document, utf8Range: hit.chunk.utf8Range)
+                var line = "{\"rank\": \(rank + 1), \"score\": \(String(format: "%.4f", hit.score)), \"path\": \(jsonString(hit.path)), "
+                line += "\"chunk\": \(hit.chunk.id - (try index.document(hit.chunk.document).chunks.lowerBound)), "
+                line += "\"start\": \(hit.chunk.range.start), \"end\": \(hit.chunk.range.end), \"tokens\": \(hit.chunk.tokenCount), "
+                line += "\"headings\": [\(hit.chunk.headings.map(jsonString).joined(separator: ", "))], \"text\": \(jsonString(text))}\n"
+                output.write(line)
+            }
+            return 0
+        } catch let error as IndexError {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        } catch {
+            errors.write("folio: \(error)\n")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,194 @@
+public import ArgumentParser
+internal import FolioChunking
+internal import FolioIndex
+internal import FolioIngest
+internal import FolioModel
+internal import FolioTokenizer
+internal import Foundation
+
+/// `folio pack`: the passages that answer a query, packed into a token budget with citations.
+public struct PackCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Pack the passages that best answer a query into a token budget, exactly, with citations.",
+        discussion: """
+            `folio pack FILE|DIR --query Q --budget N` prints {"tokens", "text", "spans": [{"path", \
+            "start", "end"}]}: text is at most N tokens under --encoding (tokens is its exact count) and \
+            each span gives a passage's Unicode-scalar offsets into its document's text (the text \
+            `folio extract` prints; for a plain-text file, its characters). DIR is an index written by \
+            `folio index`, or a directory whose files are indexed on the fly.
+
+            `folio pack --batch QUERIES.jsonl --budget N` reads lines {"id", "path", "query"} and prints \
+            one line {"id", "tokens", "spans": [[start, end], ...]} per query, in input order; each file \
+            is read and indexed once for all its queries. A file that cannot be read gives \
+            {"id", "error"} for each of its queries, the others go on, and the exit status is 1.
+            """
+    )
+
+    @OptionGroup var packing: PackArguments
+    @OptionGroup var indexing: IndexArguments
+    @OptionGroup var input: IngestArguments
+
+    @Option(name: .long, help: "The question or keywords; \"quoted phrases\" must occur.")
+    var query: String?
+
+    @Option(name: .long, help: "A JSON-lines file of {\"id\", \"path\", \"query\"}.")
+    var batch: String?
+
+    @Option(name: .customLong("document"), help: "Only passages of this document (path as indexed); repeatable.")
+    var documents: [String] = []
+
+    @Argument(help: "A file, an index directory, or a directory of files.")
+    var source: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if batch != nil {
+            guard source == nil && query == nil else { throw ValidationError("--batch takes its paths and queries from the file; give no FILE and no --query") }
+        } else {
+            guard source != nil, query != nil else { throw ValidationError("give FILE|DIR and --query, or --batch QUERIES.jsonl") }
+        }
+    }
+
+    public func run() throws {
+        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+    }
+
+    /// Runs the command; returns the exit status.
+    package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+        let configuration: PackConfiguration
+        let tokenizer: BPETokenizer
+        do {
+            configuration = try packing.configuration()
+            tokenizer = try BPETokenizer.named(indexing.encoding)
+        } catch {
+            errors.write("folio: \(error)\n")
+            return 1
+        }
+        if let batch { return runBatch(batch, configuration: configuration, tokenizer: tokenizer, output: &output, errors: &errors) }
+        do {
+            let index = try IndexSource.load(source!, indexing: indexing, input: input, errors: &errors)
+            var filter: Set<Int>?
+            if !documents.isEmpty {
+                filter = []
+                for path in documents {
+                    guard let id = try index.documentID(path: path) else {
+                        errors.write("folio: --document \(path): the index holds no such document\n")
+                        return 1
+                    }
+                    filter!.insert(id)
+                }
+            }
+            let context = try ContextAssembler(index: index, tokenizer: tokenizer).pack(query!, configuration: configuration, documents: filter)
+            var line = "{\"tokens\": \(context.tokenCount), \"text\": \(jsonString(context.text)), \"spans\": ["
+            line += context.passages.map { "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}" }
+                .joined(separator: ", ")
+            line += "]}\n"
+            output.write(line)
+            return 0
+        } catch let error as IndexError {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        } catch {
+            errors.write("folio: \(error)\n")
+            return 1
+        }
+    }
+
+    private struct BatchLine {
+        var number: Int
+        var id: String  // the id as JSON
+        var path: String
+        var query: String
+    }
+
+    private func runBatch(
+        _ file: String, configuration: PackConfiguration, tokenizer: BPETokenizer, output: inout some TextSink, errors: inout some TextSink
+    ) -> Int32 {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            errors.write("folio: \(file): cannot read the batch file\n")
+            return 1
+        }
+        var results: [String?] = []
+        var byPath: [String: [BatchLine]] = [:]
+        var pathOrder: [String] = []
+        var failed = false
+        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = rawLine.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            results.append(nil)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                let path = object["path"] as? String, let query = object["query"] as? String, let id = object["id"]
+            else {
+                errors.write("folio: \(file):\(number + 1): expected {\"id\", \"path\", \"query\"}\n")
+                results[results.count - 1] = "{\"line\": \(number + 1), \"error\": \"expected {\\\"id\\\", \\\"path\\\", \\\"query\\\"}\"}\n"
+                failed = true
+                continue
+            }
+            let idJSON = (id as? String).map(jsonString) ?? (id as? NSNumber).map { "\($0)" } ?? "null"
+            if byPath[path] == nil { pathOrder.append(path) }
+            byPath[path, default: []].append(BatchLine(number: results.count - 1, id: idJSON, path: path, query: query))
+        }
+        for path in pathOrder {
+            let lines = byPath[path]!
+            do {
+                let index = try IndexSource.load(path, indexing: indexing, input: input, errors: &errors)
+                let assembler = ContextAssembler(index: index, tokenizer: tokenizer)
+                for line in lines {
+                    let context = try assembler.pack(line.query, configuration: configuration)
+                    let spans = context.passages.map { "[\($0.range.start), \($0.range.end)]" }.joined(separator: ", ")
+                    results[line.number] = "{\"id\": \(line.id), \"tokens\": \(context.tokenCount), \"spans\": [\(spans)]}\n"
+                }
+            } catch {
+                let message = (error as? IndexError)?.message ?? "\(error)"
+                errors.write("folio: \(message)\n")
+                failed = true
+                for line in lines where results[line.number] == nil {
+                    results[line.number] = "{\"id\": \(line.id), \"error\": \(jsonString(message))}\n"
+                }
+            }
+        }
+        for result in results { if let result { output.write(result) } }
+        return failed ? 1 : 0
+    }
+}
+
+/// Where `folio pack` and `folio search` find their index.
+enum IndexSource {
+    /// An index directory or file from `folio index`, else the file or directory of files indexed now.
+    static func load(_ path: String, indexing: IndexArguments, input: IngestArguments, errors: inout some TextSink) throws -> SearchIndex {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IndexError(.input, "\(path): no such file or directory")
+        }
+        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
+        if FileManager.default.fileExists(atPath: indexFile), isIndexFile(indexFile) {
+            return try SearchIndex.open(path: indexFile)
+        }
+        guard let (builder, chunker) = indexing.makeBuilder(errors: &errors) else {
+            throw IndexError(.invalidConfiguration, "the encoding \(indexing.encoding) cannot be loaded")
+        }
+        var building = builder
+        let ingestor = Ingestor(options: input.options)
+        if isDirectory.boolValue {
+            let files = InputFiles.expand([path])
+            for file in files.files {
+                do {
+                    try building.addFile(atPath: file.path, ingestor: ingestor, chunker: chunker)
+                } catch {
+                    errors.write("folio: \(error.message)\n")
+                }
+            }
+        } else {
+            try building.addFile(atPath: path, ingestor: ingestor, chunker: chunker)
+        }
+        return building.build()
+    }
+
+    private static func isIndexFile(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 8)).map { Array($0) == Array("FOLIOIDX".utf8) } ?? false
+    }
+}

@@ -1,0 +1,121 @@
+public import ArgumentParser
+internal import FolioChunking
+internal import FolioIndex
+internal import FolioIngest
+internal import FolioTokenizer
+
+/// The options of commands that index documents (`folio index`, and `folio pack` on files).
+public struct IndexArguments: ParsableArguments {
+    @Option(name: .long, help: "Most tokens in an indexed chunk, the unit a search returns and a pack selects (16 to 1,000,000).")
+    var chunkTokens = IndexArguments.defaultChunkTokens
+
+    @Option(name: .long, help: "cl100k_base or o200k_base: the chunks' token counts and the pack budget.")
+    var encoding = "cl100k_base"
+
+    @Flag(name: .long, help: "Index words as written (lowercased), without the Porter stemmer.")
+    var noStemming = false
+
+    @Flag(name: .long, help: "Index every word, English stop words included.")
+    var noStopWords = false
+
+    /// The default chunk budget of an index.
+    static let defaultChunkTokens = 96
+
+    public init() {}
+
+    public func validate() throws {
+        do {
+            _ = try ChunkConfiguration(maxTokens: chunkTokens)
+        } catch {
+            throw ValidationError("--chunk-tokens: \(error.message)")
+        }
+    }
+
+    var analyzer: Analyzer {
+        Analyzer(configuration: AnalyzerConfiguration(stemming: !noStemming, stopWords: noStopWords ? [] : AnalyzerConfiguration.englishStopWords))
+    }
+
+    /// A builder and chunker for these options, or nil after writing why the tokenizer cannot load.
+    func makeBuilder(errors: inout some TextSink) -> (IndexBuilder, Chunker)? {
+        do {
+            let tokenizer = try BPETokenizer.named(encoding)
+            let chunker = Chunker(tokenizer: tokenizer, configuration: try! ChunkConfiguration(maxTokens: chunkTokens))
+            return (IndexBuilder(analyzer: analyzer, encoding: encoding, maxChunkTokens: chunkTokens), chunker)
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return nil
+        }
+    }
+}
+
+/// The options of `folio pack`.
+public struct PackArguments: ParsableArguments {
+    @Option(name: .long, help: "Most tokens of the packed text, exactly counted (16 to 10,000,000).")
+    var budget = 2048
+
+    @Option(name: .long, help: "Share of the budget for the document's opening when packing one document (0 to 0.5).")
+    var leadShare = 0.2
+
+    @Option(name: .long, help: "How much the mean score of a chunk's neighbours adds to its rank (0 to 4).")
+    var contextWeight = 0.5
+
+    @Option(name: .long, help: "Chunks on each side of a hit that may join it when they fit.")
+    var neighbours = 1
+
+    @Option(name: .long, help: "BM25 term-frequency saturation.")
+    var k1 = 1.2
+
+    @Option(name: .long, help: "BM25 length normalization.")
+    var b = 0.75
+
+    @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
+    var headingBoost = 2.0
+
+    @Option(name: .long, help: "Line before each passage: {n} {path} {file} {start} {end} {headings}.")
+    var passageHeader = "[{start}-{end}] {headings}\n"
+
+    @Option(name: .long, help: "Line before each document's first passage: {path} {file}.")
+    var documentHeader = "<< {path} >>\n"
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try configuration()
+    }
+
+    func configuration() throws -> PackConfiguration {
+        do {
+            return try PackConfiguration(
+                budget: budget, leadShare: leadShare, neighbours: neighbours, contextWeight: contextWeight,
+                documentHeader: documentHeader.replacingOccurrencesOfEscapes(),
+                passageHeader: passageHeader.replacingOccurrencesOfEscapes(),
+                parameters: BM25Parameters(k1: k1, b: b, headingBoost: headingBoost))
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+extension String {
+    /// `\n` and `\t` written on a command line, as the characters.
+    func replacingOccurrencesOfEscapes() -> String {
+        var result = ""
+        var escaped = false
+        for character in self {
+            if escaped {
+                switch character {
+                case "n": result.append("\n")
+                case "t": result.append("\t")
+                default: result.append("\\"); result.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        if escaped { result.append("\\") }
+        return result
+    }
+}

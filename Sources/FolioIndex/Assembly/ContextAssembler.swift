@@ -1,0 +1,146 @@
+public import FolioTokenizer
+internal import FolioChunking
+internal import FolioModel
+
+/// Packs the passages that best answer a query into a token budget, exactly, with citations.
+///
+/// ```swift
+/// let assembler = ContextAssembler(index: index, tokenizer: try .named(.cl100kBase))
+/// let context = try assembler.pack("change of control", configuration: try PackConfiguration(budget: 2048))
+/// print(context.tokenCount, context.passages.map(\.range))
+/// ```
+///
+/// Method:
+/// 1. Score every chunk with BM25 (``SearchIndex/scores(_:documents:parameters:)``), then add
+///    ``PackConfiguration/contextWeight`` × the mean score of its two neighbours, so chunks inside a
+///    relevant stretch of text rank above isolated matches.
+/// 2. When the pack draws on one document, give up to ``PackConfiguration/leadShare`` of the budget to
+///    its first chunks: the title, the parties, the date and the definitions that frame any answer.
+/// 3. Take chunks in score order; each hit that fits is added, then its neighbours (up to
+///    ``PackConfiguration/neighbours`` on each side) when they fit, so a clause that runs over a chunk
+///    boundary arrives whole. Chunks that do not fit are skipped for smaller ones further down.
+/// 4. Touching chunks merge into one passage cut from the document text (overlapping text appears
+///    once); passages are ordered by document and position and joined with citation headers.
+/// 5. Count the result exactly; while it is over the budget (token merges across joins can add a
+///    token or two to the estimate), drop the last chunk added. When not even one chunk fits, the
+///    best chunk is cut into smaller pieces and the best piece that fits is returned.
+///
+/// - Important: ``PackedContext/tokenCount`` is the exact count of ``PackedContext/text`` and never
+///   exceeds the budget; every passage's text is exactly its document's text in its range.
+public struct ContextAssembler: Sendable {
+    public let index: SearchIndex
+    public let tokenizer: BPETokenizer
+
+    public init(index: SearchIndex, tokenizer: BPETokenizer) {
+        self.index = index
+        self.tokenizer = tokenizer
+    }
+
+    /// Packs the best passages for `query`.
+    ///
+    /// - Parameters:
+    ///   - query: Words and `"quoted phrases"`; a query with no searchable word packs the opening.
+    ///   - documents: Only these documents (ids); `nil` for the whole collection.
+    /// - Throws: ``IndexError/Code/corrupt`` when a page the pack needs fails its checksum,
+    ///   ``IndexError/Code/unknownDocument`` for a filter outside the index.
+    public func pack(
+        _ query: String, configuration: PackConfiguration, documents: Set<Int>? = nil
+    ) throws(IndexError) -> PackedContext {
+        var scored: [(chunk: Int, score: Float)]
+        do {
+            scored = try index.scores(SearchQuery(parsing: query), documents: documents, parameters: configuration.parameters)
+        } catch where error.code == .invalidQuery {
+            scored = []
+        }
+        scored = try Self.withNeighbourContext(scored, weight: Float(configuration.contextWeight), index: index)
+        scored = scored.topScores(scored.count)
+        var selection = try PackSelection(assembler: self, configuration: configuration)
+
+        let scope = documents.map { $0.sorted() } ?? (index.documentCount == 1 ? [0] : [])
+        if scope.count == 1 && configuration.leadShare > 0 {
+            let leadBudget = Int(Double(configuration.budget) * configuration.leadShare)
+            for chunk in try index.document(scope[0]).chunks {
+                guard try selection.add(chunk, score: 0, within: leadBudget) else { break }
+            }
+        }
+        for (chunk, score) in scored {
+            guard try selection.add(chunk, score: score, within: configuration.budget) else { continue }
+            guard configuration.neighbours > 0 else { continue }
+            let range = try index.document(index.chunk(chunk).document).chunks
+            for distance in 1...configuration.neighbours {
+                for neighbour in [chunk - distance, chunk + distance] where range.contains(neighbour) {
+                    _ = try selection.add(neighbour, score: 0, within: configuration.budget)
+                }
+            }
+        }
+        if let context = try selection.exactFit() { return context }
+        var best = scored.first?.chunk
+        if best == nil, let only = scope.first { best = try index.document(only).chunks.first }
+        return try piecePack(query: query, best: best, configuration: configuration)
+    }
+
+    /// Rank scores: each chunk's own score plus `weight` × the mean score of its two neighbours in the
+    /// same document, so a chunk inside a relevant stretch outranks an isolated match of equal score.
+    static func withNeighbourContext(
+        _ scored: [(chunk: Int, score: Float)], weight: Float, index: SearchIndex
+    ) throws(IndexError) -> [(chunk: Int, score: Float)] {
+        guard weight > 0, !scored.isEmpty else { return scored }
+        var own: [Int: Float] = [:]
+        for (chunk, score) in scored { own[chunk] = score }
+        var documentOf: [Int: Int] = [:]
+        func document(_ chunk: Int) throws(IndexError) -> Int {
+            if let known = documentOf[chunk] { return known }
+            let id = try index.chunk(chunk).document
+            documentOf[chunk] = id
+            return id
+        }
+        var ranked: [Int: Float] = [:]
+        for (chunk, _) in scored {
+            for candidate in [chunk - 1, chunk, chunk + 1] where candidate >= 0 && candidate < index.chunkCount && ranked[candidate] == nil {
+                let home = try document(candidate)
+                var context: Float = 0
+                for neighbour in [candidate - 1, candidate + 1] where neighbour >= 0 && neighbour < index.chunkCount {
+                    if let score = own[neighbour], try document(neighbour) == home { context += score / 2 }
+                }
+                ranked[candidate] = (own[candidate] ?? 0) + weight * context
+            }
+        }
+        return ranked.map { ($0.key, $0.value) }
+    }
+
+    /// When not one whole chunk fits: the best piece of the best chunk, cut to the budget.
+    private func piecePack(query: String, best: Int?, configuration: PackConfiguration) throws(IndexError) -> PackedContext {
+        guard let best else { return PackedContext(tokenCount: 0, text: "", passages: []) }
+        let chunk = try index.chunk(best)
+        let chunkText = try index.text(ofDocument: chunk.document, utf8Range: chunk.utf8Range)
+        let queryTerms = Set(index.analyzer.terms(of: query).map(\.text))
+        for withHeaders in [true, false] {
+            var limit = configuration.budget
+            while limit >= ChunkConfiguration.budgetRange.lowerBound {
+                let pieces: [Chunk]
+                do {
+                    pieces = try Chunker(tokenizer: tokenizer, configuration: ChunkConfiguration(maxTokens: limit))
+                        .chunks(ofText: chunkText)
+                } catch {
+                    throw IndexError(.invalidConfiguration, "cannot cut a passage to \(limit) tokens: \(error.message)")
+                }
+                guard !pieces.isEmpty else { break }
+                // The piece sharing most distinct query terms; the first on a tie.
+                let piece = pieces.max { lhs, rhs in
+                    let left = Set(index.analyzer.terms(of: lhs.text).map(\.text)).intersection(queryTerms).count
+                    let right = Set(index.analyzer.terms(of: rhs.text).map(\.text)).intersection(queryTerms).count
+                    return left < right || (left == right && lhs.index > rhs.index)
+                }!
+                let passage = PackedPassage(
+                    document: chunk.document, path: try index.document(chunk.document).path,
+                    range: TextRange(start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),
+                    headings: chunk.headings, score: 0, text: piece.text)
+                let text = withHeaders ? PackSelection.render([passage], configuration: configuration) : piece.text
+                let count = tokenizer.count(text)
+                if count <= configuration.budget { return PackedContext(tokenCount: count, text: text, passages: [passage]) }
+                limit -= max(count - configuration.budget, 1)
+            }
+        }
+        return PackedContext(tokenCount: 0, text: "", passages: [])
+    }
+}

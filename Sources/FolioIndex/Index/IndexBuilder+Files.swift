@@ -1,0 +1,42 @@
+public import FolioChunking
+public import FolioIngest
+public import FolioModel
+
+extension IndexBuilder {
+    /// Reads a file (any format Folio ingests), cuts it with `chunker` and indexes each chunk as it
+    /// is cut.
+    ///
+    /// - Returns: The document's number in the index.
+    /// - Throws: ``IndexError/Code/input`` naming the file when it cannot be read (the builder is
+    ///   unchanged), ``IndexError/Code/tooLarge`` past the format's limits.
+    @discardableResult
+    public mutating func addFile(atPath path: String, ingestor: Ingestor = Ingestor(), chunker: Chunker) throws(IndexError) -> Int {
+        let document: Document
+        do {
+            document = try ingestor.document(atPath: path)
+        } catch {
+            throw IndexError(.input, error.message)
+        }
+        return try add(path: path, document: document, chunker: chunker)
+    }
+
+    /// Cuts a document with `chunker` and indexes each chunk as it is cut.
+    @discardableResult
+    public mutating func add(path: String, document: Document, chunker: Chunker) throws(IndexError) -> Int {
+        beginDocument(path: path)
+        var failure: IndexError?
+        chunker.forEachChunk(of: document) { chunk in
+            guard failure == nil else { return }
+            do throws(IndexError) {
+                try append(chunk)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            _ = try? finishDocument(text: "")
+            throw failure
+        }
+        return try finishDocument(text: document.text)
+    }
+}

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import FolioCompression
+internal import Synchronization
+
+/// The bytes of an index: a read-only memory map of a file, or an image built in memory.
+///
+/// Pages of a mapped file are verified against the page table on first use (``verify(_:)``); an image
+/// built in memory is trusted.
+///
+/// It is `@unchecked Sendable` because the bytes never change after `init` (the map is `PROT_READ`,
+/// the image is written before the storage is made) and the only mutable state, the set of verified
+/// pages, sits in a `Mutex`.
+final class IndexStorage: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let count: Int
+    private let release: @Sendable () -> Void
+    /// Where the checked pages start, their CRC-32s, and which pages passed.
+    private let pagedStart: Int
+    private let pageChecksums: UnsafeBufferPointer<UInt32>?
+    private let verifiedPages: Mutex<[UInt64]>
+    /// The path the bytes came from, for error messages.
+    let origin: String
+
+    /// An image built in memory (already trusted).
+    init(image: [UInt8]) {
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(image.count, 1), alignment: 16)
+        image.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
+        base = UnsafeRawPointer(pointer)
+        count = image.count
+        let address = UInt(bitPattern: pointer)
+        release = { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
+        pagedStart = 0
+        pageChecksums = nil
+        verifiedPages = Mutex([])
+        origin = "index in memory"
+    }
+
+    /// Maps `path` read-only.
+    ///
+    /// - Throws: ``IndexError/Code/io`` when it cannot be opened or mapped.
+    static func map(path: String) throws(IndexError) -> (pointer: UnsafeRawPointer, count: Int, release: @Sendable () -> Void) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IndexError(.io, "\(path): cannot open the index: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw IndexError(.io, "\(path): cannot stat the index: \(String(cString: strerror(errno)))")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw IndexError(.io, "\(path): not a regular file")
+        }
+        let size = Int(status.st_size)
+        guard size > 0 else { return (UnsafeRawPointer(bitPattern: 16)!, 0, {}) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            throw IndexError(.io, "\(path): cannot map the index: \(String(cString: strerror(errno)))")
+        }
+        let address = UInt(bitPattern: mapped)
+        return (UnsafeRawPointer(mapped), size, { _ = munmap(UnsafeMutableRawPointer(bitPattern: address), size) })
+    }
+
+    /// Mapped bytes with a page table to verify against.
+    init(
+        mapped pointer: UnsafeRawPointer, count: Int, release: @escaping @Sendable () -> Void, origin: String,
+        pagedStart: Int, pageChecksums: UnsafeBufferPointer<UInt32>
+    ) {
+        base = pointer
+        self.count = count
+        self.release = release
+        self.origin = origin
+        self.pagedStart = pagedStart
+        self.pageChecksums = pageChecksums
+        verifiedPages = Mutex([UInt64](repeating: 0, count: (pageChecksums.count + 63) / 64))
+    }
+
+    deinit { release() }
+
+    var isMapped: Bool { pageChecksums != nil }
+
+    /// Checks every page that overlaps `range` (once per page for the life of the storage).
+    ///
+    /// - Throws: ``IndexError/Code/corrupt`` naming the page when its checksum does not match.
+    func verify(_ range: Range<Int>) throws(IndexError) {
+        guard let pageChecksums, !range.isEmpty else { return }
+        precondition(range.lowerBound >= pagedStart && range.upperBound <= count, "verify outside the paged region")
+        let first = (range.lowerBound - pagedStart) / IndexFormat.pageSize
+        let last = (range.upperBound - 1 - pagedStart) / IndexFormat.pageSize
+        let unverified = verifiedPages.withLock { bits in
+            (first...last).filter { bits[$0 >> 6] & (1 << UInt64($0 & 63)) == 0 }
+        }
+        guard !unverified.isEmpty else { return }
+        for page in unverified {
+            let start = pagedStart + page * IndexFormat.pageSize
+            let end = min(start + IndexFormat.pageSize, count)
+            let actual = CRC32.checksum(UnsafeRawBufferPointer(start: base + start, count: end - start))
+            guard actual == pageChecksums[page] else {
+                throw IndexError(
+                    .corrupt,
+                    "\(origin): page \(page) (bytes \(start)..<\(end)) fails its checksum; the index is damaged — rebuild it with `folio index`")
+            }
+        }
+        verifiedPages.withLock { bits in
+            for page in unverified { bits[page >> 6] |= 1 << UInt64(page & 63) }
+        }
+    }
+
+    func uint32s(at offset: Int, count: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt32.self), count: count)
+    }
+
+    func uint64s(at offset: Int, count: Int) -> UnsafeBufferPointer<UInt64> {
+        UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt64.self), count: count)
+    }
+
+    func bytes(at offset: Int, count: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
+    func loadUInt32(at offset: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    func loadUInt64(at offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+}
