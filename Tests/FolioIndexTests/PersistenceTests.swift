@@ -1,0 +1,109 @@
+import FolioChunking
+import FolioCorpora
+import FolioModel
+import FolioTestSupport
+import FolioTokenizer
+import Foundation
+import Testing
+
+@testable import FolioIndex
+
+@Suite struct PersistenceTests {
+    static let cl100k = try! BPETokenizer.named(.cl100kBase)
+
+    static func contractIndex(characters: Int = 60_000, seed: UInt64 = 7) throws -> SearchIndex {
+        let document = CorpusGenerator(kind: .contract, format: .text, seed: seed).document(characters: characters)
+        let chunker = Chunker(tokenizer: cl100k, configuration: try ChunkConfiguration(maxTokens: 96))
+        var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: 96)
+        let text = document
+        try builder.add(path: "contract.txt", text: text, chunks: try chunker.chunks(ofText: text))
+        return builder.build()
+    }
+
+    static func temporaryPath() -> String {
+        NSTemporaryDirectory() + "folio-index-\(UUID().uuidString).folio"
+    }
+
+    @Test func aWrittenIndexOpensAndAnswersTheSame() throws {
+        let built = try Self.contractIndex()
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try built.write(to: path)
+        let opened = try SearchIndex.open(path: path)
+        #expect(opened.chunkCount == built.chunkCount && opened.termCount == built.termCount)
+        for query in ["termination notice", "\"governing law\"", "confidential information", "payment 30 days"] {
+            let expected = try built.search(query, top: 20)
+            let actual = try opened.search(query, top: 20)
+            #expect(actual == expected, "\(query)")
+        }
+        #expect(try opened.text(ofDocument: 0) == built.text(ofDocument: 0))
+    }
+
+    @Test func aTruncatedFileIsReportedWhenOpened() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.contractIndex().write(to: path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for length in [0, 7, 40, 64, bytes.count / 2, bytes.count - 1] {
+            try bytes.prefix(length).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
+            #expect(
+                [IndexError.Code.truncated, .notAnIndex].contains(error?.code), "length \(length): \(String(describing: error))")
+            #expect(error?.message.contains(path) == true)
+        }
+    }
+
+    @Test func aFlippedByteAnywhereIsDetectedNeverServed() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let built = try Self.contractIndex()
+        try built.write(to: path)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var random = SeededRandom(seed: 42)
+        for _ in 0..<40 {
+            var damaged = original
+            let offset = Int.random(in: 0..<damaged.count, using: &random)
+            damaged[offset] ^= UInt8.random(in: 1...255, using: &random)
+            try damaged.write(to: URL(fileURLWithPath: path))
+            // Either opening fails, or some read fails: reading everything must not succeed silently.
+            let detected: Bool
+            do {
+                let index = try SearchIndex.open(path: path)
+                try index.write(to: path + ".copy")  // reads (and verifies) every page
+                try? FileManager.default.removeItem(atPath: path + ".copy")
+                detected = false
+            } catch {
+                #expect([IndexError.Code.corrupt, .notAnIndex, .truncated, .unsupportedVersion].contains(error.code), "\(error)")
+                detected = true
+            }
+            #expect(detected, "a flipped byte at \(offset) went unnoticed")
+        }
+    }
+
+    @Test func aDamagedPostingsPageFailsTheQueryThatTouchesIt() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let built = try Self.contractIndex(characters: 400_000)
+        try built.write(to: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Damage the first posting of "agreement" (its page, and only that page).
+        let term = try #require(try built.lookUp("agreement"))
+        let firstPosting = Int(built.storage.loadUInt32(at: built.terms.lowerBound + term * 16 + 8))
+        bytes[built.postings.lowerBound + firstPosting * 12] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let index = try SearchIndex.open(path: path)  // O(1) open does not read the postings
+        let error = #expect(throws: IndexError.self) { try index.search("agreement") }
+        #expect(error?.code == .corrupt && error?.message.contains("checksum") == true)
+        // A second query touching the same page fails the same way: a bad page is never trusted later.
+        #expect(throws: IndexError.self) { try index.search("agreement") }
+    }
+
+    @Test func garbageAndOtherFilesAreNotIndexes() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("hello, this is not an index at all; it is long enough to hold a header. ".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
+        let missing = #expect(throws: IndexError.self) { try SearchIndex.open(path: path + ".missing") }
+        #expect(missing?.code == .io)
+    }
+}
