@@ -244,9 +244,12 @@ def percentile(values, fraction):
 # Folio
 
 
-def folio_bench(binary, budget, paths):
+def folio_bench(binary, budget, paths, descriptions):
     """The JSON row of `folio bench index`, or an error message."""
-    command = [binary, "bench", "index", "--max-tokens", str(budget), *paths]
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        handle.write("\n".join(descriptions) + "\n")
+    command = [binary, "bench", "index", "--max-tokens", str(budget), "--queries", handle.name, *paths]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -330,7 +333,7 @@ def main():
                   f"(cpu/wall {cpu / wall:.2f})  query p50 {p50:7.1f} µs  p99 {percentile(micros, 0.99):8.1f} µs",
                   file=sys.stderr, flush=True)
         if args.folio_bench and folio_error is None:
-            row, folio_error = folio_bench(args.folio, args.max_tokens, paths)
+            row, folio_error = folio_bench(args.folio, args.max_tokens, paths, [d for _, d in categories])
             if row:
                 folio_rows.append(row)
                 print(f"round {round_number + 1}: Folio       {row}", file=sys.stderr, flush=True)

@@ -129,11 +129,14 @@ public struct IndexBuilder: Sendable {
             throw IndexError(.tooLarge, "\(document.path): \(utf8Count) bytes of text; the index format holds up to 4 GiB per document")
         }
         let offset = text.count
-        documentText.withUTF8 { text.append(contentsOf: $0) }
+        let scalarCount = documentText.withUTF8 { utf8 in
+            text.append(contentsOf: utf8)
+            return UTF8Sequence.scalarCount(utf8)
+        }
         documents.append(
             DocumentRecord(
                 path: document.path, textOffset: offset, textLength: utf8Count,
-                scalarCount: documentText.unicodeScalars.count, firstChunk: document.firstChunk,
+                scalarCount: scalarCount, firstChunk: document.firstChunk,
                 chunkCount: chunkCount - document.firstChunk))
         return documents.count - 1
     }
