@@ -1,0 +1,78 @@
+import ArgumentParser
+import FolioTestSupport
+import FolioTokenizer
+import Foundation
+import Testing
+
+@testable import FolioCLI
+
+@Suite struct PackCommandTests {
+    static let sample = PackageCorpora.root.appendingPathComponent("samples/generated").path
+
+    static func run<Command: ParsableCommand>(_ type: Command.Type, _ arguments: [String], _ body: (Command, inout CapturedText, inout CapturedText) -> Int32) throws -> (Int32, String, String) {
+        let command = try type.parse(arguments)
+        var output = CapturedText()
+        var errors = CapturedText()
+        let status = body(command, &output, &errors)
+        return (status, output.text, errors.text)
+    }
+
+    static func anyTextSample() throws -> String {
+        let files = try FileManager.default.contentsOfDirectory(atPath: sample).filter { $0.hasSuffix(".txt") }.sorted()
+        return sample + "/" + files.first { $0 == "contract.txt" }!
+    }
+
+    @Test func packPrintsAnExactlyCountedCitedContext() throws {
+        let file = try Self.anyTextSample()
+        let (status, output, errors) = try Self.run(PackCommand.self, [file, "--query", "payment terms and termination", "--budget", "300"]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
+        #expect(status == 0, "\(errors)")
+        let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        let text = json["text"] as! String
+        let tokens = json["tokens"] as! Int
+        let exact = try BPETokenizer.named(.cl100kBase).count(text)
+        #expect(tokens <= 300 && tokens == exact)
+        let spans = json["spans"] as! [[String: Any]]
+        #expect(!spans.isEmpty && spans.allSatisfy { ($0["path"] as! String) == file })
+    }
+
+    @Test func indexThenSearchAndPackFromTheIndexDirectory() throws {
+        let out = NSTemporaryDirectory() + "folio-index-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, _, errors) = try Self.run(IndexCommand.self, [Self.sample, "--out", out]) { $0.execute(output: &$1, errors: &$2) }
+        #expect(status == 0, "\(errors)")
+        #expect(FileManager.default.fileExists(atPath: out + "/index.folio"))
+        let (searchStatus, hits, _) = try Self.run(SearchCommand.self, [out, "agreement", "--top", "3"]) { $0.execute(output: &$1, errors: &$2) }
+        #expect(searchStatus == 0)
+        #expect(hits.split(separator: "\n").count == 3)
+        let (packStatus, packed, _) = try Self.run(PackCommand.self, [out, "--query", "agreement", "--budget", "200"]) { $0.execute(output: &$1, errors: &$2) }
+        #expect(packStatus == 0 && packed.contains("\"spans\""))
+        // A damaged index is reported, not searched.
+        let path = out + "/index.folio"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes = bytes.prefix(bytes.count - 10)
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let (badStatus, _, badErrors) = try Self.run(SearchCommand.self, [out, "agreement"]) { $0.execute(output: &$1, errors: &$2) }
+        #expect(badStatus == 1 && badErrors.contains("cut off"))
+    }
+
+    @Test func batchAnswersEveryLineAndABadFileDoesNotStopIt() throws {
+        let file = try Self.anyTextSample()
+        let queries = NSTemporaryDirectory() + "folio-batch-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: queries) }
+        let lines = [
+            "{\"id\": 1, \"path\": \(jsonString(file)), \"query\": \"termination notice\"}",
+            "{\"id\": \"b\", \"path\": \"/nonexistent/file.txt\", \"query\": \"anything\"}",
+            "{\"id\": 3, \"path\": \(jsonString(file)), \"query\": \"governing law\"}",
+        ]
+        try lines.joined(separator: "\n").write(toFile: queries, atomically: true, encoding: .utf8)
+        let (status, output, errors) = try Self.run(PackCommand.self, ["--batch", queries, "--budget", "256"]) { $0.execute(output: &$1, errors: &$2) }
+        #expect(status == 1 && errors.contains("/nonexistent/file.txt"))
+        let results = output.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(results.count == 3)
+        #expect(results[0]["id"] as? Int == 1 && (results[0]["tokens"] as! Int) <= 256)
+        #expect(results[1]["id"] as? String == "b" && results[1]["error"] != nil)
+        #expect(results[2]["id"] as? Int == 3 && !(results[2]["spans"] as! [[Int]]).isEmpty)
+    }
+}
