@@ -86,7 +86,7 @@ public struct IndexBuilder: Sendable {
     /// - Throws: ``IndexError/Code/tooLarge`` at 2³² − 1 chunks or occurrences.
     public mutating func append(_ chunk: Chunk) throws(IndexError) {
         guard var document = open else { preconditionFailure("append(_:) without beginDocument(path:)") }
-        precondition(chunk.range.start >= document.lastEnd || chunk.range.start >= 0, "chunks out of order")
+        precondition(chunk.range.end >= document.lastEnd, "chunks must come in document order")
         document.lastEnd = chunk.range.end
         open = document
         guard chunkCount < Int(UInt32.max) - 1, inverter.occurrenceTerms.count < Int(UInt32.max) - 1_000_000 else {

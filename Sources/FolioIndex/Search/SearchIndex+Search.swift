@@ -82,7 +82,7 @@ extension SearchIndex {
         lists.sort { $0.postings.count < $1.postings.count }
         var result = Set<Int>()
         let stride = IndexFormat.postingStride
-        let (rarest, rarestOffset) = lists[0]
+        let rarest = lists[0].postings
         candidates: for posting in 0..<(rarest.count / stride) {
             let chunk = rarest[posting * stride]
             var positionLists: [(UnsafeBufferPointer<UInt32>, UInt32)] = []
@@ -99,7 +99,6 @@ extension SearchIndex {
                     break
                 }
             }
-            _ = rarestOffset
         }
         return result
     }
