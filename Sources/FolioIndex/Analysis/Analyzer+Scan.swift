@@ -1,5 +1,5 @@
 // Performance notes
-// The scanner is the inner loop of index building (IndexBenchmarks `Index:build:contracts`). ASCII
+// The scanner is the inner loop of index building (`folio bench index`, `Benchmarks/peers/index.py`). ASCII
 // goes byte by byte through a 256-entry class table; only non-ASCII scalars are decoded, and only
 // non-ASCII words pay for Unicode properties and `lowercased()`. Words are lowercased into a fixed
 // scratch buffer and handed to the sink as a buffer pointer, so the common path allocates nothing.

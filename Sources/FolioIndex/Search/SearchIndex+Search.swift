@@ -1,6 +1,6 @@
 // Performance notes
 // Query latency target: p99 ≤ 0.1 ms for the 41 CUAD category descriptions (about 25 terms each)
-// against one contract (IndexBenchmarks `Index:query:cuad`). Scoring is term-at-a-time into a dense
+// against one contract (`folio bench index`). Scoring is term-at-a-time into a dense
 // Float accumulator with a touched list; length norms are computed per posting from the chunk table
 // (one multiply-add), so opening an index precomputes nothing.
 
