@@ -93,14 +93,7 @@ public struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("document"), help: "Only chunks of this document (path as indexed); repeatable.")
     var documents: [String] = []
 
-    @Option(name: .long, help: "BM25 term-frequency saturation.")
-    var k1 = 1.2
-
-    @Option(name: .long, help: "BM25 length normalization.")
-    var b = 0.75
-
-    @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
-    var headingBoost = 2.0
+    @OptionGroup var scoring: BM25Arguments
 
     @Argument(help: "An index directory from `folio index`, a file, or a directory of files.")
     var source: String
@@ -112,11 +105,6 @@ public struct SearchCommand: ParsableCommand {
 
     public func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive") }
-        do {
-            _ = try BM25Parameters(k1: k1, b: b, headingBoost: headingBoost)
-        } catch {
-            throw ValidationError(error.message)
-        }
     }
 
     public func run() throws {
@@ -127,18 +115,8 @@ public struct SearchCommand: ParsableCommand {
     package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
         do {
             let index = try IndexSource.load(source, indexing: indexing, input: input, errors: &errors)
-            var filter: Set<Int>?
-            if !documents.isEmpty {
-                filter = []
-                for path in documents {
-                    guard let id = try index.documentID(path: path) else {
-                        errors.write("folio: --document \(path): the index holds no such document\n")
-                        return 1
-                    }
-                    filter!.insert(id)
-                }
-            }
-            let hits = try index.search(query, top: top, documents: filter, parameters: BM25Parameters(k1: k1, b: b, headingBoost: headingBoost))
+            let filter = try IndexSource.documentFilter(documents, in: index)
+            let hits = try index.search(query, top: top, documents: filter, parameters: scoring.parameters())
             for (rank, hit) in hits.enumerated() {
                 let text = try index.text(ofDocument: hit.chunk.document, utf8Range: hit.chunk.utf8Range)
                 var line = "{\"rank\": \(rank + 1), \"score\": \(String(format: "%.4f", hit.score)), \"path\": \(jsonString(hit.path)), "

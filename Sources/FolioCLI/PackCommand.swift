@@ -69,17 +69,7 @@ public struct PackCommand: ParsableCommand {
         if let batch { return runBatch(batch, configuration: configuration, tokenizer: tokenizer, output: &output, errors: &errors) }
         do {
             let index = try IndexSource.load(source!, indexing: indexing, input: input, errors: &errors)
-            var filter: Set<Int>?
-            if !documents.isEmpty {
-                filter = []
-                for path in documents {
-                    guard let id = try index.documentID(path: path) else {
-                        errors.write("folio: --document \(path): the index holds no such document\n")
-                        return 1
-                    }
-                    filter!.insert(id)
-                }
-            }
+            let filter = try IndexSource.documentFilter(documents, in: index)
             let context = try ContextAssembler(index: index, tokenizer: tokenizer).pack(query!, configuration: configuration, documents: filter)
             var line = "{\"tokens\": \(context.tokenCount), \"text\": \(jsonString(context.text)), \"spans\": ["
             line += context.passages.map { "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}" }
@@ -184,6 +174,21 @@ enum IndexSource {
             try building.addFile(atPath: path, ingestor: ingestor, chunker: chunker)
         }
         return building.build()
+    }
+
+    /// The ids of `paths` as indexed; nil (no filter) when `paths` is empty.
+    ///
+    /// - Throws: ``IndexError/Code/unknownDocument`` naming a path the index does not hold.
+    static func documentFilter(_ paths: [String], in index: SearchIndex) throws -> Set<Int>? {
+        guard !paths.isEmpty else { return nil }
+        var filter = Set<Int>()
+        for path in paths {
+            guard let id = try index.documentID(path: path) else {
+                throw IndexError(.unknownDocument, "--document \(path): the index holds no such document")
+            }
+            filter.insert(id)
+        }
+        return filter
     }
 
     private static func isIndexFile(_ path: String) -> Bool {

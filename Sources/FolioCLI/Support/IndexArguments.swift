@@ -48,6 +48,32 @@ public struct IndexArguments: ParsableArguments {
     }
 }
 
+/// The BM25 options of `folio search` and `folio pack`.
+public struct BM25Arguments: ParsableArguments {
+    @Option(name: .long, help: "BM25 term-frequency saturation.")
+    var k1 = 1.2
+
+    @Option(name: .long, help: "BM25 length normalization.")
+    var b = 0.75
+
+    @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
+    var headingBoost = 2.0
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try parameters()
+    }
+
+    func parameters() throws -> BM25Parameters {
+        do {
+            return try BM25Parameters(k1: k1, b: b, headingBoost: headingBoost)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
 /// The options of `folio pack`.
 public struct PackArguments: ParsableArguments {
     @Option(name: .long, help: "Most tokens of the packed text, exactly counted (16 to 10,000,000).")
@@ -62,14 +88,7 @@ public struct PackArguments: ParsableArguments {
     @Option(name: .long, help: "Chunks on each side of a hit that may join it when they fit.")
     var neighbours = 1
 
-    @Option(name: .long, help: "BM25 term-frequency saturation.")
-    var k1 = 1.2
-
-    @Option(name: .long, help: "BM25 length normalization.")
-    var b = 0.75
-
-    @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
-    var headingBoost = 2.0
+    @OptionGroup var scoring: BM25Arguments
 
     @Option(name: .long, help: "Line before each passage: {n} {path} {file} {start} {end} {headings}.")
     var passageHeader = "[{start}-{end}] {headings}\n"
@@ -84,12 +103,12 @@ public struct PackArguments: ParsableArguments {
     }
 
     func configuration() throws -> PackConfiguration {
+        let parameters = try scoring.parameters()
         do {
             return try PackConfiguration(
                 budget: budget, leadShare: leadShare, neighbours: neighbours, contextWeight: contextWeight,
                 documentHeader: documentHeader.replacingOccurrencesOfEscapes(),
-                passageHeader: passageHeader.replacingOccurrencesOfEscapes(),
-                parameters: BM25Parameters(k1: k1, b: b, headingBoost: headingBoost))
+                passageHeader: passageHeader.replacingOccurrencesOfEscapes(), parameters: parameters)
         } catch {
             throw ValidationError(error.message)
         }

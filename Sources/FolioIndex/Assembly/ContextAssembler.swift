@@ -126,11 +126,9 @@ public struct ContextAssembler: Sendable {
                 }
                 guard !pieces.isEmpty else { break }
                 // The piece sharing most distinct query terms; the first on a tie.
-                let piece = pieces.max { lhs, rhs in
-                    let left = Set(index.analyzer.terms(of: lhs.text).map(\.text)).intersection(queryTerms).count
-                    let right = Set(index.analyzer.terms(of: rhs.text).map(\.text)).intersection(queryTerms).count
-                    return left < right || (left == right && lhs.index > rhs.index)
-                }!
+                let shared = pieces.map { Set(index.analyzer.terms(of: $0.text).map(\.text)).intersection(queryTerms).count }
+                let best = shared.indices.max { shared[$0] < shared[$1] || (shared[$0] == shared[$1] && $0 > $1) }!
+                let piece = pieces[best]
                 let passage = PackedPassage(
                     document: chunk.document, path: try index.document(chunk.document).path,
                     range: TextRange(start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),

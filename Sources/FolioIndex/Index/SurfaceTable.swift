@@ -1,8 +1,8 @@
 // Performance notes
-// Every word of every chunk goes through `termID(of:)`. An open-addressing table over a byte arena
-// with FNV-1a hashes (words average 5–7 bytes) costs about 10 ns a word; Swift's Dictionary keyed by
-// `[UInt8]` cost 4× that (an array per lookup plus SipHash). Stemming runs once per distinct surface
-// word, when it first enters the table.
+// Every word of every chunk goes through `lookup(_:)`: an open-addressing table over a byte arena
+// with FNV-1a hashes, so a known word costs one hash and one compare and allocates nothing.
+// Stemming runs once per distinct surface word, when it first enters the table. Callgrind on the
+// CUAD contracts (`folio bench index`): the lookups are about 14 % of a build.
 
 /// Maps surface words (lowercased, as scanned) to term ids, remembering stop words and stems.
 struct SurfaceTable {
