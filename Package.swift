@@ -15,10 +15,13 @@ let package = Package(
         .library(name: "FolioIngest", targets: ["FolioIngest"]),
         .library(name: "FolioChunking", targets: ["FolioChunking"]),
         .library(name: "FolioIndex", targets: ["FolioIndex"]),
+        .library(name: "FolioScheduler", targets: ["FolioScheduler"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // C libraries at the edge: module maps and shims only, no logic.
@@ -62,11 +65,22 @@ let package = Package(
             name: "FolioIndex",
             dependencies: ["FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking"]
         ),
+        // Worker pool with priority classes, admission control and passes; its simulator. Beside the pipeline.
+        .target(
+            name: "FolioScheduler",
+            dependencies: [
+                "FolioModel",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
+                "FolioScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +113,10 @@ let package = Package(
         .testTarget(
             name: "FolioIndexTests",
             dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
+        ),
+        .testTarget(
+            name: "FolioSchedulerTests",
+            dependencies: ["FolioScheduler", "FolioTestSupport"]
         ),
         .testTarget(
             name: "FolioCLITests",

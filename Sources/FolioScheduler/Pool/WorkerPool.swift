@@ -1,0 +1,310 @@
+internal import Foundation
+internal import Synchronization
+
+/// Runs jobs for sessions on N workers with priority classes, fairness between tenants,
+/// admission control, yielding, cancellation, deadlines and graceful shutdown.
+///
+/// A worker is a permit, not a thread: a job runs in the task that awaits it (``run(_:cost:options:_:)``)
+/// or in a task the pool creates (``submit(_:cost:options:_:)``), once the ``Scheduler`` state
+/// machine dispatches it. All decisions happen in that state machine, under one `Mutex`, and take
+/// microseconds; continuations are resumed outside the lock.
+///
+/// - Important: Every admitted job ends exactly once — completed, failed, cancelled or timed
+///   out — and ``statistics`` counts it. Task cancellation reaches a queued job, which leaves the
+///   queue at once, and a running one, which sees `Task.isCancelled` and a throwing
+///   ``JobContext/checkpoint()``.
+public final class WorkerPool: Sendable {
+    public let configuration: SchedulerConfiguration
+
+    /// What a queued job's task is doing, so that a dispatch that comes before the task waits is not lost.
+    enum Waiter {
+        case waiting(UnsafeContinuation<Void, any Error>)
+        case dispatched
+        case failed(any Error)
+    }
+
+    struct State {
+        var scheduler: Scheduler
+        var waiters: [JobID: Waiter] = [:]
+        /// Running jobs the pool itself cancelled (shutdown), whose next checkpoint throws.
+        var cancelledRunning: Set<JobID> = []
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var timekeeperRunning = false
+    }
+
+    /// Continuations to resume once the lock is released.
+    struct Resumptions {
+        var continuations: [(UnsafeContinuation<Void, any Error>, Result<Void, any Error>)] = []
+        var ended: [EndedJob] = []
+        var drained: [CheckedContinuation<Void, Never>] = []
+
+        func perform(_ metrics: PoolMetrics) {
+            for (continuation, result) in continuations { continuation.resume(with: result) }
+            for job in ended { metrics.ended(job) }
+            for waiter in drained { waiter.resume() }
+        }
+    }
+
+    let state: Mutex<State>
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
+    let metrics: PoolMetrics
+
+    /// A pool with Folio's default classes and one worker per active core.
+    public convenience init() {
+        // The default configuration is valid for any core count up to 4,096.
+        try! self.init(configuration: .folio(workers: Swift.min(4_096, Self.activeCores)))
+    }
+
+    public init(configuration: SchedulerConfiguration) {
+        self.configuration = configuration
+        self.state = Mutex(State(scheduler: Scheduler(configuration: configuration)))
+        self.epoch = clock.now
+        self.metrics = PoolMetrics(classNames: configuration.classes.map(\.name))
+    }
+
+    /// Time since the pool started, the state machine's clock.
+    var now: Duration { clock.now - epoch }
+
+    // MARK: Submitting
+
+    /// Runs `body` as a job of `session` once the scheduler dispatches it, in the calling task.
+    ///
+    /// - Parameter cost: estimated work in any unit proportional to time (tokens, say).
+    /// - Throws: ``SchedulerError/Code/rejected`` (with ``SchedulerError/rejection``) when not
+    ///   admitted, ``SchedulerError/Code/unknownClass``, `CancellationError` when cancelled,
+    ///   ``SchedulerError/Code/timedOut`` past the deadline, or whatever `body` throws.
+    public func run<T: Sendable>(
+        _ session: Session, cost: Double, options: JobOptions = JobOptions(),
+        _ body: (JobContext) async throws -> T
+    ) async throws -> T {
+        let id: JobID
+        switch try admit(session, cost: cost, options: options) {
+        case .rejected(let rejection):
+            throw SchedulerError(.rejected, "\(session): \(rejection)", rejection: rejection)
+        case .admitted(let admitted):
+            id = admitted
+        }
+        return try await runAdmitted(id, body)
+    }
+
+    /// Admits or rejects a job at once; an admitted job runs in a task of its own.
+    ///
+    /// Rejection is a result, not an error: `.rejected` carries the reason and `retryAfter`.
+    ///
+    /// - Throws: ``SchedulerError/Code/unknownClass`` when the session names no configured class.
+    public func submit<T: Sendable>(
+        _ session: Session, cost: Double, options: JobOptions = JobOptions(),
+        _ body: @escaping @Sendable (JobContext) async throws -> T
+    ) throws(SchedulerError) -> Admission<T> {
+        switch try admit(session, cost: cost, options: options) {
+        case .rejected(let rejection):
+            return .rejected(rejection)
+        case .admitted(let id):
+            let task = Task { try await self.runAdmitted(id, body) }
+            return .admitted(JobHandle(id: id, task: task, pool: self))
+        }
+    }
+
+    private func admit(_ session: Session, cost: Double, options: JobOptions) throws(SchedulerError) -> SubmitDecision {
+        guard let classIndex = configuration.classIndex(named: session.serviceClass) else {
+            throw SchedulerError(
+                .unknownClass,
+                "\(session): no service class \"\(session.serviceClass)\"; configured: "
+                    + configuration.classes.map(\.name).joined(separator: ", "))
+        }
+        let request = JobRequest(
+            classIndex: classIndex, tenant: session.tenant, cost: cost, maxWait: options.maxWait,
+            deadline: options.deadline.map { $0 - epoch }, retryToken: options.retryToken)
+        var resumptions = Resumptions()
+        let (decision, startTimekeeper, queueLength) = state.withLock { state in
+            let now = self.now
+            let decision = state.scheduler.submit(request, now: now)
+            var startTimekeeper = false
+            if case .admitted(let id) = decision {
+                state.waiters[id] = nil
+                self.dispatch(&state, now: now, into: &resumptions)
+                if request.deadline != nil || request.maxWait != nil, !state.timekeeperRunning {
+                    state.timekeeperRunning = true
+                    startTimekeeper = true
+                }
+            }
+            return (decision, startTimekeeper, state.scheduler.queueLength(classIndex: classIndex))
+        }
+        resumptions.perform(metrics)
+        metrics.decided(decision, classIndex: classIndex, queueLength: queueLength)
+        if startTimekeeper { startTimekeeping() }
+        return decision
+    }
+
+    /// Waits for the dispatch, runs the body, and reports how it ended.
+    private func runAdmitted<T: Sendable>(_ id: JobID, _ body: (JobContext) async throws -> T) async throws -> T {
+        try await waitForDispatch(id)
+        do {
+            let value = try await body(JobContext(pool: self, id: id))
+            end(id, outcome: .completed)
+            return value
+        } catch {
+            end(id, outcome: Self.outcome(of: error))
+            throw error
+        }
+    }
+
+    static func outcome(of error: any Error) -> JobOutcome {
+        if error is CancellationError { return .cancelled }
+        if let error = error as? SchedulerError {
+            if error.code == .cancelled { return .cancelled }
+            if error.code == .timedOut { return .timedOut }
+        }
+        return .failed
+    }
+
+    // MARK: Dispatching
+
+    /// Starts every job the state machine names, recording which continuations to resume.
+    func dispatch(_ state: inout State, now: Duration, into resumptions: inout Resumptions) {
+        while let id = state.scheduler.nextDispatch(now: now) {
+            if case .waiting(let continuation)? = state.waiters.removeValue(forKey: id) {
+                resumptions.continuations.append((continuation, .success(())))
+            } else {
+                state.waiters[id] = .dispatched
+            }
+        }
+    }
+
+    /// Suspends until the job is dispatched; cancellation removes a queued job at once.
+    func waitForDispatch(_ id: JobID) async throws {
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let ready: Result<Void, any Error>? = state.withLock { state in
+                    switch state.waiters[id] {
+                    case .dispatched?:
+                        state.waiters[id] = nil
+                        return .success(())
+                    case .failed(let error)?:
+                        state.waiters[id] = nil
+                        return .failure(error)
+                    default:
+                        state.waiters[id] = .waiting(continuation)
+                        return nil
+                    }
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            self.cancel(id, with: CancellationError())
+        }
+    }
+
+    /// Ends a queued job with `error` (cancellation or shutdown); a running job is left to see
+    /// its task's cancellation.
+    func cancel(_ id: JobID, with error: any Error) {
+        var resumptions = Resumptions()
+        state.withLock { state in
+            if case .removed(let ended) = state.scheduler.cancel(id, now: self.now) {
+                resumptions.ended.append(ended)
+                Self.fail(id, with: error, in: &state, into: &resumptions)
+                self.noteIfDrained(&state, into: &resumptions)
+            }
+        }
+        resumptions.perform(metrics)
+    }
+
+    static func fail(_ id: JobID, with error: any Error, in state: inout State, into resumptions: inout Resumptions) {
+        if case .waiting(let continuation)? = state.waiters.removeValue(forKey: id) {
+            resumptions.continuations.append((continuation, .failure(error)))
+        } else {
+            state.waiters[id] = .failed(error)
+        }
+    }
+
+    /// Reports a running job's end and gives its worker to the next job.
+    func end(_ id: JobID, outcome: JobOutcome) {
+        var resumptions = Resumptions()
+        state.withLock { state in
+            let now = self.now
+            state.cancelledRunning.remove(id)
+            if let ended = state.scheduler.finish(id, outcome: outcome, now: now) {
+                resumptions.ended.append(ended)
+                self.dispatch(&state, now: now, into: &resumptions)
+                self.noteIfDrained(&state, into: &resumptions)
+            }
+        }
+        resumptions.perform(metrics)
+    }
+
+    func noteIfDrained(_ state: inout State, into resumptions: inout Resumptions) {
+        let load = state.scheduler.load
+        if load.running == 0, load.queued == 0, !state.drainWaiters.isEmpty {
+            resumptions.drained += state.drainWaiters
+            state.drainWaiters.removeAll()
+        }
+    }
+
+    // MARK: Statistics and shutdown
+
+    /// Counts per class since the pool started, what is queued and running, and the learned rate.
+    public var statistics: SchedulerStatistics { state.withLock { $0.scheduler.statistics } }
+
+    /// How a shutdown treats queued work.
+    public enum ShutdownMode: Sendable {
+        /// Run everything already admitted, then return.
+        case drain
+        /// Cancel queued jobs at once (they end as cancelled), tell running jobs (their next
+        /// checkpoint throws), and return when they have ended.
+        case cancel
+    }
+
+    /// Stops admitting (later submissions are rejected with ``Rejection/Reason/shuttingDown``)
+    /// and returns when no admitted job is left.
+    public func shutdown(_ mode: ShutdownMode) async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            var resumptions = Resumptions()
+            state.withLock { state in
+                state.scheduler.beginShutdown()
+                if mode == .cancel {
+                    let error = SchedulerError(.cancelled, "the pool is shutting down")
+                    for id in state.scheduler.queuedJobs {
+                        if case .removed(let ended) = state.scheduler.cancel(id, now: self.now) {
+                            resumptions.ended.append(ended)
+                            Self.fail(id, with: error, in: &state, into: &resumptions)
+                        }
+                    }
+                    state.cancelledRunning = Set(state.scheduler.runningJobs)
+                }
+                state.drainWaiters.append(waiter)
+                self.noteIfDrained(&state, into: &resumptions)
+            }
+            resumptions.perform(metrics)
+        }
+    }
+
+    static var activeCores: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+/// The result of ``WorkerPool/submit(_:cost:options:_:)``.
+public enum Admission<Value: Sendable>: Sendable {
+    case admitted(JobHandle<Value>)
+    case rejected(Rejection)
+}
+
+/// An admitted job running in a task of its own.
+public struct JobHandle<Value: Sendable>: Sendable {
+    public let id: JobID
+    let task: Task<Value, any Error>
+    let pool: WorkerPool
+
+    /// The job's result; cancelling the awaiting task cancels the job.
+    public var value: Value {
+        get async throws {
+            try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        }
+    }
+
+    /// Cancels the job: queued, it leaves the queue at once; running, it sees the cancellation.
+    public func cancel() { task.cancel() }
+}

@@ -1,0 +1,78 @@
+internal import Foundation
+
+/// A request trace in Mooncake's format: one JSON object per line with `timestamp` (ms),
+/// `input_length` and `output_length` (tokens) and `hash_ids` (one id per 512-token prefix block).
+public struct MooncakeTrace: Sendable {
+    public struct Request: Sendable, Equatable {
+        public var timestampMs: Int64
+        public var inputLength: Int
+        public var outputLength: Int
+        public var hashIDs: [Int64]
+
+        public init(timestampMs: Int64, inputLength: Int, outputLength: Int, hashIDs: [Int64]) {
+            self.timestampMs = timestampMs
+            self.inputLength = inputLength
+            self.outputLength = outputLength
+            self.hashIDs = hashIDs
+        }
+    }
+
+    /// In timestamp order (a stable sort of the file's lines).
+    public var requests: [Request]
+
+    public init(requests: [Request]) {
+        self.requests = requests.enumerated().sorted {
+            ($0.element.timestampMs, $0.offset) < ($1.element.timestampMs, $1.offset)
+        }.map(\.element)
+    }
+
+    private struct Line: Decodable {
+        var timestamp: Int64
+        var input_length: Int
+        var output_length: Int
+        var hash_ids: [Int64]?
+    }
+
+    /// Reads a trace file. Blank lines are skipped.
+    ///
+    /// - Throws: ``SchedulerError/Code/invalidTrace`` naming the file, and the line for a malformed
+    ///   record or a negative length.
+    public init(contentsOf path: String) throws(SchedulerError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SchedulerError(.invalidTrace, "\(path): cannot read the trace (\(error.localizedDescription))", underlying: error)
+        }
+        try self.init(bytes: [UInt8](data), origin: path)
+    }
+
+    /// Parses trace bytes; `origin` names them in errors.
+    public init(bytes: [UInt8], origin: String) throws(SchedulerError) {
+        let decoder = JSONDecoder()
+        var requests: [Request] = []
+        var lineNumber = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let parsed: Line
+            do {
+                parsed = try decoder.decode(Line.self, from: Data(line))
+            } catch {
+                throw SchedulerError(
+                    .invalidTrace,
+                    "\(origin): line \(lineNumber) is not a trace record {timestamp, input_length, output_length, hash_ids}",
+                    underlying: error)
+            }
+            guard parsed.timestamp >= 0, parsed.input_length >= 0, parsed.output_length >= 0 else {
+                throw SchedulerError(.invalidTrace, "\(origin): line \(lineNumber) has a negative timestamp or length")
+            }
+            requests.append(
+                Request(
+                    timestampMs: parsed.timestamp, inputLength: parsed.input_length,
+                    outputLength: parsed.output_length, hashIDs: parsed.hash_ids ?? []))
+        }
+        guard !requests.isEmpty else { throw SchedulerError(.invalidTrace, "\(origin): the trace has no requests") }
+        self.init(requests: requests)
+    }
+}

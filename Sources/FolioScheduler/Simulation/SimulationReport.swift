@@ -1,0 +1,70 @@
+/// What a simulated replay measured, per class, in simulated time.
+public struct SimulationReport: Sendable {
+    public struct ClassReport: Sendable, Equatable {
+        /// Requests of the class in the replay.
+        public var arrived = 0
+        /// Requests admitted, on the first attempt or a retry.
+        public var admitted = 0
+        /// Requests rejected on their first attempt.
+        public var rejected = 0
+        /// Rejected requests that came back at least once.
+        public var retried = 0
+        /// Requests admitted on a retry.
+        public var admittedOnRetry = 0
+        public var completed = 0
+        /// Queueing delay of each completed request, from admission to its first start, in ms.
+        public var waitsMs: [Double] = []
+
+        /// Nearest-rank percentile of the waits (`fraction` in 0…1), 0 when there are none.
+        public func waitPercentile(_ fraction: Double) -> Double {
+            guard !waitsMs.isEmpty else { return 0 }
+            let sorted = waitsMs.sorted()
+            let rank = Swift.max(1, Int((fraction * Double(sorted.count)).rounded(.up)))
+            return sorted[Swift.min(rank, sorted.count) - 1]
+        }
+    }
+
+    public var policy: String
+    public var workers: Int
+    public var load: Double
+    public var classNames: [String]
+    public var classes: [ClassReport]
+    /// Admitted requests that never ended (must be 0).
+    public var lost = 0
+    /// The state machine's own counts at the end.
+    public var statistics = SchedulerStatistics()
+
+    init(policy: String, workers: Int, load: Double, classNames: [String]) {
+        self.policy = policy
+        self.workers = workers
+        self.load = load
+        self.classNames = classNames
+        self.classes = Array(repeating: ClassReport(), count: classNames.count)
+    }
+
+    mutating func record(_ ended: EndedJob) {
+        if ended.outcome == .completed { classes[ended.classIndex].completed += 1 }
+        classes[ended.classIndex].waitsMs.append(Double(ended.waitTime.nanosecondCount) / 1e6)
+    }
+
+    /// The report as one JSON object:
+    /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}}}`.
+    public var json: String {
+        func number(_ value: Double) -> String {
+            let rounded = (value * 1000).rounded() / 1000
+            return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+        }
+        var parts: [String] = []
+        for (name, report) in zip(classNames, classes) {
+            let waits = ["p50": 0.5, "p95": 0.95, "p99": 0.99].sorted { $0.value < $1.value }
+                .map { "\"\($0.key)\":\(number(report.waitPercentile($0.value)))" }
+                .joined(separator: ",")
+            parts.append(
+                "\"\(name)\":{\"arrived\":\(report.arrived),\"admitted\":\(report.admitted),\"rejected\":\(report.rejected),"
+                    + "\"retried\":\(report.retried),\"admittedOnRetry\":\(report.admittedOnRetry),"
+                    + "\"completed\":\(report.completed),\"waitMs\":{\(waits),\"max\":\(number(report.waitsMs.max() ?? 0))}}")
+        }
+        return "{\"policy\":\"\(policy)\",\"workers\":\(workers),\"load\":\(number(load)),\"lost\":\(lost),"
+            + "\"classes\":{\(parts.joined(separator: ","))}}"
+    }
+}
