@@ -1,0 +1,305 @@
+import FolioScheduler
+import Synchronization
+import Testing
+
+/// The real pool: Swift concurrency, wall clock.
+struct WorkerPoolTests {
+    static func session(_ serviceClass: String, tenant: String = "t", id: String = "s") -> Session {
+        Session(tenant: tenant, id: id, serviceClass: serviceClass)
+    }
+
+    /// A latch that jobs wait on, opened by the test.
+    final class Gate: Sendable {
+        private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.open { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    /// Polls until `condition` holds (at most 10 s).
+    static func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<10_000 where !condition() { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(condition())
+    }
+
+    @Test func runReturnsTheJobsValueAndCountsIt() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 2))
+        let value = try await pool.run(Self.session("standard"), cost: 10) { _ in 42 }
+        #expect(value == 42)
+        let counts = try #require(pool.statistics.classes["standard"])
+        #expect(counts.admitted == 1 && counts.completed == 1 && counts.running == 0 && counts.queued == 0)
+    }
+
+    @Test func unknownClassIsATypedError() async throws {
+        let pool = WorkerPool()
+        await #expect(throws: SchedulerError.self) {
+            try await pool.run(Self.session("gold"), cost: 1) { _ in () }
+        }
+    }
+
+    @Test func queuedPriorityJobRunsBeforeEarlierStandardJobs() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        let gate = Gate()
+        let order = Locked<[String]>([])
+        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }) else {
+            Issue.record("admitted")
+            return
+        }
+        try await Self.eventually { pool.statistics.classes["standard"]?.running == 1 }
+        var handles: [JobHandle<Void>] = []
+        for name in ["s1", "s2", "p1"] {
+            let session = Self.session(name.hasPrefix("p") ? "priority" : "standard", tenant: name)
+            guard case .admitted(let handle) = try pool.submit(session, cost: 1, { _ in order.withLock { $0.append(name) } }) else {
+                Issue.record("admitted")
+                return
+            }
+            handles.append(handle)
+        }
+        try await Self.eventually { pool.statistics.classes.values.reduce(0) { $0 + $1.queued } == 3 }
+        gate.open()
+        try await blocker.value
+        for handle in handles { try await handle.value }
+        #expect(order.withLock { $0 } == ["p1", "s1", "s2"])
+    }
+
+    @Test func cancellingAQueuedJobRemovesItAtOnce() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        let gate = Gate()
+        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }),
+            case .admitted(let queued) = try pool.submit(Self.session("standard"), cost: 1, { _ in "ran" })
+        else {
+            Issue.record("admitted")
+            return
+        }
+        try await Self.eventually { pool.statistics.classes["standard"]?.queued == 1 }
+        queued.cancel()
+        await #expect(throws: CancellationError.self) { try await queued.value }
+        #expect(pool.statistics.classes["standard"]?.queued == 0, "left the queue while the worker was still busy")
+        gate.open()
+        try await blocker.value
+        let counts = try #require(pool.statistics.classes["standard"])
+        #expect(counts.cancelled == 1 && counts.completed == 1)
+    }
+
+    @Test func runningJobSeesCancellationAtItsCheckpoint() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        let started = Gate()
+        guard case .admitted(let handle) = try pool.submit(Self.session("standard"), cost: 1, { context in
+            started.open()
+            while true {
+                try await context.checkpoint()
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }) else {
+            Issue.record("admitted")
+            return
+        }
+        await started.wait()
+        handle.cancel()
+        await #expect(throws: CancellationError.self) { try await handle.value }
+        #expect(pool.statistics.classes["standard"]?.cancelled == 1)
+    }
+
+    @Test func queuedJobTimesOutAtItsDeadline() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        let gate = Gate()
+        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }) else {
+            Issue.record("admitted")
+            return
+        }
+        let deadline = ContinuousClock.now + .milliseconds(30)
+        let error = await #expect(throws: SchedulerError.self) {
+            try await pool.run(Self.session("priority"), cost: 1, options: JobOptions(deadline: deadline)) { _ in () }
+        }
+        #expect(error?.code == .timedOut)
+        #expect(ContinuousClock.now >= deadline)
+        gate.open()
+        try await blocker.value
+        #expect(pool.statistics.classes["priority"]?.timedOut == 1)
+    }
+
+    @Test func longJobYieldsToAPriorityArrival() async throws {
+        var configuration = try SchedulerConfiguration.folio(workers: 1)
+        configuration.admissionControl = false
+        let pool = WorkerPool(configuration: configuration)
+        let events = Locked<[String]>([])
+        let priorityDone = Gate()
+        let longStarted = Gate()
+        guard case .admitted(let long) = try pool.submit(Self.session("standard"), cost: 1_000, { context in
+            longStarted.open()
+            for unit in 0..<10_000 {
+                try await context.checkpoint()
+                if events.withLock({ $0.contains("priority") }) {
+                    events.withLock { $0.append("long resumed after \(unit) units") }
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }) else {
+            Issue.record("admitted")
+            return
+        }
+        await longStarted.wait()
+        try await pool.run(Self.session("priority"), cost: 1) { _ in events.withLock { $0.append("priority") } }
+        priorityDone.open()
+        try await long.value
+        let log = events.withLock { $0 }
+        #expect(log.first == "priority" && log.count == 2, "\(log)")
+        #expect((pool.statistics.classes["standard"]?.yielded ?? 0) >= 1)
+    }
+
+    @Test func rejectionIsAResultWithRetryAfter() async throws {
+        let configuration = try SchedulerConfiguration(
+            workers: 1, classes: [ServiceClass(name: "priority", precedence: 0, maxQueuedJobs: 1), .standard])
+        let pool = WorkerPool(configuration: configuration)
+        let gate = Gate()
+        var handles: [JobHandle<Void>] = []
+        var rejections: [Rejection] = []
+        for _ in 0..<3 {
+            switch try pool.submit(Self.session("priority"), cost: 1, { _ in await gate.wait() }) {
+            case .admitted(let handle): handles.append(handle)
+            case .rejected(let rejection): rejections.append(rejection)
+            }
+            try await Self.eventually { pool.statistics.classes["priority"]?.running == 1 }
+        }
+        #expect(handles.count == 2 && rejections.count == 1)
+        #expect(rejections.first?.reason == .queueFull(limit: 1))
+        gate.open()
+        for handle in handles { try await handle.value }
+    }
+
+    @Test func shutdownDrainsAdmittedWorkAndRejectsNewWork() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 2))
+        let done = Locked(0)
+        var handles: [JobHandle<Void>] = []
+        for index in 0..<20 {
+            if case .admitted(let handle) = try pool.submit(Self.session("priority", tenant: "t\(index % 3)"), cost: 1, { _ in
+                try await Task.sleep(for: .milliseconds(1))
+                done.withLock { $0 += 1 }
+            }) {
+                handles.append(handle)
+            }
+        }
+        await pool.shutdown(.drain)
+        #expect(done.withLock { $0 } == handles.count)
+        guard case .rejected(let rejection) = try pool.submit(Self.session("priority"), cost: 1, { _ in () }) else {
+            Issue.record("a pool that shut down admits nothing")
+            return
+        }
+        #expect(rejection.reason == .shuttingDown)
+    }
+
+    @Test func shutdownCancelEndsQueuedAndRunningJobs() async throws {
+        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        let started = Gate()
+        guard case .admitted(let running) = try pool.submit(Self.session("priority"), cost: 1, { context in
+            started.open()
+            while true {
+                try await context.checkpoint()
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }), case .admitted(let queued) = try pool.submit(Self.session("priority"), cost: 1, { _ in () })
+        else {
+            Issue.record("admitted")
+            return
+        }
+        await started.wait()
+        await pool.shutdown(.cancel)
+        for handle in [running, queued] {
+            let error = await #expect(throws: SchedulerError.self) { try await handle.value }
+            #expect(error?.code == .cancelled)
+        }
+        #expect(pool.statistics.classes["priority"]?.cancelled == 2)
+    }
+
+    /// 100,000 jobs from 64 concurrent submitters, a random tenth of them cancelled at random
+    /// moments (queued or running): every job is accounted for exactly once, by the submitters
+    /// and by the pool's own counts.
+    @Test func stressEveryJobEndsExactlyOnce() async throws {
+        var configuration = try SchedulerConfiguration.folio(workers: 4)
+        configuration.admissionControl = false
+        let pool = WorkerPool(configuration: configuration)
+        let submitters = 64
+        let jobsPerSubmitter = 100_000 / submitters + 1
+        let ran = Locked(Set<Int>())
+        let ranTwice = Locked(0)
+        let outcomes = try await withThrowingTaskGroup(of: [String: Int].self) { group in
+            for submitter in 0..<submitters {
+                group.addTask {
+                    var random = SeededRandom(seed: UInt64(submitter) + 1)
+                    var counts: [String: Int] = [:]
+                    for index in 0..<jobsPerSubmitter {
+                        let number = submitter * jobsPerSubmitter + index
+                        guard number < 100_000 else { break }
+                        let session = Session(
+                            tenant: "t\(number % 7)", id: "s\(submitter)",
+                            serviceClass: number % 5 == 0 ? "priority" : "standard")
+                        let cancelIt = Int.random(in: 0..<10, using: &random) == 0
+                        let job = Task {
+                            try await pool.run(session, cost: Double(1 + number % 100)) { context in
+                                if number % 3 == 0 { try await context.checkpoint() }
+                                let inserted = ran.withLock { $0.insert(number).inserted }
+                                if !inserted { ranTwice.withLock { $0 += 1 } }
+                                if number % 11 == 0 { await Task.yield() }
+                                try await context.checkpoint()
+                            }
+                        }
+                        if cancelIt {
+                            if Bool.random(using: &random) { await Task.yield() }
+                            job.cancel()
+                        }
+                        do {
+                            try await job.value
+                            counts["completed", default: 0] += 1
+                        } catch is CancellationError {
+                            counts["cancelled", default: 0] += 1
+                        } catch {
+                            counts["other: \(error)", default: 0] += 1
+                        }
+                    }
+                    return counts
+                }
+            }
+            var total: [String: Int] = [:]
+            for try await counts in group { total.merge(counts, uniquingKeysWith: +) }
+            return total
+        }
+        #expect(outcomes.keys.allSatisfy { $0 == "completed" || $0 == "cancelled" }, "\(outcomes)")
+        #expect(outcomes.values.reduce(0, +) == 100_000)
+        #expect(ranTwice.withLock { $0 } == 0, "a job body ran twice")
+        let statistics = pool.statistics
+        let admitted = statistics.classes.values.reduce(0) { $0 + $1.admitted }
+        let completed = statistics.classes.values.reduce(0) { $0 + $1.completed }
+        let cancelled = statistics.classes.values.reduce(0) { $0 + $1.cancelled }
+        let other = statistics.classes.values.reduce(0) { $0 + $1.failed + $1.timedOut + $1.queued + $1.running }
+        #expect(admitted == 100_000)
+        #expect(completed == outcomes["completed", default: 0])
+        #expect(cancelled == outcomes["cancelled", default: 0])
+        #expect(other == 0)
+        #expect(outcomes["cancelled", default: 0] > 0, "some cancellations landed")
+    }
+}
+
+/// A mutex-protected value that escaping closures can share.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<Result>(_ body: (inout sending Value) throws -> sending Result) rethrows -> sending Result {
+        try mutex.withLock(body)
+    }
+}
