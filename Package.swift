@@ -167,6 +167,17 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         )
     )
+    package.targets.append(
+        .executableTarget(
+            name: "SchedulerBenchmarks",
+            dependencies: [
+                "FolioScheduler",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/SchedulerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    )
 }
 
 // Every Swift target: Swift 6 language mode (strict concurrency) and the upcoming features we adopt.

@@ -17,7 +17,8 @@ public struct SimulateCommand: ParsableCommand {
             same selection's requests of one class.
             Prints {"policy","workers","load","lost","classes":{"priority":{...},"standard":{...}}} with \
             arrived, admitted, rejected, retried, admittedOnRetry, completed and waitMs {p50,p95,p99,max} \
-            (queueing delay in simulated milliseconds, nearest-rank percentiles).
+            (queueing delay from admission to first start, in simulated milliseconds, nearest-rank \
+            percentiles), and "all": the same waits pooled over both classes.
             """
     )
 

@@ -204,6 +204,8 @@ public struct Scheduler: Sendable {
         record.state = .resumable
         record.queuedSinceNs = nowNs
         jobs[id] = record
+        // Deadline entries of running jobs are dropped lazily; a queued job needs its entry back.
+        if let expiry = record.expiresNs { deadlines.insert(DeadlineEntry(ns: expiry, id: id)) }
         running -= 1
         classes[queueIndex].running -= 1
         classes[queueIndex].queuedCount += 1

@@ -48,23 +48,31 @@ public struct SimulationReport: Sendable {
     }
 
     /// The report as one JSON object:
-    /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}}}`.
+    /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},"all":{completed,waitMs}}`,
+    /// where `all` pools every class's completed requests.
     public var json: String {
         func number(_ value: Double) -> String {
             let rounded = (value * 1000).rounded() / 1000
             return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
         }
+        func waits(_ report: ClassReport) -> String {
+            let percentiles = [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)]
+                .map { "\"\($0.0)\":\(number(report.waitPercentile($0.1)))" }
+                .joined(separator: ",")
+            return "{\(percentiles),\"max\":\(number(report.waitsMs.max() ?? 0))}"
+        }
         var parts: [String] = []
         for (name, report) in zip(classNames, classes) {
-            let waits = ["p50": 0.5, "p95": 0.95, "p99": 0.99].sorted { $0.value < $1.value }
-                .map { "\"\($0.key)\":\(number(report.waitPercentile($0.value)))" }
-                .joined(separator: ",")
             parts.append(
                 "\"\(name)\":{\"arrived\":\(report.arrived),\"admitted\":\(report.admitted),\"rejected\":\(report.rejected),"
                     + "\"retried\":\(report.retried),\"admittedOnRetry\":\(report.admittedOnRetry),"
-                    + "\"completed\":\(report.completed),\"waitMs\":{\(waits),\"max\":\(number(report.waitsMs.max() ?? 0))}}")
+                    + "\"completed\":\(report.completed),\"waitMs\":\(waits(report))}")
         }
+        var all = ClassReport()
+        all.completed = classes.reduce(0) { $0 + $1.completed }
+        all.waitsMs = classes.flatMap(\.waitsMs)
         return "{\"policy\":\"\(policy)\",\"workers\":\(workers),\"load\":\(number(load)),\"lost\":\(lost),"
-            + "\"classes\":{\(parts.joined(separator: ","))}}"
+            + "\"classes\":{\(parts.joined(separator: ","))},"
+            + "\"all\":{\"completed\":\(all.completed),\"waitMs\":\(waits(all))}}"
     }
 }
