@@ -2,17 +2,20 @@ internal import HeapModule
 
 /// Admission control: the honest "busy" answer, with capacity booked for the retry.
 ///
+/// The target is ``SchedulerConfiguration/admissionWaitFraction`` (0.6) of the job's `maxWait`,
+/// so that estimation error and tenant reordering stay inside the promise.
+///
 /// 1. A job of a class with a `maxWait` (or a job with its own) is admitted while the estimated
-///    wait is within it. The estimate is the queued cost of its tier and those before it, plus the
-///    cost booked for retries, times the learned seconds per cost, divided by the workers the class
-///    can expect (all but the smoothed number busy with higher-precedence work, and at least its
-///    reserved share).
-/// 2. A rejected job gets `retryAfter` = the time until the work ahead has drained to half the
-///    limit, and a token booking its own cost; a retry with the token counts only the real queue,
-///    so the booked capacity is its own. Tokens not used by `retryGrace` after their time are
-///    released.
+///    wait is within the target. The estimate is the queued cost of its tier and those before it,
+///    plus the cost booked for retries, times the learned seconds per cost, divided by the workers
+///    the class can expect (all but the smoothed number busy with higher-precedence work, and at
+///    least its reserved share).
+/// 2. A rejected job gets `retryAfter` = the time until the work ahead (booked retries included)
+///    has drained to half the target, and a token booking its own cost; a retry with the token
+///    counts only the real queue, so the booked capacity is its own. Tokens not used by
+///    `retryGrace` after their time are released.
 /// 3. Work-conserving guard: whatever is booked, a new job is admitted while the real queue's
-///    estimated wait is under half the limit, so workers never idle while clients that do not
+///    estimated wait is under half the target, so workers never idle while clients that do not
 ///    retry hold bookings.
 /// 4. Every class has a hard queue bound (``ServiceClass/maxQueuedJobs``).
 extension Scheduler {

@@ -28,7 +28,7 @@ public struct SchedulerConfiguration: Sendable {
     /// Aging starts this long before a class's `maxWait`, so that an aged job finds a worker
     /// before the promise runs out (default 3 s).
     public var agingLead: Duration = .seconds(3)
-    /// At peak (the pool has rejected work within the last `maxWait`), this many workers are kept
+    /// At peak (the pool has rejected work within the last 30 s), this many workers are kept
     /// free of lower-precedence work, so that a top-precedence arrival starts at once; running
     /// lower-precedence jobs yield at their next checkpoint to restore it. Default: 1 when the
     /// pool has 8 or more workers.
