@@ -218,6 +218,26 @@ struct SchedulerTests {
         #expect(value9 == nil)
     }
 
+    @Test func maxWaitBoundsQueueingNotRunning() throws {
+        var scheduler = Scheduler(configuration: try .folio(workers: 1))
+        let blocker = admit(&scheduler, request(Self.priority, "a"))
+        _ = dispatchAll(&scheduler)
+        var patient = request(Self.priority, "a")
+        patient.maxWait = .seconds(5)
+        patient.deadline = .seconds(60)
+        let id = admit(&scheduler, patient)
+        _ = scheduler.finish(blocker, outcome: .completed, now: .seconds(4))
+        let started = scheduler.nextDispatch(now: .seconds(4))
+        #expect(started == id)
+        #expect(!scheduler.isPastDeadline(id, now: .seconds(30)), "running past maxWait is fine")
+        #expect(scheduler.isPastDeadline(id, now: .seconds(60)), "the deadline still holds while running")
+        var impatient = request(Self.priority, "a")
+        impatient.maxWait = .seconds(5)
+        let late = admit(&scheduler, impatient, at: .seconds(10))
+        let expired = scheduler.expire(now: .seconds(15))
+        #expect(expired.map(\.id) == [late] && expired.first?.outcome == .timedOut)
+    }
+
     @Test func standardJobYieldsToWaitingPriorityWork() throws {
         var configuration = try SchedulerConfiguration.folio(workers: 4)
         configuration.admissionControl = false

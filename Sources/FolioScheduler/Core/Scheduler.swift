@@ -121,18 +121,12 @@ public struct Scheduler: Sendable {
             classIndex: request.classIndex, queueIndex: queueIndex,
             tenant: configuration.ordering == .fifo ? "" : request.tenant,
             cost: cost, admittedNs: nowNs, queuedSinceNs: nowNs)
-        var expiry = request.deadline?.nanosecondCount
-        if let maxWait = request.maxWait {
-            let waitLimit = nowNs + maxWait.nanosecondCount
-            expiry = Swift.min(expiry ?? waitLimit, waitLimit)
-        }
-        record.expiresNs = expiry
-
-        if let expiry { deadlines.insert(DeadlineEntry(ns: expiry, id: id)) }
+        record.deadlineNs = request.deadline?.nanosecondCount
+        record.startByNs = request.maxWait.map { nowNs + $0.nanosecondCount }
+        if let expiry = record.queuedExpiryNs { deadlines.insert(DeadlineEntry(ns: expiry, id: id)) }
         jobs[id] = record
         enqueue(id, record)
         counts[request.classIndex].admitted += 1
-
         return .admitted(id)
     }
 
@@ -205,7 +199,7 @@ public struct Scheduler: Sendable {
         record.queuedSinceNs = nowNs
         jobs[id] = record
         // Deadline entries of running jobs are dropped lazily; a queued job needs its entry back.
-        if let expiry = record.expiresNs { deadlines.insert(DeadlineEntry(ns: expiry, id: id)) }
+        if let expiry = record.queuedExpiryNs { deadlines.insert(DeadlineEntry(ns: expiry, id: id)) }
         running -= 1
         classes[queueIndex].running -= 1
         classes[queueIndex].queuedCount += 1
@@ -231,7 +225,7 @@ public struct Scheduler: Sendable {
     /// The earliest time a queued job's deadline passes, as time since the epoch.
     public mutating func nextDeadline() -> Duration? {
         while let first = deadlines.min {
-            if let record = jobs[first.id], record.state != .running, record.expiresNs == first.ns {
+            if let record = jobs[first.id], record.state != .running, record.queuedExpiryNs == first.ns {
                 return .nanoseconds(first.ns)
             }
             _ = deadlines.removeMin()
@@ -246,15 +240,15 @@ public struct Scheduler: Sendable {
         var ended: [EndedJob] = []
         while let first = deadlines.min, first.ns <= nowNs {
             _ = deadlines.removeMin()
-            guard let record = jobs[first.id], record.state != .running, record.expiresNs == first.ns else { continue }
+            guard let record = jobs[first.id], record.state != .running, record.queuedExpiryNs == first.ns else { continue }
             ended.append(removeQueued(first.id, record, outcome: .timedOut, nowNs: nowNs))
         }
         return ended
     }
 
-    /// Whether a running job's deadline has passed.
+    /// Whether a running job's deadline has passed (its `maxWait` bounds only its queueing).
     public func isPastDeadline(_ id: JobID, now: Duration) -> Bool {
-        guard let expiry = jobs[id]?.expiresNs else { return false }
+        guard let expiry = jobs[id]?.deadlineNs else { return false }
         return now.nanosecondCount >= expiry
     }
 

@@ -117,5 +117,14 @@ struct JobRecord {
     var runningSinceNs: Int64 = 0
     var serviceNs: Int64 = 0
     var started = false
-    var expiresNs: Int64?
+    /// The job's deadline: it must end by then, queued or running.
+    var deadlineNs: Int64?
+    /// Admission time plus the job's own `maxWait`: it must start by then.
+    var startByNs: Int64?
+
+    /// When the job, while queued, times out.
+    var queuedExpiryNs: Int64? {
+        guard !started, let startByNs else { return deadlineNs }
+        return Swift.min(deadlineNs ?? startByNs, startByNs)
+    }
 }
