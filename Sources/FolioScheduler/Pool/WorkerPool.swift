@@ -121,8 +121,7 @@ public final class WorkerPool: Sendable {
             let now = self.now
             let decision = state.scheduler.submit(request, now: now)
             var startTimekeeper = false
-            if case .admitted(let id) = decision {
-                state.waiters[id] = nil
+            if case .admitted = decision {
                 self.dispatch(&state, now: now, into: &resumptions)
                 if request.deadline != nil || request.maxWait != nil, !state.timekeeperRunning {
                     state.timekeeperRunning = true
