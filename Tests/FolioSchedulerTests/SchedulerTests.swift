@@ -1,4 +1,5 @@
 import FolioScheduler
+import FolioTestSupport
 import Testing
 
 /// The state machine on a manual clock: order, fairness, aging, reserved shares, admission,
@@ -342,18 +343,5 @@ struct SchedulerTests {
         let total = statistics.classes.values.reduce(0) { $0 + $1.ended }
         #expect(total == admitted.count)
         #expect(statistics.classes.values.reduce(0) { $0 + $1.admitted } == admitted.count)
-    }
-}
-
-/// SplitMix64 for reproducible tests (the seed is in each test's arguments).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import FolioScheduler
+import FolioTestSupport
 import Synchronization
 import Testing
 
