@@ -139,7 +139,6 @@ struct WorkerPoolTests {
         configuration.admissionControl = false
         let pool = WorkerPool(configuration: configuration)
         let events = Locked<[String]>([])
-        let priorityDone = Gate()
         let longStarted = Gate()
         guard case .admitted(let long) = try pool.submit(Self.session("standard"), cost: 1_000, { context in
             longStarted.open()
@@ -157,7 +156,6 @@ struct WorkerPoolTests {
         }
         await longStarted.wait()
         try await pool.run(Self.session("priority"), cost: 1) { _ in events.withLock { $0.append("priority") } }
-        priorityDone.open()
         try await long.value
         let log = events.withLock { $0 }
         #expect(log.first == "priority" && log.count == 2, "\(log)")

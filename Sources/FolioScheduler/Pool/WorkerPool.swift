@@ -102,7 +102,7 @@ public final class WorkerPool: Sendable {
             return .rejected(rejection)
         case .admitted(let id):
             let task = Task { try await self.runAdmitted(id, body) }
-            return .admitted(JobHandle(id: id, task: task, pool: self))
+            return .admitted(JobHandle(id: id, task: task))
         }
     }
 
@@ -291,7 +291,6 @@ public enum Admission<Value: Sendable>: Sendable {
 public struct JobHandle<Value: Sendable>: Sendable {
     public let id: JobID
     let task: Task<Value, any Error>
-    let pool: WorkerPool
 
     /// The job's result; cancelling the awaiting task cancels the job.
     public var value: Value {
