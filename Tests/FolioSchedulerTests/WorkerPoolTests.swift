@@ -54,7 +54,11 @@ struct WorkerPoolTests {
     }
 
     @Test func queuedPriorityJobRunsBeforeEarlierStandardJobs() async throws {
-        let pool = WorkerPool(configuration: try .folio(workers: 1))
+        // Aging must not interfere: on a loaded machine the standard jobs may wait past the
+        // default 27 s aging point, and would then rightly be served first.
+        var standard = ServiceClass.standard
+        standard.maxWait = .seconds(3_600)
+        let pool = WorkerPool(configuration: try SchedulerConfiguration(workers: 1, classes: [.priority, standard]))
         let gate = Gate()
         let order = Locked<[String]>([])
         guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }) else {
