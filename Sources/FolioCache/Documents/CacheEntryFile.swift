@@ -1,0 +1,158 @@
+internal import FolioCompression
+
+/// A named part of a cached value, stored compressed and inflated only when asked for.
+public struct CacheSegment: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
+/// The segments of an entry read from disk: every checksum already verified, each segment
+/// inflated on demand (a 2,000,000-character document's text and index are inflated when first
+/// used, not when the entry is opened).
+///
+/// Thread-safe and immutable: it holds the verified compressed bytes.
+public final class CachedSegments: Sendable {
+    struct Segment: Sendable {
+        var range: Range<Int>
+        var rawByteCount: Int
+    }
+
+    private let file: [UInt8]
+    private let segments: [String: Segment]
+    /// The entry's origin, for messages.
+    public let origin: String
+    /// The token count the entry's header records (``CacheableValue/tokenCount`` when it was written),
+    /// so a value need not store it in a segment of its own.
+    public let tokenCount: Int
+
+    init(file: [UInt8], segments: [String: Segment], origin: String, tokenCount: Int) {
+        self.file = file
+        self.segments = segments
+        self.origin = origin
+        self.tokenCount = tokenCount
+    }
+
+    /// The names of the segments.
+    public var names: [String] { segments.keys.sorted() }
+
+    /// The inflated size of a segment, known without inflating it.
+    public func rawByteCount(of name: String) -> Int? { segments[name]?.rawByteCount }
+
+    /// The compressed bytes held for all segments.
+    public var storedByteCount: Int { file.count }
+
+    /// Inflates one segment.
+    ///
+    /// - Throws: ``CacheError/Code/corrupt`` when the entry has no such segment or it does not inflate
+    ///   to its recorded size (its checksum passed, so only a writer bug could cause that).
+    public func bytes(of name: String) throws(CacheError) -> [UInt8] {
+        guard let segment = segments[name] else {
+            throw CacheError(.corrupt, "\(origin): the entry has no segment \"\(name)\"")
+        }
+        do {
+            return try ZlibBlock.decompress(file[segment.range], byteCount: segment.rawByteCount)
+        } catch {
+            throw CacheError(.corrupt, "\(origin): segment \"\(name)\": \(error.message)", underlying: error)
+        }
+    }
+}
+
+/// The on-disk layout of one cache entry.
+///
+/// ```
+/// "FOLIOCE1"  header length (u32 LE)  header CRC-32 (u32 LE)  header  segment bytes…
+/// header: key (string)  created ms (u64)  expires ms (u64, 0 = never)  token count (varint)
+///         segment count (varint), then per segment: name, raw length, stored length (varints), CRC-32 (u32)
+/// ```
+/// Segments are zlib streams, one after another; the file ends exactly after the last one. Every
+/// byte is covered by a checksum: the header by its own, each segment by one in the header.
+enum CacheEntryFile {
+    static let magic = Array("FOLIOCE1".utf8)
+    /// zlib level 1: entries are written on the cold path, where level 6 cost 3× the time for ~10 %.
+    static let compressionLevel = 1
+
+    struct Header: Sendable {
+        var key: String
+        var createdMilliseconds: UInt64
+        var expiresMilliseconds: UInt64
+        var tokenCount: Int
+    }
+
+    static func encode(header: Header, segments: [CacheSegment]) -> [UInt8] {
+        let compressed = segments.map { ZlibBlock.compress($0.bytes, level: compressionLevel) }
+        var writer = ByteWriter()
+        writer.string(header.key)
+        writer.fixed64(header.createdMilliseconds)
+        writer.fixed64(header.expiresMilliseconds)
+        writer.varint(header.tokenCount)
+        writer.varint(segments.count)
+        for (segment, stored) in zip(segments, compressed) {
+            writer.string(segment.name)
+            writer.varint(segment.bytes.count)
+            writer.varint(stored.count)
+            writer.fixed32(CRC32.checksum(stored))
+        }
+        var file = ByteWriter()
+        file.raw(magic)
+        file.fixed32(UInt32(writer.bytes.count))
+        file.fixed32(CRC32.checksum(writer.bytes))
+        file.raw(writer.bytes)
+        var bytes = file.bytes
+        bytes.reserveCapacity(bytes.count + compressed.reduce(0) { $0 + $1.count })
+        for stored in compressed { bytes.append(contentsOf: stored) }
+        return bytes
+    }
+
+    /// Checks every checksum and length; nothing from a file that fails is used.
+    static func decode(_ file: [UInt8], origin: String) throws(CacheError) -> (Header, CachedSegments) {
+        var reader = ByteReader(file)
+        guard Array(try reader.raw(magic.count)) == magic else {
+            throw CacheError(.corrupt, "\(origin): not a Folio cache entry (bad magic)")
+        }
+        let headerLength = Int(try reader.fixed32())
+        let headerChecksum = try reader.fixed32()
+        let headerStart = reader.offset
+        guard headerLength <= file.count - headerStart else {
+            throw CacheError(.corrupt, "\(origin): truncated in its header")
+        }
+        let headerBytes = file[headerStart..<(headerStart + headerLength)]
+        guard CRC32.checksum(headerBytes) == headerChecksum else {
+            throw CacheError(.corrupt, "\(origin): the header fails its checksum")
+        }
+        var header = ByteReader(file, range: headerStart..<(headerStart + headerLength))
+        let key = try header.string()
+        let created = try header.fixed64()
+        let expires = try header.fixed64()
+        let tokenCount = try header.varint()
+        let segmentCount = try header.varint()
+        var segments: [String: CachedSegments.Segment] = [:]
+        var cursor = headerStart + headerLength
+        for _ in 0..<min(segmentCount, 1_000) {
+            let name = try header.string()
+            let rawCount = try header.varint()
+            let storedCount = try header.varint()
+            let checksum = try header.fixed32()
+            guard storedCount <= file.count - cursor else {
+                throw CacheError(.corrupt, "\(origin): truncated in segment \"\(name)\"")
+            }
+            let range = cursor..<(cursor + storedCount)
+            guard CRC32.checksum(file[range]) == checksum else {
+                throw CacheError(.corrupt, "\(origin): segment \"\(name)\" fails its checksum")
+            }
+            segments[name] = CachedSegments.Segment(range: range, rawByteCount: rawCount)
+            cursor += storedCount
+        }
+        guard segments.count == segmentCount, header.isAtEnd, cursor == file.count else {
+            throw CacheError(.corrupt, "\(origin): \(file.count - cursor) bytes more or less than its header describes")
+        }
+        return (
+            Header(key: key, createdMilliseconds: created, expiresMilliseconds: expires, tokenCount: tokenCount),
+            CachedSegments(file: file, segments: segments, origin: origin, tokenCount: tokenCount)
+        )
+    }
+}

@@ -1,0 +1,413 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import Synchronization
+
+/// Sizes and lifetimes of the document cache's tiers.
+public struct DocumentCacheConfiguration: Hashable, Sendable {
+    /// The memory tier's budget in bytes (``CacheableValue/residentByteCount`` of the values kept).
+    public var memoryCapacityBytes: Int
+    /// The disk tier's directory; nil keeps the cache in memory only.
+    public var directory: String?
+    /// The disk tier's budget in bytes of entry files.
+    public var diskCapacityBytes: Int
+    /// How long an entry lives when a lookup names no time to live; nil: until evicted or invalidated.
+    public var defaultTimeToLive: Duration?
+
+    /// - Throws: ``CacheError/Code/invalidConfiguration`` for a negative capacity or a time to live ≤ 0.
+    public init(
+        memoryCapacityBytes: Int = 512 << 20, directory: String? = nil, diskCapacityBytes: Int = 8 << 30,
+        defaultTimeToLive: Duration? = nil
+    ) throws(CacheError) {
+        guard memoryCapacityBytes >= 0, diskCapacityBytes >= 0 else {
+            throw CacheError(
+                .invalidConfiguration,
+                "capacities must be ≥ 0 bytes (memory \(memoryCapacityBytes), disk \(diskCapacityBytes))")
+        }
+        if let defaultTimeToLive, defaultTimeToLive <= .zero {
+            throw CacheError(.invalidConfiguration, "a time to live must be positive, not \(defaultTimeToLive)")
+        }
+        self.memoryCapacityBytes = memoryCapacityBytes
+        self.directory = directory
+        self.diskCapacityBytes = diskCapacityBytes
+        self.defaultTimeToLive = defaultTimeToLive
+    }
+}
+
+/// A two-tier, content-addressed cache of processed documents, private per tenant.
+///
+/// Method of ``value(for:timeToLive:compute:)``:
+/// 1. The memory tier (least recently used out first, within a byte budget) answers at once.
+/// 2. Otherwise the lookup joins the key's flight, or starts one: only one computation per key
+///    runs at a time, and every concurrent lookup gets its result (single-flight).
+/// 3. The flight reads the disk entry: every checksum is verified first; a damaged or truncated
+///    entry is deleted, counted in ``TierStatistics/discardedCorrupt``, and never served.
+/// 4. On a miss in both tiers it runs `compute`, keeps the value in memory and writes the entry
+///    atomically (temporary file, `fsync`, `rename`).
+///
+/// Keys carry their ``CacheScope``: a tenant's entries live under that tenant's scope, flights are
+/// per key, so a lookup in another scope never finds, joins or waits for them — its answer takes
+/// as long as if the entry did not exist. Only ``CacheScope/shared`` entries are shared.
+///
+/// - Important: A cancelled lookup stops waiting at once; the flight goes on for the others, and is
+///   cancelled when no lookup waits for it any more.
+public final class DocumentCache<Value: CacheableValue>: Sendable {
+    public let configuration: DocumentCacheConfiguration
+    let disk: DiskStore?
+    let state: Mutex<State>
+
+    struct MemoryEntry {
+        var value: Value
+        var byteCount: Int
+        var lastUse: UInt64
+        var expiresMilliseconds: UInt64?
+    }
+
+    struct DiskEntry {
+        var byteCount: Int
+        /// Nanoseconds since 1970 (see ``DiskStore/FileFacts/lastUse``).
+        var lastUse: Int64
+    }
+
+    struct State {
+        var memory: [DocumentKey: MemoryEntry] = [:]
+        var memoryBytes = 0
+        var tick: UInt64 = 0
+        var diskFiles: [String: DiskEntry] = [:]
+        var diskBytes = 0
+        var flights: [DocumentKey: Flight] = [:]
+        var statistics = CacheStatistics()
+    }
+
+    /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
+    public init(configuration: DocumentCacheConfiguration) throws(CacheError) {
+        self.configuration = configuration
+        var state = State()
+        if let directory = configuration.directory {
+            let store = try DiskStore(directory: directory)
+            for file in store.scan() {
+                state.diskFiles[file.path] = DiskEntry(byteCount: file.byteCount, lastUse: file.lastUse)
+                state.diskBytes += file.byteCount
+            }
+            disk = store
+        } else {
+            disk = nil
+        }
+        self.state = Mutex(state)
+    }
+
+    // MARK: Lookup
+
+    /// The value for `key`: from memory, from disk, from a concurrent computation, or computed now.
+    ///
+    /// - Parameter timeToLive: How long a newly stored entry lives (default: the configuration's).
+    /// - Throws: What `compute` throws (no entry is stored then), or `CancellationError`.
+    public func value(
+        for key: DocumentKey, timeToLive: Duration? = nil, compute: @escaping @Sendable () async throws -> Value
+    ) async throws -> CacheLookup<Value> {
+        let now = Self.wallMilliseconds()
+        let step: LookupStep = state.withLock { state in
+            if let entry = state.memory[key] {
+                if let expires = entry.expiresMilliseconds, expires <= now {
+                    Self.removeFromMemory(key, in: &state)
+                    state.statistics.memory.expirations += 1
+                } else {
+                    state.tick += 1
+                    state.memory[key]!.lastUse = state.tick
+                    state.statistics.memory.hits += 1
+                    state.statistics.cachedTokens += entry.value.tokenCount
+                    return .hit(CacheLookup(value: entry.value, source: .memory, key: key))
+                }
+            }
+            state.statistics.memory.misses += 1
+            // A flight every lookup gave up on is being cancelled: it cannot serve this one.
+            if let flight = state.flights[key], flight.join() {
+                state.statistics.singleFlightJoins += 1
+                return .join(flight, leader: false)
+            }
+            let flight = Flight()
+            _ = flight.join()
+            state.flights[key] = flight
+            return .join(flight, leader: true)
+        }
+        switch step {
+        case .hit(let lookup):
+            return lookup
+        case .join(let flight, let leader):
+            if leader {
+                let ttl = timeToLive ?? configuration.defaultTimeToLive
+                flight.start { [self] in try await self.resolve(key, flight: flight, timeToLive: ttl, compute: compute) }
+            }
+            let (value, source) = try await flight.wait()
+            if !leader {
+                // Served without computing: billable as cached.
+                state.withLock { $0.statistics.cachedTokens += value.tokenCount }
+            }
+            return CacheLookup(value: value, source: leader ? source : .joined, key: key)
+        }
+    }
+
+    enum LookupStep {
+        case hit(CacheLookup<Value>)
+        case join(Flight, leader: Bool)
+    }
+
+    /// The flight's work: the disk tier, else `compute`; then both tiers are filled.
+    private func resolve(
+        _ key: DocumentKey, flight: Flight, timeToLive: Duration?, compute: @Sendable () async throws -> Value
+    ) async throws -> (Value, CacheSource) {
+        defer {
+            // An abandoned flight may have been replaced by a newer one for the same key: leave that one.
+            state.withLock { state in
+                if state.flights[key] === flight { state.flights[key] = nil }
+            }
+        }
+        if let disk, let value = readDisk(key, store: disk) {
+            state.withLock { state in
+                state.statistics.disk.hits += 1
+                state.statistics.cachedTokens += value.value.tokenCount
+                self.keepInMemory(key, value.value, expires: value.expires, in: &state)
+            }
+            return (value.value, .disk)
+        }
+        if disk != nil { state.withLock { $0.statistics.disk.misses += 1 } }
+        let value = try await compute()
+        try Task.checkCancellation()
+        let created = Self.wallMilliseconds()
+        let expires = timeToLive.map { created + UInt64(max(1, Self.milliseconds($0))) }
+        state.withLock { state in
+            state.statistics.computations += 1
+            state.statistics.uncachedTokens += value.tokenCount
+            self.keepInMemory(key, value, expires: expires, in: &state)
+        }
+        if let disk { writeDisk(key, value, created: created, expires: expires, store: disk) }
+        return (value, .computed)
+    }
+
+    private func readDisk(_ key: DocumentKey, store: DiskStore) -> (value: Value, expires: UInt64?)? {
+        let path = store.path(for: key)
+        let file: [UInt8]
+        do {
+            guard let read = try DiskStore.read(path) else { return nil }
+            file = read
+        } catch {
+            return nil
+        }
+        do {
+            let (header, segments) = try CacheEntryFile.decode(file, origin: path)
+            guard header.key == key.description else {
+                throw CacheError(.corrupt, "\(path): holds another key")
+            }
+            if header.expiresMilliseconds != 0, header.expiresMilliseconds <= Self.wallMilliseconds() {
+                DiskStore.remove(path)
+                state.withLock { state in
+                    state.statistics.disk.expirations += 1
+                    self.forgetDiskFile(path, in: &state)
+                }
+                return nil
+            }
+            let value = try Value(cacheSegments: segments)
+            DiskStore.touch(path)
+            state.withLock { state in
+                if state.diskFiles[path] == nil {
+                    state.diskFiles[path] = DiskEntry(byteCount: file.count, lastUse: 0)
+                    state.diskBytes += file.count
+                }
+                state.diskFiles[path]!.lastUse = DiskStore.wallNanoseconds()
+            }
+            return (value, header.expiresMilliseconds == 0 ? nil : header.expiresMilliseconds)
+        } catch {
+            DiskStore.remove(path)
+            state.withLock { state in
+                state.statistics.disk.discardedCorrupt += 1
+                self.forgetDiskFile(path, in: &state)
+            }
+            return nil
+        }
+    }
+
+    private func writeDisk(_ key: DocumentKey, _ value: Value, created: UInt64, expires: UInt64?, store: DiskStore) {
+        let header = CacheEntryFile.Header(
+            key: key.description, createdMilliseconds: created, expiresMilliseconds: expires ?? 0,
+            tokenCount: value.tokenCount)
+        let bytes = CacheEntryFile.encode(header: header, segments: value.cacheSegments())
+        let path = store.path(for: key)
+        guard bytes.count <= configuration.diskCapacityBytes else { return }
+        do {
+            try store.write(bytes, to: path)
+        } catch {
+            state.withLock { $0.statistics.disk.writeFailures += 1 }
+            return
+        }
+        let evicted: [String] = state.withLock { state in
+            self.forgetDiskFile(path, in: &state)
+            state.diskFiles[path] = DiskEntry(byteCount: bytes.count, lastUse: DiskStore.wallNanoseconds())
+            state.diskBytes += bytes.count
+            var evicted: [String] = []
+            while state.diskBytes > configuration.diskCapacityBytes,
+                let oldest = state.diskFiles.filter({ $0.key != path }).min(by: { ($0.value.lastUse, $0.key) < ($1.value.lastUse, $1.key) })
+            {
+                self.forgetDiskFile(oldest.key, in: &state)
+                state.statistics.disk.evictions += 1
+                evicted.append(oldest.key)
+            }
+            return evicted
+        }
+        for file in evicted { DiskStore.remove(file) }
+    }
+
+    // MARK: Tiers
+
+    private func keepInMemory(_ key: DocumentKey, _ value: Value, expires: UInt64?, in state: inout State) {
+        let byteCount = value.residentByteCount
+        guard byteCount <= configuration.memoryCapacityBytes else { return }
+        Self.removeFromMemory(key, in: &state)
+        while state.memoryBytes + byteCount > configuration.memoryCapacityBytes,
+            let oldest = state.memory.min(by: { $0.value.lastUse < $1.value.lastUse })?.key
+        {
+            Self.removeFromMemory(oldest, in: &state)
+            state.statistics.memory.evictions += 1
+        }
+        state.tick += 1
+        state.memory[key] = MemoryEntry(value: value, byteCount: byteCount, lastUse: state.tick, expiresMilliseconds: expires)
+        state.memoryBytes += byteCount
+    }
+
+    private static func removeFromMemory(_ key: DocumentKey, in state: inout State) {
+        if let entry = state.memory.removeValue(forKey: key) { state.memoryBytes -= entry.byteCount }
+    }
+
+    private func forgetDiskFile(_ path: String, in state: inout State) {
+        if let entry = state.diskFiles.removeValue(forKey: path) { state.diskBytes -= entry.byteCount }
+    }
+
+    // MARK: Invalidation and statistics
+
+    /// Removes one entry from both tiers.
+    public func invalidate(_ key: DocumentKey) {
+        let path = disk?.path(for: key)
+        state.withLock { state in
+            Self.removeFromMemory(key, in: &state)
+            if let path { self.forgetDiskFile(path, in: &state) }
+        }
+        if let path { DiskStore.remove(path) }
+    }
+
+    /// Removes every entry of a scope (a tenant leaving, say) from both tiers.
+    public func invalidate(scope: CacheScope) {
+        state.withLock { state in
+            for key in state.memory.keys where key.scope == scope { Self.removeFromMemory(key, in: &state) }
+        }
+        guard let disk else { return }
+        let removed = disk.removeScope(scope)
+        state.withLock { state in
+            for path in removed { self.forgetDiskFile(path, in: &state) }
+        }
+    }
+
+    /// Counts since the cache was created, with what each tier holds now.
+    public var statistics: CacheStatistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.memory.entries = state.memory.count
+            statistics.memory.bytes = state.memoryBytes
+            statistics.disk.entries = state.diskFiles.count
+            statistics.disk.bytes = state.diskBytes
+            return statistics
+        }
+    }
+
+    // MARK: Time
+
+    static func wallMilliseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UInt64(spec.tv_sec) * 1_000 + UInt64(spec.tv_nsec) / 1_000_000
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    // MARK: Single-flight
+
+    /// One computation and the lookups waiting for it.
+    ///
+    /// Every lookup handed the flight (``join()``, under the cache's lock) is a participant until it
+    /// gets the result or is cancelled. When the last participant is cancelled before the result, the
+    /// flight is abandoned: its task is cancelled and no later lookup joins it. Counting participants
+    /// from the moment they are handed the flight, not from when they start waiting, keeps a
+    /// cancelled lookup from cancelling the flight under a joiner that has not started waiting yet.
+    final class Flight: Sendable {
+        struct FlightState {
+            var waiters: [Int: CheckedContinuation<(Value, CacheSource), any Error>] = [:]
+            var nextWaiter = 0
+            var participants = 0
+            var abandoned = false
+            var result: Result<(Value, CacheSource), any Error>?
+            var task: Task<Void, Never>?
+        }
+        let state = Mutex(FlightState())
+
+        /// Adds a participant, who must then call ``wait()``; false when the flight was abandoned.
+        func join() -> Bool {
+            state.withLock { state in
+                guard !state.abandoned else { return false }
+                state.participants += 1
+                return true
+            }
+        }
+
+        func start(_ work: @escaping @Sendable () async throws -> (Value, CacheSource)) {
+            let task = Task {
+                let result: Result<(Value, CacheSource), any Error>
+                do { result = .success(try await work()) } catch { result = .failure(error) }
+                let waiters = self.state.withLock { state in
+                    state.result = result
+                    defer { state.waiters = [:] }
+                    return state.waiters
+                }
+                for waiter in waiters.values { waiter.resume(with: result) }
+            }
+            // Every participant may have been cancelled before the task existed.
+            let abandoned = state.withLock { state in
+                state.task = task
+                return state.abandoned
+            }
+            if abandoned { task.cancel() }
+        }
+
+        func wait() async throws -> (Value, CacheSource) {
+            let id = state.withLock { state in
+                defer { state.nextWaiter += 1 }
+                return state.nextWaiter
+            }
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let ready: Result<(Value, CacheSource), any Error>? = state.withLock { state in
+                        if let result = state.result { return result }
+                        // Cancelled before registering: the handler found nothing to resume.
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        state.waiters[id] = continuation
+                        return nil
+                    }
+                    if let ready { continuation.resume(with: ready) }
+                }
+            } onCancel: {
+                let (waiter, orphanedTask): (CheckedContinuation<(Value, CacheSource), any Error>?, Task<Void, Never>?) =
+                    state.withLock { state in
+                        guard state.result == nil else { return (nil, nil) }
+                        let waiter = state.waiters.removeValue(forKey: id)
+                        state.participants -= 1
+                        guard state.participants == 0 else { return (waiter, nil) }
+                        state.abandoned = true
+                        return (waiter, state.task)
+                    }
+                waiter?.resume(throwing: CancellationError())
+                orphanedTask?.cancel()
+            }
+        }
+    }
+}

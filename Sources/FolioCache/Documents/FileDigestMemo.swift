@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import Synchronization
+
+/// Remembers the SHA-256 of files by identity (device, inode, size, modification and change times,
+/// path) so a warm lookup of a file skips reading and hashing it, as git's index and Bazel's digest
+/// cache do. Persisted under the cache directory, so a later process benefits too.
+///
+/// Racy timestamps: a digest is remembered only for a file last modified more than
+/// ``settleSeconds`` before it was hashed, so a write in the same timestamp tick as the hash can
+/// never be mistaken for the hashed content. Memos are per scope: a tenant cannot tell from timing
+/// that another tenant read the same file.
+public final class FileDigestMemo: Sendable {
+    /// How long a file must have been unmodified for its digest to be remembered.
+    public static let settleSeconds: Int64 = 2
+
+    private let directory: String?
+    private let memory = Mutex<[String: SHA256Digest]>([:])
+
+    /// - Parameter directory: Where memos persist (created if missing); nil keeps them in memory.
+    /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
+    public init(directory: String?) throws(CacheError) {
+        if let directory { try DiskStore.makeDirectory(directory) }
+        self.directory = directory
+    }
+
+    /// A file's identity as `stat` sees it, or nil when it cannot be statted.
+    struct Identity {
+        var text: String
+        var modifiedSeconds: Int64
+    }
+
+    static func identity(of path: String, scope: CacheScope) -> Identity? {
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let text = "\(scope)\n\(path)\n\(status.st_dev) \(status.st_ino) \(status.st_size) "
+            + "\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
+        return Identity(text: text, modifiedSeconds: Int64(status.st_mtim.tv_sec))
+    }
+
+    /// The remembered digest of the file as it is now, if any.
+    public func digest(ofFile path: String, scope: CacheScope) -> SHA256Digest? {
+        guard let identity = Self.identity(of: path, scope: scope) else { return nil }
+        if let known = memory.withLock({ $0[identity.text] }) { return known }
+        guard let directory else { return nil }
+        let name = SHA256.hash(Array(identity.text.utf8)).hex
+        guard let bytes = try? DiskStore.read(directory + "/" + name), bytes.count == 64 + identity.text.utf8.count + 1,
+            let digest = SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self)),
+            Array(bytes[65...]) == Array(identity.text.utf8)
+        else { return nil }
+        memory.withLock { $0[identity.text] = digest }
+        return digest
+    }
+
+    /// Records the digest of a file read at `hashedAt` (seconds since 1970), if it had settled.
+    ///
+    /// - Parameter identityBefore: The identity taken before reading, so a file that changed while
+    ///   being read is not recorded.
+    func remember(_ digest: SHA256Digest, path: String, scope: CacheScope, identityBefore: Identity, hashedAt: Int64) {
+        guard let after = Self.identity(of: path, scope: scope), after.text == identityBefore.text,
+            hashedAt - after.modifiedSeconds >= Self.settleSeconds
+        else { return }
+        memory.withLock { $0[after.text] = digest }
+        guard let directory else { return }
+        let name = SHA256.hash(Array(after.text.utf8)).hex
+        let bytes = Array(digest.hex.utf8) + [0x0A] + Array(after.text.utf8)
+        let store = DiskStore.memoStore(directory)
+        try? store.write(bytes, to: directory + "/" + name)
+    }
+
+    /// Reads a file and returns its bytes and digest, remembering the digest when the file has settled.
+    ///
+    /// - Throws: ``CacheError/Code/io`` when the file cannot be read.
+    public func read(file path: String, scope: CacheScope) throws(CacheError) -> (bytes: [UInt8], digest: SHA256Digest) {
+        let before = Self.identity(of: path, scope: scope)
+        guard let bytes = try DiskStore.read(path) else {
+            throw CacheError(.io, "\(path): no such file")
+        }
+        let digest = SHA256.hash(bytes)
+        if let before { remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: Int64(time(nil))) }
+        return (bytes, digest)
+    }
+}

@@ -1,0 +1,130 @@
+import FolioCache
+import FolioModel
+import FolioTestSupport
+import Testing
+
+/// The prompt-prefix cache: block-hash chains, longest cached prefix, bounded capacity, eviction.
+struct PrefixCacheTests {
+    static func tokens(_ count: Int, seed: UInt64) -> [TokenID] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { _ in TokenID(UInt32.random(in: 0..<100_000, using: &random)) }
+    }
+
+    @Test func chainHashesDependOnTheWholePrefix() {
+        let tokens = Self.tokens(2_000, seed: 1)
+        let chain = BlockHashChain.hashes(of: tokens, blockSize: 512)
+        #expect(chain.count == 4, "three full blocks and a partial one")
+        #expect(BlockHashChain.hashes(of: tokens, blockSize: 512) == chain, "stable")
+        var changed = tokens
+        changed[700] = TokenID(changed[700].rawValue + 1)
+        let other = BlockHashChain.hashes(of: changed, blockSize: 512)
+        #expect(other[0] == chain[0])
+        #expect(zip(other[1...], chain[1...]).allSatisfy { $0 != $1 }, "a change reaches every later block")
+        let extended = BlockHashChain.hashes(of: tokens + Self.tokens(600, seed: 2), blockSize: 512)
+        #expect(Array(extended.prefix(3)) == Array(chain.prefix(3)))
+        #expect(extended[3] != chain[3], "the partial block differs from the full one")
+        let tenant = BlockHashChain.hashes(of: tokens, blockSize: 512, scope: .tenant("acme"))
+        #expect(Set(tenant).isDisjoint(with: chain), "another scope shares no block")
+    }
+
+    @Test func longestCachedPrefixStopsAtTheFirstMissingBlock() throws {
+        var cache = try PrefixCache(capacityBlocks: 100)
+        let chain = BlockHashChain.hashes(of: Self.tokens(5 * 512, seed: 3))
+        #expect(cache.longestCachedPrefix(of: chain) == 0)
+        cache.insertOrTouch(Array(chain.prefix(3)))
+        #expect(cache.longestCachedPrefix(of: chain) == 3)
+        cache.insertOrTouch(chain)
+        #expect(cache.longestCachedPrefix(of: chain) == 5)
+        #expect(cache.count == 5)
+    }
+
+    /// Random prefix trees of requests: the capacity holds after every request, and under `lru` and
+    /// `folio` the cached set stays prefix-closed (no block is evicted while an extension is cached).
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    func capacityHoldsAndPrefixesOutliveTheirExtensions(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        var stems: [[BlockHash]] = []
+        var next: UInt64 = 1
+        var requests: [[BlockHash]] = []
+        for _ in 0..<600 {
+            var chain: [BlockHash] = stems.isEmpty || Int.random(in: 0..<4, using: &random) == 0
+                ? [] : stems[Int.random(in: 0..<stems.count, using: &random)]
+            chain = Array(chain.prefix(Int.random(in: 0...chain.count, using: &random)))
+            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                chain.append(BlockHash(rawValue: next))
+                next += 1
+            }
+            if Int.random(in: 0..<3, using: &random) == 0 { stems.append(chain) }
+            requests.append(chain)
+        }
+        let capacity = Int.random(in: 8...80, using: &random)
+        for policy in [PrefixEvictionPolicy.lru, .folio, .belady(BeladyFuture(requests: requests))] {
+            var cache = try PrefixCache(capacityBlocks: capacity, policy: policy)
+            var parents: [BlockHash: BlockHash] = [:]
+            for chain in requests {
+                for (child, parent) in zip(chain.dropFirst(), chain) { parents[child] = parent }
+                cache.insertOrTouch(chain)
+                #expect(cache.count <= capacity)
+                if case .belady = policy { continue }
+                for block in Set(requests.joined()) where cache.contains(block) {
+                    if let parent = parents[block] { #expect(cache.contains(parent), "\(policy): \(block) outlived \(parent)") }
+                }
+            }
+            #expect(cache.skippedInnerBlocks == 0)
+        }
+    }
+
+    @Test func lruEvictsTheLeastRecentlyUsedChain() throws {
+        var cache = try PrefixCache(capacityBlocks: 4, policy: .lru)
+        let a = [BlockHash(rawValue: 1), BlockHash(rawValue: 2)]
+        let b = [BlockHash(rawValue: 3), BlockHash(rawValue: 4)]
+        let c = [BlockHash(rawValue: 5), BlockHash(rawValue: 6)]
+        cache.insertOrTouch(a)
+        cache.insertOrTouch(b)
+        cache.insertOrTouch(a)
+        cache.insertOrTouch(c)
+        #expect(cache.longestCachedPrefix(of: a) == 2)
+        #expect(cache.longestCachedPrefix(of: b) == 0)
+        #expect(cache.longestCachedPrefix(of: c) == 2)
+    }
+
+    /// A shared prefix used again and again survives a flood of one-off requests under `folio`; under
+    /// `lru` the flood pushes it out.
+    @Test func oneOffBlocksDoNotPushOutReusedPrefixes() throws {
+        let shared = (1...20).map { BlockHash(rawValue: $0) }
+        var flood: UInt64 = 1_000
+        var hits: [String: Int] = [:]
+        for (name, policy) in [("lru", PrefixEvictionPolicy.lru), ("folio", .folio)] {
+            var cache = try PrefixCache(capacityBlocks: 60, policy: policy)
+            for _ in 0..<3 { cache.insertOrTouch(shared) }
+            for round in 0..<20 {
+                for _ in 0..<5 {
+                    cache.insertOrTouch((0..<10).map { _ in flood += 1; return BlockHash(rawValue: flood) })
+                }
+                if round % 4 == 3 {
+                    hits[name, default: 0] += cache.longestCachedPrefix(of: shared)
+                    cache.insertOrTouch(shared)
+                }
+            }
+        }
+        #expect(hits["folio"] == 5 * 20, "folio kept the shared prefix: \(hits)")
+        #expect(hits["lru", default: 0] < hits["folio", default: 0], "\(hits)")
+    }
+
+    @Test func beladyEvictsTheBlockUsedFarthestInTheFuture() throws {
+        let x = [BlockHash(rawValue: 1)], y = [BlockHash(rawValue: 2)], z = [BlockHash(rawValue: 3)]
+        let requests = [x, y, z, x, y, x]
+        var cache = try PrefixCache(capacityBlocks: 2, policy: .belady(BeladyFuture(requests: requests)))
+        var hits = 0
+        for request in requests {
+            hits += cache.longestCachedPrefix(of: request)
+            cache.insertOrTouch(request)
+        }
+        // z is never used again, so it is dropped at once and x, y always hit.
+        #expect(hits == 3)
+    }
+
+    @Test func capacityBelowOneIsATypedError() {
+        #expect(throws: CacheError.self) { try PrefixCache(capacityBlocks: 0) }
+    }
+}
