@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "FolioChunking", targets: ["FolioChunking"]),
         .library(name: "FolioIndex", targets: ["FolioIndex"]),
         .library(name: "FolioScheduler", targets: ["FolioScheduler"]),
+        .library(name: "FolioCache", targets: ["FolioCache"]),
+        .library(name: "Folio", targets: ["Folio"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
@@ -75,12 +77,26 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // Document cache (memory and disk tiers, per tenant, single-flight) and prompt-prefix block cache.
+        // Beside the pipeline: values are opaque segments; zlib comes through FolioCompression.
+        .target(
+            name: "FolioCache",
+            dependencies: ["FolioModel", "FolioCompression", .product(name: "DequeModule", package: "swift-collections")]
+        ),
+        // The Engine: wires ingest, chunking, index and packing through the cache on the priority pool.
+        .target(
+            name: "Folio",
+            dependencies: [
+                "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioScheduler",
+                "FolioCache",
+            ]
+        ),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
-                "FolioScheduler",
+                "FolioScheduler", "FolioCache", "Folio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -114,6 +130,11 @@ let package = Package(
             name: "FolioIndexTests",
             dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
+        .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
+        .testTarget(
+            name: "FolioTests",
+            dependencies: ["Folio", "FolioCache", "FolioScheduler", "FolioIndex", "FolioCorpora", "FolioModel", "FolioTestSupport"]
+        ),
         .testTarget(
             name: "FolioSchedulerTests",
             dependencies: ["FolioScheduler", "FolioTestSupport"]
@@ -121,7 +142,8 @@ let package = Package(
         .testTarget(
             name: "FolioCLITests",
             dependencies: [
-                "FolioCLI", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
+                // "folio" makes `swift test` build the executable the crash test kills.
+                "FolioCLI", "folio", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

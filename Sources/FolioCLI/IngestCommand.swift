@@ -1,8 +1,12 @@
 public import ArgumentParser
+internal import Folio
+internal import FolioCache
 internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
+internal import FolioScheduler
 internal import Foundation
+internal import Synchronization
 
 /// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
 public struct IngestCommand: ParsableCommand {
@@ -17,7 +21,10 @@ public struct IngestCommand: ParsableCommand {
             output or in --out. On a terminal, standard error shows a progress line (files, bytes, MB/s, \
             ETA). A file that cannot be read is reported on standard error (`folio: PATH: reason`) and the \
             others go on. The last line on standard error sums up: files, failures, characters, tokens, \
-            chunks and seconds. The exit status is 1 when any file failed (or none was found), else 0.
+            chunks, chunks served from the cache, and seconds. The exit status is 1 when any file failed \
+            (or none was found), else 0. Files run through Folio's Engine: the same content is processed \
+            once per run, and with --cache DIR once across runs (a later run over unchanged files reads \
+            the processed chunks from DIR instead of reading and cutting the files again).
             """
     )
 
@@ -27,19 +34,57 @@ public struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Write the chunk lines to this file instead of standard output.")
     var out: String?
 
+    @Option(name: .long, help: "Keep processed documents in this directory across runs (default: in memory for this run only).")
+    var cache: String?
+
     @Argument(help: "Files, directories and glob patterns.")
     var paths: [String]
 
     public init() {}
 
     public func run() throws {
-        try runWithStandardStreams { output, errors in
-            execute(output: &output, errors: &errors, showsProgress: isatty(2) == 1)
+        let showsProgress = isatty(2) == 1
+        // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
+        nonisolated(unsafe) let command = self
+        let status = Self.waitFor {
+            var output = StandardStream.output
+            var errors = StandardStream.error
+            let status = await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)
+            output.flush()
+            errors.flush()
+            return status
         }
+        if status != 0 { throw ExitCode(status) }
     }
 
-    package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) -> Int32 {
-        guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
+    /// Runs `body` to completion from synchronous code: the tool's main thread, never a task.
+    static func waitFor(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
+        let result = Mutex<Int32?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let status = await body()
+            result.withLock { $0 = status }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0 ?? 1 }
+    }
+
+    package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) async -> Int32 {
+        var configuration = EngineConfiguration()
+        configuration.cacheDirectory = cache
+        configuration.memoryCapacityBytes = 64 << 20  // one run reads each file once; duplicates hit memory
+        configuration.encoding = chunking.encoding
+        configuration.maxTokens = chunking.maxTokens
+        configuration.overlapTokens = chunking.overlap
+        configuration.ingestOptions = input.options
+        let engine: Engine
+        do {
+            engine = try Engine(configuration: configuration)
+        } catch {
+            errors.write("folio: \(error.message)\n")
+            return 1
+        }
         if let out {
             let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0 else {
@@ -49,14 +94,14 @@ public struct IngestCommand: ParsableCommand {
             defer { close(descriptor) }
             var file = StandardStream.file(descriptor: descriptor)
             defer { file.flush() }
-            return ingest(chunker: chunker, output: &file, errors: &errors, showsProgress: showsProgress)
+            return await ingest(engine: engine, output: &file, errors: &errors, showsProgress: showsProgress)
         }
-        return ingest(chunker: chunker, output: &output, errors: &errors, showsProgress: showsProgress)
+        return await ingest(engine: engine, output: &output, errors: &errors, showsProgress: showsProgress)
     }
 
     private func ingest(
-        chunker: Chunker, output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool
-    ) -> Int32 {
+        engine: Engine, output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool
+    ) async -> Int32 {
         let clock = ContinuousClock()
         let started = clock.now
         var failures = 0
@@ -66,21 +111,26 @@ public struct IngestCommand: ParsableCommand {
             failures += 1
         }
         var progress = ProgressLine(totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount }, isShown: showsProgress)
-        let ingestor = Ingestor(options: input.options)
-        var totals = (characters: 0, tokens: 0, chunks: 0)
+        let session = Session(tenant: "cli", id: "folio-ingest", serviceClass: ServiceClass.priority.name)
+        var totals = (characters: 0, tokens: 0, chunks: 0, cached: 0)
         for file in found.files {
             var fileCharacters = 0
             do {
-                try chunker.forEachChunk(atPath: file.path, ingestor: ingestor) { chunk in
+                let handle = try await engine.ingest(file: file.path, session: session)
+                var fileChunks = 0
+                for try await chunk in engine.chunks(of: handle) {
                     output.write(ChunkCommand.jsonLine(chunk, path: file.path))
                     totals.tokens += chunk.tokenCount
-                    totals.chunks += 1
+                    fileChunks += 1
                     fileCharacters = chunk.range.end
                     progress.update(currentFileBytes: min(chunk.utf8Range.upperBound, file.byteCount), errors: &errors)
                 }
+                totals.chunks += fileChunks
+                if handle.cacheSource.isHit { totals.cached += fileChunks }
             } catch {
                 progress.clear(errors: &errors)
-                errors.write("folio: \(error.underlying.map { "\($0)" } ?? "\(file.path): \(error.message)")\n")
+                let message = error.message.hasPrefix(file.path) ? error.message : "\(file.path): \(error.message)"
+                errors.write("folio: \(message)\n")
                 failures += 1
             }
             totals.characters += fileCharacters
@@ -91,7 +141,7 @@ public struct IngestCommand: ParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         errors.write(
             "folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, "
-                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(String(format: "%.2f", seconds)) s\n")
+                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \(String(format: "%.2f", seconds)) s\n")
         return failures > 0 || found.files.isEmpty ? 1 : 0
     }
 }

@@ -16,11 +16,11 @@ struct ChunkCommandTests {
         return (status, output.text, errors.text)
     }
 
-    static func ingest(_ arguments: [String], progress: Bool = false) throws -> (status: Int32, output: String, errors: String) {
+    static func ingest(_ arguments: [String], progress: Bool = false) async throws -> (status: Int32, output: String, errors: String) {
         let command = try IngestCommand.parse(arguments)
         var output = CapturedText()
         var errors = CapturedText()
-        let status = command.execute(output: &output, errors: &errors, showsProgress: progress)
+        let status = await command.execute(output: &output, errors: &errors, showsProgress: progress)
         return (status, output.text, errors.text)
     }
 
@@ -83,7 +83,7 @@ struct ChunkCommandTests {
         #expect(run.errors.filter { $0 == "\n" }.count == 1)
     }
 
-    @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() throws {
+    @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID())")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("nested"), withIntermediateDirectories: true)
         try Data("First report. It has two sentences.".utf8).write(to: directory.appendingPathComponent("a.txt"))
@@ -93,7 +93,7 @@ struct ChunkCommandTests {
         broken[0] = 0x1F; broken[1] = 0x8B; broken[2] = 8
         try Data(broken).write(to: directory.appendingPathComponent("nested/broken.txt.gz"))
 
-        let run = try Self.ingest([directory.path, Self.sample, PackageCorpora.root.path + "/samples/*.odt", "/nonexistent"])
+        let run = try await Self.ingest([directory.path, Self.sample, PackageCorpora.root.path + "/samples/*.odt", "/nonexistent"])
         #expect(run.status == 1)
         let lines = Self.lines(run.output)
         let paths = Set(lines.map { $0["path"] as! String })
@@ -108,15 +108,31 @@ struct ChunkCommandTests {
         #expect(summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
     }
 
-    @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() throws {
+    @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).jsonl").path
-        let quiet = try Self.ingest([Self.sample, "--out", out])
+        let quiet = try await Self.ingest([Self.sample, "--out", out])
         #expect(quiet.status == 0 && quiet.output.isEmpty)
         #expect(!quiet.errors.contains("\r"))
         let written = try String(contentsOfFile: out, encoding: .utf8)
         #expect(Self.lines(written).allSatisfy { $0["path"] as? String == Self.sample })
-        let shown = try Self.ingest([Self.sample], progress: true)
+        let shown = try await Self.ingest([Self.sample], progress: true)
         #expect(shown.errors.contains("MB/s") && shown.errors.contains("ETA"))
+    }
+
+    @Test func ingestWithACacheServesASecondRunFromIt() async throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cache-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let odt = PackageCorpora.root.path + "/samples/supply-agreement.odt"
+        let first = try await Self.ingest(["--cache", cache, "--max-tokens", "100", Self.sample, odt])
+        let second = try await Self.ingest(["--cache", cache, "--max-tokens", "100", Self.sample, odt])
+        #expect(first.status == 0 && second.status == 0)
+        #expect(second.output == first.output)
+        let chunks = Self.lines(first.output).count
+        #expect(first.errors.contains("\(chunks) chunks, 0 cached"))
+        #expect(second.errors.contains("\(chunks) chunks, \(chunks) cached"))
+        // Without --cache a run is on its own: nothing cached, nothing written.
+        let alone = try await Self.ingest(["--max-tokens", "100", Self.sample])
+        #expect(alone.errors.contains(" 0 cached"))
     }
 
     @Test func benchChunkReportsThroughput() throws {

@@ -39,6 +39,15 @@ final class IndexStorage: @unchecked Sendable {
         origin = "index in memory"
     }
 
+    /// A 16-byte-aligned copy of `bytes` and the function that frees it, to be checked like a
+    /// mapped file (``SearchIndex/fromImage(_:origin:)``).
+    static func copy(_ bytes: [UInt8]) -> (pointer: UnsafeRawPointer, release: @Sendable () -> Void) {
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { if let source = $0.baseAddress { pointer.copyMemory(from: source, byteCount: bytes.count) } }
+        let address = UInt(bitPattern: pointer)
+        return (UnsafeRawPointer(pointer), { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() })
+    }
+
     /// Maps `path` read-only.
     ///
     /// - Throws: ``IndexError/Code/io`` when it cannot be opened or mapped.

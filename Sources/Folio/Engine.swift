@@ -1,0 +1,166 @@
+internal import FolioCache
+internal import FolioChunking
+internal import FolioIndex
+internal import FolioIngest
+public import FolioScheduler
+public import FolioTokenizer
+internal import Foundation
+
+/// Ingests, chunks, indexes and packs documents on a priority worker pool, through a two-tier
+/// document cache: the one object a gateway needs.
+///
+/// ```swift
+/// let engine = Engine()                                        // ~/.cache/folio, one worker per core
+/// let session = Session(tenant: "acme", id: "alice", serviceClass: "priority")
+/// let filing = try await engine.ingest(file: "ko-10-k.html", session: session)
+/// print(filing.document.tokenCount, filing.cacheSource)          // exact; memory, disk or computed
+/// for try await chunk in engine.chunks(of: filing) { … }
+/// let context = try await engine.pack("change of control", budget: 2_048, in: [filing])
+/// ```
+///
+/// Method of an ingest:
+/// 1. The content's SHA-256 names it: for a file, from the digest memo when the file is unchanged
+///    since it was last hashed (no read, no hash), else by reading and hashing it.
+/// 2. The key is the scope (the session's tenant, or shared for ``DocumentVisibility/public``), the
+///    digest and ``pipelineFingerprint``. The cache answers from memory, from disk (verified), from
+///    a concurrent ingest of the same key, or computes.
+/// 3. Computing runs on the ``pool`` for the session, with the source's byte count as its cost:
+///    read the document, cut it into chunks, index the chunks; the cache keeps the result in
+///    memory and writes it to disk.
+///
+/// - Important: A pool that does not admit the work throws ``EngineError/Code/overloaded`` with
+///   ``EngineError/retryAfter``; a cancelled task throws ``EngineError/Code/cancelled`` at once,
+///   while the computation goes on for other ingests of the same content that wait for it.
+public final class Engine: Sendable {
+    public let configuration: EngineConfiguration
+    /// The tokenizer of ``EngineConfiguration/encoding``, shared by every chunk and pack.
+    public let tokenizer: BPETokenizer
+    /// The worker pool every ingest, search and pack runs on; a gateway may run its own jobs on it.
+    public let pool: WorkerPool
+    let cache: DocumentCache<ProcessedDocument>
+    let memo: FileDigestMemo
+    let chunker: Chunker
+    let ingestor: Ingestor
+    /// Everything in the pipeline that shapes a processed document, part of every cache key:
+    /// `cl100k_base/512/0/folio-extract-1/…`.
+    public let pipelineFingerprint: String
+
+    /// An engine with the default configuration (``EngineConfiguration/init()``). When the default
+    /// cache directory cannot be used (no home directory, a read-only file system), the engine
+    /// caches in memory only.
+    public init() {
+        var configuration = EngineConfiguration()
+        var parts: Parts
+        do {
+            parts = try Self.makeParts(configuration)
+        } catch {
+            configuration.cacheDirectory = nil
+            do {
+                parts = try Self.makeParts(configuration)
+            } catch {
+                // Only a broken installation (the embedded cl100k_base ranks missing) gets here.
+                fatalError("Folio cannot start with its default configuration: \(error.message)")
+            }
+        }
+        self.configuration = configuration
+        (tokenizer, pool, cache, memo, chunker, ingestor, pipelineFingerprint) = parts
+    }
+
+    /// An engine with `configuration`.
+    ///
+    /// - Throws: ``EngineError/Code/invalidConfiguration`` naming the value out of range (budget,
+    ///   overlap, encoding, capacities, time to live, workers, ingest limits);
+    ///   ``EngineError/Code/cache`` when the cache directory cannot be created.
+    public init(configuration: EngineConfiguration) throws(EngineError) {
+        self.configuration = configuration
+        (tokenizer, pool, cache, memo, chunker, ingestor, pipelineFingerprint) = try Self.makeParts(configuration)
+    }
+
+    typealias Parts = (
+        BPETokenizer, WorkerPool, DocumentCache<ProcessedDocument>, FileDigestMemo, Chunker, Ingestor, String
+    )
+
+    /// Cost units are source bytes; about 10 MB/s end to end before the pool has learnt the rate.
+    static let initialSecondsPerByte = 1e-7
+
+    static func makeParts(_ configuration: EngineConfiguration) throws(EngineError) -> Parts {
+        guard configuration.maxInputBytes > 0 else {
+            throw EngineError(.invalidConfiguration, "maxInputBytes must be positive, got \(configuration.maxInputBytes)")
+        }
+        let chunkConfiguration: ChunkConfiguration
+        do {
+            chunkConfiguration = try ChunkConfiguration(
+                maxTokens: configuration.maxTokens, overlapTokens: configuration.overlapTokens)
+        } catch {
+            throw EngineError(.invalidConfiguration, error.message, underlying: error)
+        }
+        let tokenizer: BPETokenizer
+        do {
+            tokenizer = try BPETokenizer.named(configuration.encoding)
+        } catch {
+            throw EngineError(.invalidConfiguration, error.message, underlying: error)
+        }
+        let ingestor = Ingestor(options: configuration.ingestOptions)
+        do {
+            _ = try ingestor.document(from: [], name: nil)  // checks the limits, at no cost
+        } catch where error.code == .invalidConfiguration {
+            throw EngineError(.invalidConfiguration, error.message, underlying: error)
+        } catch {}
+        let scheduler: SchedulerConfiguration
+        if let given = configuration.scheduler {
+            scheduler = given
+        } else {
+            do {
+                var folio = try SchedulerConfiguration.folio(workers: configuration.workers)
+                folio.initialSecondsPerCost = initialSecondsPerByte
+                scheduler = folio
+            } catch {
+                throw EngineError(.invalidConfiguration, error.message, underlying: error)
+            }
+        }
+        let cache: DocumentCache<ProcessedDocument>
+        let memo: FileDigestMemo
+        do {
+            cache = try DocumentCache(
+                configuration: DocumentCacheConfiguration(
+                    memoryCapacityBytes: configuration.memoryCapacityBytes, directory: configuration.cacheDirectory,
+                    diskCapacityBytes: configuration.diskCapacityBytes, defaultTimeToLive: configuration.defaultTimeToLive))
+            memo = try FileDigestMemo(directory: configuration.cacheDirectory.map { Self.trimmed($0) + "/digests" })
+        } catch {
+            throw wrapping(error)
+        }
+        let options = configuration.ingestOptions
+        let limits = options.limits
+        let fingerprint = [
+            configuration.encoding, "\(configuration.maxTokens)", "\(configuration.overlapTokens)",
+            EngineConfiguration.extractorVersion, "format=\(options.format?.rawValue ?? "auto")",
+            "text=\(options.encoding?.rawValue ?? "auto")",
+            "limits=\(limits.maxDecompressedBytes),\(limits.maxCompressionRatio),\(limits.compressionRatioFloorBytes),"
+                + "\(limits.maxNestingDepth),\(limits.maxArchiveEntries)",
+            "index=\(ProcessedDocument.formatVersion)",
+        ].joined(separator: "/")
+        return (
+            tokenizer, WorkerPool(configuration: scheduler), cache, memo,
+            Chunker(tokenizer: tokenizer, configuration: chunkConfiguration), ingestor, fingerprint
+        )
+    }
+
+    private static func wrapping(_ error: CacheError) -> EngineError {
+        EngineError(error.code == .invalidConfiguration ? .invalidConfiguration : .cache, error.message, underlying: error)
+    }
+
+    private static func trimmed(_ directory: String) -> String {
+        directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    }
+
+    // MARK: Counting and statistics
+
+    /// The exact number of tokens of `text` in the engine's encoding (special-token strings count as text).
+    public func tokenCount(of text: String) -> Int { tokenizer.count(text) }
+
+    /// What the cache (hits per tier, computations, cached and uncached tokens) and the pool
+    /// (admitted, rejected, completed per class) did since the engine was created.
+    public var statistics: EngineStatistics {
+        EngineStatistics(cache: cache.statistics, pool: pool.statistics)
+    }
+}
