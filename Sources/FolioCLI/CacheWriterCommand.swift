@@ -11,16 +11,17 @@ public struct CacheWriterCommand: ParsableCommand {
         commandName: "_cache-writer",
         abstract: "Write random entries into a document cache (for crash-safety tests).",
         discussion: """
-            Entry i holds content(S, i): 1 KB to 2 MB of seeded random bytes (sizes log-uniform), \
-            stored as CachedBytes with tokenCount = size / 4 under DocumentKey(scope: tenant "t", \
-            contentDigest: SHA-256 of the content, pipeline: "crash-test"), through value(for:compute:) \
-            of a DocumentCache with no memory tier. Prints "begin I DIGEST SIZE" before each lookup and \
-            "done I SOURCE" after it, each line flushed at once, so a killed run's output is exact.
+            Entry i holds content(S, i): 1 KB to 2 MB of seeded random bytes (sizes log-uniform by \
+            octave), stored as CachedBytes with tokenCount = size / 4 under DocumentKey(scope: tenant \
+            "t", contentDigest: SHA-256 of the content, pipeline: "crash-test"), through \
+            value(for:compute:) of a DocumentCache with no memory tier. Prints "begin I DIGEST SIZE" \
+            before each lookup and "done I SOURCE" after it, each line flushed at once, so the output of \
+            a killed run ends at a whole line.
             """,
         shouldDisplay: false
     )
 
-    /// The pipeline fingerprint of every key the writer uses.
+    /// The pipeline fingerprint of every key the writer uses (its entries never mix with real ones).
     package static let pipeline = "crash-test"
     /// The scope of every key the writer uses.
     package static let scope = CacheScope.tenant("t")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import FolioCache
 import FolioTestSupport
 import Foundation
@@ -140,6 +141,27 @@ import Testing
         } catch is NotOnDisk {
             return nil
         }
+    }
+
+    @Test func theWriterWritesEachEntryOnceAndFindsItAfterwards() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-writer-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let command = try CacheWriterCommand.parse([directory, "--seed", "9", "--count", "3"])
+        for expected in ["computed", "disk"] {
+            var output = CapturedText(), errors = CapturedText()
+            #expect(await command.execute(output: &output, errors: &errors) == 0, "\(errors.text)")
+            let lines = output.text.split(separator: "\n")
+            try #require(lines.count == 6)
+            for index in 0..<3 {
+                let content = CacheWriterCommand.content(seed: 9, index: index)
+                #expect((1 << 10...2 << 20).contains(content.count))
+                #expect(lines[2 * index] == "begin \(index) \(CacheWriterCommand.key(for: content).contentDigest.hex) \(content.count)")
+                #expect(lines[2 * index + 1] == "done \(index) \(expected)")
+            }
+        }
+        #expect(CacheWriterCommand.content(seed: 9, index: 0) != CacheWriterCommand.content(seed: 10, index: 0))
+        #expect(throws: (any Error).self) { try CacheWriterCommand.parse([directory, "--count", "-1"]) }
+        #expect(!FolioCommand.helpMessage().contains("_cache-writer"))
     }
 
     // Beside the full suite on 2 cores the 20 writer processes take over a minute; the limit only

@@ -247,6 +247,41 @@ struct DocumentCacheTests {
         }
     }
 
+    @Test func aComputationUnderWayDuringInvalidationStoresNothing() async throws {
+        try await withCacheDirectory { directory in
+            let cache = try makeCache(directory: directory)
+            let scope = CacheScope.tenant("leaving")
+            let key = documentKey("in flight", scope: scope)
+            let gate = Gate()
+            defer { gate.open() }
+            let lookup = Task {
+                try await cache.value(for: key) {
+                    await gate.wait()
+                    return cachedText("computed for a tenant who left")
+                }
+            }
+            #expect(await eventually { gate.arrivals == 1 })
+            cache.invalidate(scope: scope)
+            gate.open()
+            // The lookup is answered, but nothing of the scope comes back.
+            #expect(try await lookup.value.value == cachedText("computed for a tenant who left"))
+            #expect(entryFiles(in: directory).isEmpty)
+            #expect(cache.statistics.memory.entries == 0 && cache.statistics.disk.entries == 0)
+            #expect(try await cache.value(for: key) { cachedText("again") }.source == .computed)
+
+            // The same for one key.
+            let other = documentKey("another in flight")
+            let secondGate = Gate()
+            defer { secondGate.open() }
+            let second = Task { try await cache.value(for: other) { await secondGate.wait(); return cachedText("x") } }
+            #expect(await eventually { secondGate.arrivals == 1 })
+            cache.invalidate(other)
+            secondGate.open()
+            _ = try await second.value
+            #expect(try await makeCache(directory: directory).value(for: other) { cachedText("y") }.source == .computed)
+        }
+    }
+
     @Test func invalidConfigurationsAreRefused() {
         for make in [
             { try DocumentCacheConfiguration(memoryCapacityBytes: -1) },

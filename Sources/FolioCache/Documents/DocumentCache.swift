@@ -79,6 +79,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         var diskBytes = 0
         var flights: [DocumentKey: Flight] = [:]
         var statistics = CacheStatistics()
+        /// Counts invalidations: a flight that began before one stores nothing, so an invalidated
+        /// entry (a departed tenant's, say) is not put back by a computation that was under way.
+        var invalidations: UInt64 = 0
     }
 
     /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
@@ -164,11 +167,14 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                 if state.flights[key] === flight { state.flights[key] = nil }
             }
         }
+        let invalidations = state.withLock { $0.invalidations }
         if let disk, let value = readDisk(key, store: disk) {
             state.withLock { state in
                 state.statistics.disk.hits += 1
                 state.statistics.cachedTokens += value.value.tokenCount
-                self.keepInMemory(key, value.value, expires: value.expires, in: &state)
+                if state.invalidations == invalidations {
+                    self.keepInMemory(key, value.value, expires: value.expires, in: &state)
+                }
             }
             return (value.value, .disk)
         }
@@ -177,12 +183,16 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         try Task.checkCancellation()
         let created = Self.wallMilliseconds()
         let expires = timeToLive.map { created + UInt64(max(1, Self.milliseconds($0))) }
-        state.withLock { state in
+        let current = state.withLock { state in
             state.statistics.computations += 1
             state.statistics.uncachedTokens += value.tokenCount
+            guard state.invalidations == invalidations else { return false }
             self.keepInMemory(key, value, expires: expires, in: &state)
+            return true
         }
-        if let disk { writeDisk(key, value, created: created, expires: expires, store: disk) }
+        if current, let disk {
+            writeDisk(key, value, created: created, expires: expires, store: disk, invalidations: invalidations)
+        }
         return (value, .computed)
     }
 
@@ -228,7 +238,12 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         }
     }
 
-    private func writeDisk(_ key: DocumentKey, _ value: Value, created: UInt64, expires: UInt64?, store: DiskStore) {
+    /// Writes the entry, then keeps it only if no invalidation happened since the flight began
+    /// (`invalidations`): an invalidation counts before it removes files, so either it removes this
+    /// file or this check does.
+    private func writeDisk(
+        _ key: DocumentKey, _ value: Value, created: UInt64, expires: UInt64?, store: DiskStore, invalidations: UInt64
+    ) {
         let header = CacheEntryFile.Header(
             key: key.description, createdMilliseconds: created, expiresMilliseconds: expires ?? 0,
             tokenCount: value.tokenCount)
@@ -241,8 +256,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             state.withLock { $0.statistics.disk.writeFailures += 1 }
             return
         }
-        let evicted: [String] = state.withLock { state in
+        let evicted: [String]? = state.withLock { state in
             self.forgetDiskFile(path, in: &state)
+            guard state.invalidations == invalidations else { return nil }
             state.diskFiles[path] = DiskEntry(byteCount: bytes.count, lastUse: DiskStore.wallNanoseconds())
             state.diskBytes += bytes.count
             var evicted: [String] = []
@@ -254,6 +270,10 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                 evicted.append(oldest.key)
             }
             return evicted
+        }
+        guard let evicted else {
+            DiskStore.remove(path)
+            return
         }
         for file in evicted { DiskStore.remove(file) }
     }
@@ -286,9 +306,13 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     // MARK: Invalidation and statistics
 
     /// Removes one entry from both tiers.
+    ///
+    /// A computation under way still answers its lookups, but stores its value in neither tier (nor
+    /// does any other that began before this call).
     public func invalidate(_ key: DocumentKey) {
         let path = disk?.path(for: key)
         state.withLock { state in
+            state.invalidations += 1
             Self.removeFromMemory(key, in: &state)
             if let path { self.forgetDiskFile(path, in: &state) }
         }
@@ -296,8 +320,12 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     }
 
     /// Removes every entry of a scope (a tenant leaving, say) from both tiers.
+    ///
+    /// A computation under way still answers its lookups, but stores its value in neither tier, so
+    /// nothing of the scope reappears afterwards.
     public func invalidate(scope: CacheScope) {
         state.withLock { state in
+            state.invalidations += 1
             for key in state.memory.keys where key.scope == scope { Self.removeFromMemory(key, in: &state) }
         }
         guard let disk else { return }
