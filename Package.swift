@@ -107,7 +107,7 @@ let package = Package(
 
         .target(
             name: "FolioTestSupport",
-            dependencies: ["FolioModel", "FolioTokenizer", "CZlib"],
+            dependencies: ["FolioModel", "FolioTokenizer", "FolioCache", "CZlib"],
             path: "Tests/FolioTestSupport"
         ),
         .testTarget(name: "FolioModelTests", dependencies: ["FolioModel", "FolioTestSupport"]),
@@ -143,7 +143,7 @@ let package = Package(
             name: "FolioCLITests",
             dependencies: [
                 // "folio" makes `swift test` build the executable the crash test kills.
-                "FolioCLI", "folio", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
+                "FolioCLI", "folio", "FolioCache", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -60,41 +60,6 @@ final class CallCounter: Sendable {
     var all: [String: Int] { counts.withLock { $0 } }
 }
 
-/// A latch a compute closure waits on until the test opens it.
-final class Gate: Sendable {
-    private struct State {
-        var isOpen = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        var arrivals = 0
-    }
-    private let state = Mutex(State())
-
-    /// Waits until ``open()``; not cancellable, so a flight blocked here outlives a cancelled waiter.
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                state.arrivals += 1
-                if state.isOpen { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.isOpen = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// How many computations have reached the gate.
-    var arrivals: Int { state.withLock { $0.arrivals } }
-}
-
 /// Polls `condition` every 2 ms for up to `timeout`; true as soon as it holds.
 ///
 /// The timeout is generous on purpose: with `swift test` running suites in parallel, CPU-bound tests

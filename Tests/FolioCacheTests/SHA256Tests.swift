@@ -2,7 +2,7 @@ import FolioCache
 import FolioTestSupport
 import Testing
 
-/// FolioTestSupport has a reference `SHA256` of its own; these tests are about the cache's.
+/// FolioTestSupport's `SHA256` (hex helpers for reference hashes) shadows the name; these tests are about the cache's.
 typealias CacheSHA256 = FolioCache.SHA256
 
 struct SHA256Tests {

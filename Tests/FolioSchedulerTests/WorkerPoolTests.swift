@@ -9,29 +9,6 @@ struct WorkerPoolTests {
         Session(tenant: tenant, id: id, serviceClass: serviceClass)
     }
 
-    /// A latch that jobs wait on, opened by the test.
-    final class Gate: Sendable {
-        private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> Bool in
-                    if state.open { return true }
-                    state.waiters.append(continuation)
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        }
-        func open() {
-            let waiters = state.withLock { state in
-                state.open = true
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
-        }
-    }
-
     /// Polls until `condition` holds (at most 10 s).
     static func eventually(_ condition: () -> Bool) async throws {
         for _ in 0..<10_000 where !condition() { try await Task.sleep(for: .milliseconds(1)) }

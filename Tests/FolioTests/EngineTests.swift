@@ -209,29 +209,6 @@ struct EngineTests {
 
     // MARK: Overload and errors
 
-    /// A latch jobs wait on, opened by the test.
-    final class Gate: Sendable {
-        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> Bool in
-                    if state.open { return true }
-                    state.waiters.append(continuation)
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        }
-        func open() {
-            let waiters = state.withLock { state in
-                state.open = true
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
-        }
-    }
-
     @Test func aFullPoolAnswersOverloadedWithARetryTime() async throws {
         let scheduler = try SchedulerConfiguration(
             workers: 1, classes: [ServiceClass(name: "priority", precedence: 0, maxQueuedJobs: 1)])
