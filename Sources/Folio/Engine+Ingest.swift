@@ -164,7 +164,7 @@ extension Engine {
                     throw EngineError.wrapping(error)
                 }
                 try await context.checkpoint()
-                var builder = IndexBuilder(encoding: configuration.encoding, maxChunkTokens: configuration.maxTokens)
+                var builder = makeIndexBuilder()
                 builder.beginDocument(path: storedName)
                 var kinds: [[BlockKind]] = []
                 var tokenCount = 0

@@ -50,27 +50,60 @@ extension Engine {
     public func pack(
         _ query: String, budget: Int, in handles: [DocumentHandle], configuration packing: PackConfiguration? = nil
     ) async throws(EngineError) -> PackedContext {
-        var packConfiguration: PackConfiguration
+        let packConfiguration = try Self.packConfiguration(packing, budget: budget)
+        let (index, _) = try await collection(of: handles)
+        // A single document packs from its cached index, which names it as its first ingest did.
+        return try await pack(
+            query, configuration: packConfiguration, index: index, documents: nil, documentNames: [0: handles[0].name],
+            session: handles[0].session, documentName: handles.count == 1 ? handles[0].name : nil)
+    }
+
+    /// Packs from an index built beforehand (by `folio index`, or an ``IndexBuilder``), as a job of
+    /// `session`: what ``pack(_:budget:in:configuration:)`` does for cached documents.
+    ///
+    /// - Parameter documents: The ids of the documents to draw from (nil: all of them).
+    /// - Throws: ``EngineError/Code/invalidRequest`` for a budget outside
+    ///   ``PackConfiguration/budgetRange`` or an index counted in another encoding;
+    ///   ``EngineError/Code/overloaded``, ``EngineError/Code/cancelled``, ``EngineError/Code/cache``
+    ///   when a page of a memory-mapped index fails its checksum.
+    public func pack(
+        _ query: String, budget: Int, in index: SearchIndex, documents: Set<Int>? = nil, session: Session,
+        configuration packing: PackConfiguration? = nil
+    ) async throws(EngineError) -> PackedContext {
+        guard index.encoding == configuration.encoding else {
+            throw EngineError(
+                .invalidRequest, "the index was counted in \(index.encoding); this engine packs in \(configuration.encoding)")
+        }
+        return try await pack(
+            query, configuration: try Self.packConfiguration(packing, budget: budget), index: index, documents: documents,
+            documentNames: [:], session: session, documentName: nil)
+    }
+
+    /// `packing` (or the defaults) with `budget`, checked.
+    private static func packConfiguration(_ packing: PackConfiguration?, budget: Int) throws(EngineError) -> PackConfiguration {
         do throws(IndexError) {
+            var packConfiguration = try PackConfiguration(budget: budget)
             if let packing {
                 packConfiguration = packing
                 packConfiguration.budget = budget
-            } else {
-                packConfiguration = try PackConfiguration(budget: budget)
             }
-            _ = try PackConfiguration(budget: budget)
+            return packConfiguration
         } catch {
             throw EngineError(.invalidRequest, error.message, underlying: error)
         }
-        let (index, _) = try await collection(of: handles)
-        let assembler = ContextAssembler(index: index, tokenizer: tokenizer)
-        let finalConfiguration = packConfiguration
+    }
+
+    private func pack(
+        _ query: String, configuration packing: PackConfiguration, index: SearchIndex, documents: Set<Int>?,
+        documentNames: [Int: String], session: Session, documentName: String?
+    ) async throws(EngineError) -> PackedContext {
+        let assembler = ContextAssembler(index: index, tokenizer: tokenizer, documentNames: documentNames)
         do {
-            return try await pool.run(handles[0].session, cost: Double(budget) * 4) { _ in
-                try assembler.pack(query, configuration: finalConfiguration)
+            return try await pool.run(session, cost: Double(packing.budget) * 4) { _ in
+                try assembler.pack(query, configuration: packing, documents: documents)
             }
         } catch {
-            throw EngineError.wrapping(error, documentName: handles.count == 1 ? handles[0].name : nil)
+            throw EngineError.wrapping(error, documentName: documentName)
         }
     }
 
@@ -89,7 +122,7 @@ extension Engine {
         let cost = Double(handles.reduce(0) { $0 + $1.document.utf8Count })
         do {
             return try await pool.run(first.session, cost: cost) { context in
-                var builder = IndexBuilder(encoding: configuration.encoding, maxChunkTokens: configuration.maxTokens)
+                var builder = makeIndexBuilder()
                 var owners: [(DocumentHandle, Int)] = []
                 for handle in handles {
                     try await context.checkpoint()

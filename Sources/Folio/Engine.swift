@@ -87,6 +87,11 @@ public final class Engine: Sendable {
         guard configuration.maxInputBytes > 0 else {
             throw EngineError(.invalidConfiguration, "maxInputBytes must be positive, got \(configuration.maxInputBytes)")
         }
+        guard configuration.streamingThresholdBytes >= 0 else {
+            throw EngineError(
+                .invalidConfiguration,
+                "streamingThresholdBytes must not be negative, got \(configuration.streamingThresholdBytes)")
+        }
         let chunkConfiguration: ChunkConfiguration
         do {
             chunkConfiguration = try ChunkConfiguration(
@@ -137,12 +142,25 @@ public final class Engine: Sendable {
             "text=\(options.encoding?.rawValue ?? "auto")",
             "limits=\(limits.maxDecompressedBytes),\(limits.maxCompressionRatio),\(limits.compressionRatioFloorBytes),"
                 + "\(limits.maxNestingDepth),\(limits.maxArchiveEntries)",
-            "index=\(ProcessedDocument.formatVersion)",
+            "index=\(ProcessedDocument.formatVersion)", analyzerFingerprint(configuration.analyzer),
         ].joined(separator: "/")
         return (
             tokenizer, WorkerPool(configuration: scheduler), cache, memo,
             Chunker(tokenizer: tokenizer, configuration: chunkConfiguration), ingestor, fingerprint
         )
+    }
+
+    /// `stem` or `exact`, then the stop words (sorted, each length-prefixed so no list reads as another).
+    static func analyzerFingerprint(_ analyzer: AnalyzerConfiguration) -> String {
+        let stopWords = analyzer.stopWords.sorted().map { "\($0.utf8.count):\($0)" }.joined()
+        return "analyzer=\(analyzer.stemming ? "stem" : "exact"),stop=\(SHA256.hash(Array(stopWords.utf8)))"
+    }
+
+    /// A builder of indexes with this engine's analyzer and encoding.
+    func makeIndexBuilder() -> IndexBuilder {
+        IndexBuilder(
+            analyzer: Analyzer(configuration: configuration.analyzer), encoding: configuration.encoding,
+            maxChunkTokens: configuration.maxTokens)
     }
 
     private static func wrapping(_ error: CacheError) -> EngineError {

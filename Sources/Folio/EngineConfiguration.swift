@@ -1,3 +1,4 @@
+public import FolioIndex
 public import FolioIngest
 public import FolioScheduler
 internal import Foundation
@@ -43,6 +44,13 @@ public struct EngineConfiguration: Sendable {
     public var ingestOptions = IngestOptions()
     /// The most bytes one ingest may read (a file, a byte array, a collected stream; default 1 GiB).
     public var maxInputBytes: Int = 1 << 30
+    /// How chunks are analyzed into index terms for search and packing (default: Porter stemming and
+    /// English stop words).
+    public var analyzer = AnalyzerConfiguration.standard
+    /// Files larger than this are cut while they are read, in bounded memory and without being cached,
+    /// by ``Engine/forEachChunk(ofFile:session:visibility:timeToLive:_:)`` (default 64 MiB); smaller
+    /// ones go through the cache.
+    public var streamingThresholdBytes: Int = 64 << 20
 
     public init() {
         cacheDirectory = Self.defaultCacheDirectory

@@ -22,6 +22,8 @@ extension EngineError {
         case let error as IndexError:
             return wrapping(error, documentName: documentName)
         case let error as ChunkingError:
+            // A streamed file that cannot be read: the reader's error says whether it was a limit.
+            if let ingest = error.underlying as? IngestError { return wrapping(ingest) }
             let code: Code = error.code == .cancelled ? .cancelled : error.code == .input ? .input : .invalidRequest
             return EngineError(code, error.message, documentName: documentName, underlying: error)
         default:

@@ -1,7 +1,5 @@
 public import ArgumentParser
-internal import Dispatch
 package import FolioCache
-internal import Synchronization
 
 /// `folio _cache-writer DIR --seed S --count N`: writes random entries into a document cache, so a
 /// test can kill the process with SIGKILL at random moments and check that no damaged entry is
@@ -46,7 +44,7 @@ public struct CacheWriterCommand: ParsableCommand {
 
     public func run() throws {
         let (directory, seed, count) = (directory, seed, count)
-        let status = Self.waitFor {
+        let status = waitForTask {
             var output = LineFlushedStream(StandardStream.output)
             var errors = StandardStream.error
             return await Self.write(directory: directory, seed: seed, count: count, output: &output, errors: &errors)
@@ -101,19 +99,6 @@ public struct CacheWriterCommand: ParsableCommand {
 
     package static func value(_ content: [UInt8]) -> CachedBytes {
         CachedBytes(bytes: content, tokenCount: content.count / 4)
-    }
-
-    /// Runs async work from the synchronous `run()` (the root command is synchronous) and waits for it.
-    private static func waitFor(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
-        let status = Mutex<Int32>(1)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result = await body()
-            status.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        return status.withLock { $0 }
     }
 }
 

@@ -1,6 +1,5 @@
 public import ArgumentParser
-internal import FolioChunking
-internal import FolioIngest
+internal import Folio
 internal import FolioModel
 
 /// `folio chunk`: a document's token-budgeted chunks as JSON lines.
@@ -15,13 +14,16 @@ public struct ChunkCommand: ParsableCommand {
             count of text under --encoding, never more than --max-tokens; headings is the heading path \
             where the chunk starts. Chunks end at the strongest boundary that fills them well (section, \
             block, sentence; clause, word or character only inside a sentence longer than the budget). \
-            Chunks are printed while the file is read. A file that cannot be read is named on standard \
-            error with the reason, and the exit status is 1.
+            The file runs through Folio's Engine: without --cache it is cut while it is read and chunks \
+            are printed as they are cut; with --cache DIR a file seen before is not read again, and a new \
+            one (up to 64 MiB; larger files are still cut while read) is processed whole and kept in DIR. \
+            A file that cannot be read is named on standard error with the reason, and the exit status is 1.
             """
     )
 
     @OptionGroup var chunking: ChunkArguments
     @OptionGroup var input: IngestArguments
+    @OptionGroup var caching: CacheArguments
 
     @Argument(help: "The file to read ('-' reads standard input).")
     var file: String
@@ -29,18 +31,28 @@ public struct ChunkCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+        // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
+        nonisolated(unsafe) let command = self
+        let status = waitForTask {
+            var output = StandardStream.output
+            var errors = StandardStream.error
+            let status = await command.execute(output: &output, errors: &errors)
+            output.flush()
+            errors.flush()
+            return status
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Runs the command; returns the exit status.
-    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) -> Int32 {
-        guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
-        let ingestor = Ingestor(options: input.options)
-        let file = self.file
+    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) async -> Int32 {
+        var configuration = caching.engineConfiguration(input: input)
+        configuration.encoding = chunking.encoding
+        configuration.maxTokens = chunking.maxTokens
+        configuration.overlapTokens = chunking.overlap
+        guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
         do {
-            _ = try chunker.forEachChunk(
-                reading: { send throws(IngestError) in try ingestor.read(atPath: file, standardInput: standardInput, send) }
-            ) { chunk in
+            _ = try await engine.forEachChunk(ofFile: file, standardInput: standardInput, session: CacheArguments.session) { chunk in
                 output.write(Self.jsonLine(chunk))
             }
             return 0

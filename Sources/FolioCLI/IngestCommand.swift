@@ -6,7 +6,6 @@ internal import FolioIngest
 internal import FolioModel
 internal import FolioScheduler
 internal import Foundation
-internal import Synchronization
 
 /// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
 public struct IngestCommand: ParsableCommand {
@@ -22,9 +21,10 @@ public struct IngestCommand: ParsableCommand {
             ETA). A file that cannot be read is reported on standard error (`folio: PATH: reason`) and the \
             others go on. The last line on standard error sums up: files, failures, characters, tokens, \
             chunks, chunks served from the cache, and seconds. The exit status is 1 when any file failed \
-            (or none was found), else 0. Files run through Folio's Engine: the same content is processed \
-            once per run, and with --cache DIR once across runs (a later run over unchanged files reads \
-            the processed chunks from DIR instead of reading and cutting the files again).
+            (or none was found), else 0. Files run through Folio's Engine: without --cache each file is cut \
+            while it is read; with --cache DIR a later run over unchanged files reads the processed chunks \
+            from DIR instead of reading and cutting the files again (files over 64 MiB are always cut while \
+            they are read, and not kept).
             """
     )
 
@@ -34,8 +34,7 @@ public struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Write the chunk lines to this file instead of standard output.")
     var out: String?
 
-    @Option(name: .long, help: "Keep processed documents in this directory across runs (default: in memory for this run only).")
-    var cache: String?
+    @OptionGroup var caching: CacheArguments
 
     @Argument(help: "Files, directories and glob patterns.")
     var paths: [String]
@@ -46,7 +45,7 @@ public struct IngestCommand: ParsableCommand {
         let showsProgress = isatty(2) == 1
         // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
         nonisolated(unsafe) let command = self
-        let status = Self.waitFor {
+        let status = waitForTask {
             var output = StandardStream.output
             var errors = StandardStream.error
             let status = await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)
@@ -57,34 +56,12 @@ public struct IngestCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs `body` to completion from synchronous code: the tool's main thread, never a task.
-    static func waitFor(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
-        let result = Mutex<Int32?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let status = await body()
-            result.withLock { $0 = status }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0 ?? 1 }
-    }
-
     package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) async -> Int32 {
-        var configuration = EngineConfiguration()
-        configuration.cacheDirectory = cache
-        configuration.memoryCapacityBytes = 64 << 20  // one run reads each file once; duplicates hit memory
+        var configuration = caching.engineConfiguration(input: input)
         configuration.encoding = chunking.encoding
         configuration.maxTokens = chunking.maxTokens
         configuration.overlapTokens = chunking.overlap
-        configuration.ingestOptions = input.options
-        let engine: Engine
-        do {
-            engine = try Engine(configuration: configuration)
-        } catch {
-            errors.write("folio: \(error.message)\n")
-            return 1
-        }
+        guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
         if let out {
             let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0 else {
@@ -111,22 +88,19 @@ public struct IngestCommand: ParsableCommand {
             failures += 1
         }
         var progress = ProgressLine(totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount }, isShown: showsProgress)
-        let session = Session(tenant: "cli", id: "folio-ingest", serviceClass: ServiceClass.priority.name)
+        let session = CacheArguments.session
         var totals = (characters: 0, tokens: 0, chunks: 0, cached: 0)
         for file in found.files {
             var fileCharacters = 0
             do {
-                let handle = try await engine.ingest(file: file.path, session: session)
-                var fileChunks = 0
-                for try await chunk in engine.chunks(of: handle) {
+                let served = try await engine.forEachChunk(ofFile: file.path, session: session) { chunk in
                     output.write(ChunkCommand.jsonLine(chunk, path: file.path))
-                    totals.tokens += chunk.tokenCount
-                    fileChunks += 1
                     fileCharacters = chunk.range.end
                     progress.update(currentFileBytes: min(chunk.utf8Range.upperBound, file.byteCount), errors: &errors)
                 }
-                totals.chunks += fileChunks
-                if handle.cacheSource.isHit { totals.cached += fileChunks }
+                totals.tokens += served.tokenCount
+                totals.chunks += served.chunkCount
+                if served.isCacheHit { totals.cached += served.chunkCount }
             } catch {
                 progress.clear(errors: &errors)
                 let message = error.message.hasPrefix(file.path) ? error.message : "\(file.path): \(error.message)"

@@ -1,9 +1,9 @@
 public import ArgumentParser
+internal import Folio
 internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
 internal import FolioModel
-internal import FolioTokenizer
 internal import Foundation
 
 /// `folio pack`: the passages that answer a query, packed into a token budget with citations.
@@ -22,12 +22,16 @@ public struct PackCommand: ParsableCommand {
             one line {"id", "tokens", "spans": [[start, end], ...]} per query, in input order; each file \
             is read and indexed once for all its queries. A file that cannot be read gives \
             {"id", "error"} for each of its queries, the others go on, and the exit status is 1.
+
+            Files run through Folio's Engine: with --cache DIR a file packed before is not read, cut or \
+            indexed again.
             """
     )
 
     @OptionGroup var packing: PackArguments
     @OptionGroup var indexing: IndexArguments
     @OptionGroup var input: IngestArguments
+    @OptionGroup var caching: CacheArguments
 
     @Option(name: .long, help: "The question or keywords; \"quoted phrases\" must occur.")
     var query: String?
@@ -52,36 +56,45 @@ public struct PackCommand: ParsableCommand {
     }
 
     public func run() throws {
-        try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+        // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
+        nonisolated(unsafe) let command = self
+        let status = waitForTask {
+            var output = StandardStream.output
+            var errors = StandardStream.error
+            let status = await command.execute(output: &output, errors: &errors)
+            output.flush()
+            errors.flush()
+            return status
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Runs the command; returns the exit status.
-    package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
+    package func execute(output: inout some TextSink, errors: inout some TextSink) async -> Int32 {
         let configuration: PackConfiguration
-        let tokenizer: BPETokenizer
         do {
             configuration = try packing.configuration()
-            tokenizer = try BPETokenizer.named(indexing.encoding)
         } catch {
             errors.write("folio: \(error)\n")
             return 1
         }
-        if let batch { return runBatch(batch, configuration: configuration, tokenizer: tokenizer, output: &output, errors: &errors) }
+        var engineConfiguration = caching.engineConfiguration(input: input)
+        engineConfiguration.encoding = indexing.encoding
+        engineConfiguration.maxTokens = indexing.chunkTokens
+        engineConfiguration.analyzer = indexing.analyzer.configuration
+        guard let engine = CacheArguments.makeEngine(engineConfiguration, errors: &errors) else { return 1 }
+        if let batch { return await runBatch(batch, engine: engine, configuration: configuration, output: &output, errors: &errors) }
         do {
-            let index = try IndexSource.load(source!, indexing: indexing, input: input, errors: &errors)
-            let filter = try IndexSource.documentFilter(documents, in: index)
-            let context = try ContextAssembler(index: index, tokenizer: tokenizer).pack(query!, configuration: configuration, documents: filter)
+            let source = try await PackSource.load(source!, engine: engine, errors: &errors)
+            let context = try await source.pack(query!, engine: engine, configuration: configuration, documents: documents)
             var line = "{\"tokens\": \(context.tokenCount), \"text\": \(jsonString(context.text)), \"spans\": ["
             line += context.passages.map { "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}" }
                 .joined(separator: ", ")
             line += "]}\n"
             output.write(line)
             return 0
-        } catch let error as IndexError {
-            errors.write("folio: \(error.message)\n")
-            return 1
         } catch {
-            errors.write("folio: \(error)\n")
+            errors.write("folio: \(error.message)\n")
             return 1
         }
     }
@@ -94,8 +107,8 @@ public struct PackCommand: ParsableCommand {
     }
 
     private func runBatch(
-        _ file: String, configuration: PackConfiguration, tokenizer: BPETokenizer, output: inout some TextSink, errors: inout some TextSink
-    ) -> Int32 {
+        _ file: String, engine: Engine, configuration: PackConfiguration, output: inout some TextSink, errors: inout some TextSink
+    ) async -> Int32 {
         guard let data = FileManager.default.contents(atPath: file) else {
             errors.write("folio: \(file): cannot read the batch file\n")
             return 1
@@ -123,24 +136,91 @@ public struct PackCommand: ParsableCommand {
         for path in pathOrder {
             let lines = byPath[path]!
             do {
-                let index = try IndexSource.load(path, indexing: indexing, input: input, errors: &errors)
-                let assembler = ContextAssembler(index: index, tokenizer: tokenizer)
+                let source = try await PackSource.load(path, engine: engine, errors: &errors)
                 for line in lines {
-                    let context = try assembler.pack(line.query, configuration: configuration)
+                    let context = try await source.pack(line.query, engine: engine, configuration: configuration, documents: [])
                     let spans = context.passages.map { "[\($0.range.start), \($0.range.end)]" }.joined(separator: ", ")
                     results[line.number] = "{\"id\": \(line.id), \"tokens\": \(context.tokenCount), \"spans\": [\(spans)]}\n"
                 }
             } catch {
-                let message = (error as? IndexError)?.message ?? "\(error)"
-                errors.write("folio: \(message)\n")
+                errors.write("folio: \(error.message)\n")
                 failed = true
                 for line in lines where results[line.number] == nil {
-                    results[line.number] = "{\"id\": \(line.id), \"error\": \(jsonString(message))}\n"
+                    results[line.number] = "{\"id\": \(line.id), \"error\": \(jsonString(error.message))}\n"
                 }
             }
         }
         for result in results { if let result { output.write(result) } }
         return failed ? 1 : 0
+    }
+}
+
+/// What `folio pack` packs from: an index written by `folio index`, or documents ingested through
+/// the engine (a file, or the files of a directory).
+enum PackSource {
+    case index(SearchIndex)
+    case documents([DocumentHandle])
+
+    /// The index at `path` (an index directory or file), else the file or directory of files
+    /// ingested now; a file of a directory that cannot be read is reported and skipped.
+    static func load(_ path: String, engine: Engine, errors: inout some TextSink) async throws(EngineError) -> PackSource {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError(.input, "\(path): no such file or directory", documentName: path)
+        }
+        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
+        if FileManager.default.fileExists(atPath: indexFile), IndexSource.isIndexFile(indexFile) {
+            do throws(IndexError) {
+                return .index(try SearchIndex.open(path: indexFile))
+            } catch {
+                throw EngineError(.input, error.message, documentName: indexFile, underlying: error)
+            }
+        }
+        guard isDirectory.boolValue else {
+            return .documents([try await engine.ingest(file: path, session: CacheArguments.session)])
+        }
+        var handles: [DocumentHandle] = []
+        for file in InputFiles.expand([path]).files {
+            do {
+                handles.append(try await engine.ingest(file: file.path, session: CacheArguments.session))
+            } catch {
+                errors.write("folio: \(error.message)\n")
+            }
+        }
+        guard !handles.isEmpty else {
+            throw EngineError(.input, "\(path): no file in the directory could be read", documentName: path)
+        }
+        return .documents(handles)
+    }
+
+    /// Packs `query`, drawing only on the documents named in `documents` (paths as indexed or
+    /// given; all when empty).
+    func pack(
+        _ query: String, engine: Engine, configuration: PackConfiguration, documents: [String]
+    ) async throws(EngineError) -> PackedContext {
+        switch self {
+        case .index(let index):
+            let filter: Set<Int>?
+            do {
+                filter = try IndexSource.documentFilter(documents, in: index)
+            } catch let error as IndexError {
+                throw EngineError(.invalidRequest, error.message, underlying: error)
+            } catch {
+                throw EngineError(.invalidRequest, "\(error)")
+            }
+            return try await engine.pack(
+                query, budget: configuration.budget, in: index, documents: filter, session: CacheArguments.session,
+                configuration: configuration)
+        case .documents(let handles):
+            var chosen = handles
+            if !documents.isEmpty {
+                for path in documents where !handles.contains(where: { $0.name == path }) {
+                    throw EngineError(.invalidRequest, "--document \(path): no such document was read")
+                }
+                chosen = handles.filter { documents.contains($0.name) }
+            }
+            return try await engine.pack(query, budget: configuration.budget, in: chosen, configuration: configuration)
+        }
     }
 }
 
@@ -191,7 +271,7 @@ enum IndexSource {
         return filter
     }
 
-    private static func isIndexFile(_ path: String) -> Bool {
+    static func isIndexFile(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 8)).map { Array($0) == Array("FOLIOIDX".utf8) } ?? false

@@ -8,11 +8,11 @@ import Testing
 
 /// `folio chunk` and `folio ingest`, parsed from argument arrays and run in process with captured output.
 struct ChunkCommandTests {
-    static func chunk(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    static func chunk(_ arguments: [String], standardInput: Int32 = 0) async throws -> (status: Int32, output: String, errors: String) {
         let command = try ChunkCommand.parse(arguments)
         var output = CapturedText()
         var errors = CapturedText()
-        let status = command.execute(output: &output, errors: &errors)
+        let status = await command.execute(output: &output, errors: &errors, standardInput: standardInput)
         return (status, output.text, errors.text)
     }
 
@@ -38,8 +38,8 @@ struct ChunkCommandTests {
 
     static let sample = PackageCorpora.root.appendingPathComponent("samples/annual-report.html").path
 
-    @Test func chunkLinesAreExactSlicesOfTheExtractedText() throws {
-        let run = try Self.chunk(["--max-tokens", "100", Self.sample])
+    @Test func chunkLinesAreExactSlicesOfTheExtractedText() async throws {
+        let run = try await Self.chunk(["--max-tokens", "100", Self.sample])
         #expect(run.status == 0 && run.errors.isEmpty)
         let scalars = Array(try Self.extract(Self.sample).unicodeScalars)
         let tokenizer = try BPETokenizer.named(.cl100kBase)
@@ -58,9 +58,9 @@ struct ChunkCommandTests {
         #expect(lines.contains { ($0["headings"] as! [String]).contains { $0.hasPrefix("PART II") } })
     }
 
-    @Test func overlapAndEncodingOptionsApply() throws {
-        let plain = try Self.lines(Self.chunk(["--max-tokens", "64", "--encoding", "o200k_base", Self.sample]).output)
-        let overlapping = try Self.lines(Self.chunk(["--max-tokens", "64", "--overlap", "24", "--encoding", "o200k_base", Self.sample]).output)
+    @Test func overlapAndEncodingOptionsApply() async throws {
+        let plain = try await Self.lines(Self.chunk(["--max-tokens", "64", "--encoding", "o200k_base", Self.sample]).output)
+        let overlapping = try await Self.lines(Self.chunk(["--max-tokens", "64", "--overlap", "24", "--encoding", "o200k_base", Self.sample]).output)
         #expect(overlapping.count > plain.count)
         let repeats = zip(overlapping, overlapping.dropFirst()).filter { ($1["start"] as! Int) < ($0["end"] as! Int) }
         #expect(!repeats.isEmpty)
@@ -76,11 +76,44 @@ struct ChunkCommandTests {
         }
     }
 
-    @Test func aMissingFileIsOneErrorLine() throws {
-        let run = try Self.chunk(["/nonexistent/report.html"])
-        #expect(run.status == 1)
-        #expect(run.errors.hasPrefix("folio: /nonexistent/report.html"))
-        #expect(run.errors.filter { $0 == "\n" }.count == 1)
+    @Test func aMissingFileIsOneErrorLine() async throws {
+        for arguments in [["/nonexistent/report.html"], ["--cache", NSTemporaryDirectory() + "folio-\(UUID())", "/nonexistent/report.html"]] {
+            let run = try await Self.chunk(arguments)
+            #expect(run.status == 1)
+            #expect(run.errors.hasPrefix("folio: /nonexistent/report.html"))
+            #expect(run.errors.filter { $0 == "\n" }.count == 1)
+        }
+    }
+
+    /// The three ways `folio chunk` reaches the engine print the same lines: cut while read (no
+    /// cache), through the cache (computed, then served), and from standard input.
+    @Test func chunkGivesTheSameLinesStreamedCachedAndFromAPipe() async throws {
+        let cache = NSTemporaryDirectory() + "folio-chunk-cache-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let streamed = try await Self.chunk(["--max-tokens", "80", Self.sample])
+        let computed = try await Self.chunk(["--max-tokens", "80", "--cache", cache, Self.sample])
+        let served = try await Self.chunk(["--max-tokens", "80", "--cache", cache, Self.sample])
+        #expect(streamed.status == 0 && computed.status == 0 && served.status == 0)
+        #expect(Self.lines(streamed.output).count > 5)
+        #expect(computed.output == streamed.output)
+        #expect(served.output == streamed.output)
+        let entries = FileManager.default.enumerator(atPath: cache)?.allObjects.compactMap { $0 as? String } ?? []
+        #expect(entries.contains { $0.hasSuffix(".entry") })
+
+        var pipes: [Int32] = [0, 0]
+        #expect(pipe(&pipes) == 0)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Self.sample)))
+        // The writer runs beside the reader: the pipe's buffer is smaller than the file.
+        let writeEnd = pipes[1]
+        let writer = Thread {
+            _ = bytes.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
+            close(writeEnd)
+        }
+        writer.start()
+        defer { close(pipes[0]) }
+        let piped = try await Self.chunk(["--max-tokens", "80", "--input-format", "html", "-"], standardInput: pipes[0])
+        #expect(piped.status == 0, "\(piped.errors)")
+        #expect(piped.output == streamed.output)
     }
 
     @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() async throws {

@@ -17,16 +17,22 @@ import Testing
         return (status, output.text, errors.text)
     }
 
+    static func pack(_ arguments: [String]) async throws -> (Int32, String, String) {
+        let command = try PackCommand.parse(arguments)
+        var output = CapturedText()
+        var errors = CapturedText()
+        let status = await command.execute(output: &output, errors: &errors)
+        return (status, output.text, errors.text)
+    }
+
     static func anyTextSample() throws -> String {
         let files = try FileManager.default.contentsOfDirectory(atPath: sample).filter { $0.hasSuffix(".txt") }.sorted()
         return sample + "/" + files.first { $0 == "contract.txt" }!
     }
 
-    @Test func packPrintsAnExactlyCountedCitedContext() throws {
+    @Test func packPrintsAnExactlyCountedCitedContext() async throws {
         let file = try Self.anyTextSample()
-        let (status, output, errors) = try Self.run(PackCommand.self, [file, "--query", "payment terms and termination", "--budget", "300"]) {
-            $0.execute(output: &$1, errors: &$2)
-        }
+        let (status, output, errors) = try await Self.pack([file, "--query", "payment terms and termination", "--budget", "300"])
         #expect(status == 0, "\(errors)")
         let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
         let text = json["text"] as! String
@@ -37,7 +43,7 @@ import Testing
         #expect(!spans.isEmpty && spans.allSatisfy { ($0["path"] as! String) == file })
     }
 
-    @Test func indexThenSearchAndPackFromTheIndexDirectory() throws {
+    @Test func indexThenSearchAndPackFromTheIndexDirectory() async throws {
         let out = NSTemporaryDirectory() + "folio-index-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
         let (status, _, errors) = try Self.run(IndexCommand.self, [Self.sample, "--out", out]) { $0.execute(output: &$1, errors: &$2) }
@@ -46,7 +52,7 @@ import Testing
         let (searchStatus, hits, _) = try Self.run(SearchCommand.self, [out, "agreement", "--top", "3"]) { $0.execute(output: &$1, errors: &$2) }
         #expect(searchStatus == 0)
         #expect(hits.split(separator: "\n").count == 3)
-        let (packStatus, packed, _) = try Self.run(PackCommand.self, [out, "--query", "agreement", "--budget", "200"]) { $0.execute(output: &$1, errors: &$2) }
+        let (packStatus, packed, _) = try await Self.pack([out, "--query", "agreement", "--budget", "200"])
         #expect(packStatus == 0 && packed.contains("\"spans\""))
         // A damaged index is reported, not searched.
         let path = out + "/index.folio"
@@ -57,7 +63,7 @@ import Testing
         #expect(badStatus == 1 && badErrors.contains("cut off"))
     }
 
-    @Test func batchAnswersEveryLineAndABadFileDoesNotStopIt() throws {
+    @Test func batchAnswersEveryLineAndABadFileDoesNotStopIt() async throws {
         let file = try Self.anyTextSample()
         let queries = NSTemporaryDirectory() + "folio-batch-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: queries) }
@@ -67,7 +73,7 @@ import Testing
             "{\"id\": 3, \"path\": \(jsonString(file)), \"query\": \"governing law\"}",
         ]
         try lines.joined(separator: "\n").write(toFile: queries, atomically: true, encoding: .utf8)
-        let (status, output, errors) = try Self.run(PackCommand.self, ["--batch", queries, "--budget", "256"]) { $0.execute(output: &$1, errors: &$2) }
+        let (status, output, errors) = try await Self.pack(["--batch", queries, "--budget", "256"])
         #expect(status == 1 && errors.contains("/nonexistent/file.txt"))
         let results = output.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(results.count == 3)

@@ -370,4 +370,86 @@ struct EngineTests {
         #expect(!single.isEmpty && single.allSatisfy { $0.handle.name == contract.name })
         await #expect { try await engine.search("the of", in: [contract]) } throws: { ($0 as? EngineError)?.code == .invalidRequest }
     }
+
+    @Test func aPackCitesTheFileAsThisCallerNamedIt() async throws {
+        try await Self.withTemporaryDirectory { directory in
+            let first = directory + "/first.txt", second = directory + "/second.txt"
+            try FileManager.default.copyItem(atPath: Self.samplePath("supply-agreement.txt"), toPath: first)
+            try FileManager.default.copyItem(atPath: Self.samplePath("supply-agreement.txt"), toPath: second)
+            let engine = try Self.engine(maxTokens: 96)
+            _ = try await engine.ingest(file: first, session: Self.session())
+            let copy = try await engine.ingest(file: second, session: Self.session())
+            #expect(copy.cacheSource == .memory && copy.document.name == first)
+            let context = try await engine.pack("termination", budget: 300, in: [copy])
+            #expect(!context.passages.isEmpty && context.passages.allSatisfy { $0.path == second })
+            #expect(context.text.contains(second) && !context.text.contains(first))
+        }
+    }
+
+    @Test func theAnalyzerIsPartOfTheCacheKey() throws {
+        var stemmed = EngineConfiguration()
+        stemmed.cacheDirectory = nil
+        var exact = stemmed
+        exact.analyzer = .exact
+        var fewerStopWords = stemmed
+        fewerStopWords.analyzer.stopWords.remove("the")
+        let fingerprints = try [stemmed, exact, fewerStopWords].map { try Engine(configuration: $0).pipelineFingerprint }
+        #expect(Set(fingerprints).count == 3)
+    }
+
+    // MARK: Files, streamed or cached
+
+    static func collect(
+        _ engine: Engine, _ path: String, session: Session = session()
+    ) async throws -> (ChunkedFile, [Chunk]) {
+        var chunks: [Chunk] = []
+        let served = try await engine.forEachChunk(ofFile: path, session: session) { chunks.append($0) }
+        return (served, chunks)
+    }
+
+    @Test func aFileOverTheThresholdIsStreamedWithTheChunksTheCacheGives() async throws {
+        let path = Self.samplePath("annual-report.html")
+        let (document, direct) = try Self.direct(path, maxTokens: 128)
+        var configuration = EngineConfiguration()
+        configuration.cacheDirectory = nil
+        configuration.maxTokens = 128
+        let cached = try Engine(configuration: configuration)
+        configuration.streamingThresholdBytes = 1_000  // the sample is larger
+        let streaming = try Engine(configuration: configuration)
+
+        let (computed, first) = try await Self.collect(cached, path)
+        let (hit, second) = try await Self.collect(cached, path)
+        let (streamed, third) = try await Self.collect(streaming, path)
+        #expect(first == direct && second == direct && third == direct)
+        #expect(computed.handle?.cacheSource == .computed && !computed.isCacheHit)
+        #expect(hit.handle?.cacheSource == .memory && hit.isCacheHit)
+        #expect(streamed.handle == nil && !streamed.isCacheHit)
+        for served in [computed, hit, streamed] {
+            #expect(served.chunkCount == direct.count)
+            #expect(served.tokenCount == direct.reduce(0) { $0 + $1.tokenCount })
+            #expect(served.metadata.format == document.metadata.format)
+        }
+        // Streaming caches nothing, and ran as one job on the pool.
+        #expect(streaming.statistics.cache.computations == 0)
+        #expect(streaming.statistics.pool.classes["priority"]?.completed == 1)
+    }
+
+    @Test func aStreamedFileThatCannotBeReadIsATypedErrorAndBodyErrorsStopIt() async throws {
+        var configuration = EngineConfiguration()
+        configuration.cacheDirectory = nil
+        configuration.streamingThresholdBytes = 0
+        let engine = try Engine(configuration: configuration)
+        await #expect { try await Self.collect(engine, "/nonexistent/file.html") } throws: {
+            let error = $0 as? EngineError
+            return error?.code == .input && error?.message.contains("/nonexistent/file.html") == true
+        }
+        var seen = 0
+        await #expect {
+            try await engine.forEachChunk(ofFile: Self.samplePath("annual-report.html"), session: Self.session()) { _ throws(EngineError) in
+                seen += 1
+                if seen == 2 { throw EngineError(.cancelled, "enough") }
+            }
+        } throws: { ($0 as? EngineError)?.message == "enough" }
+        #expect(seen == 2)
+    }
 }

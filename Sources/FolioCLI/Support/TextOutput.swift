@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Foundation
+internal import Synchronization
 
 /// Where a command writes: standard output and error in the tool, strings in tests.
 package protocol TextSink {
@@ -92,4 +93,18 @@ package func jsonString(_ value: String) -> String {
         result.append(0x22)
         return String(decoding: result, as: UTF8.self)
     }
+}
+
+/// Runs async work from a synchronous `run()` (the root command is synchronous): a task does the
+/// work while the calling thread, never a task, waits for its exit status.
+func waitForTask(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
+    let status = Mutex<Int32>(1)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let result = await body()
+        status.withLock { $0 = result }
+        done.signal()
+    }
+    done.wait()
+    return status.withLock { $0 }
 }

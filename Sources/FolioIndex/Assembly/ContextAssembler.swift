@@ -30,10 +30,20 @@ internal import FolioModel
 public struct ContextAssembler: Sendable {
     public let index: SearchIndex
     public let tokenizer: BPETokenizer
+    /// Names that replace the indexed paths of some documents (by id) in passages and citation
+    /// headers: an index cached under one name and packed for a caller who knows the file by another.
+    public let documentNames: [Int: String]
 
-    public init(index: SearchIndex, tokenizer: BPETokenizer) {
+    public init(index: SearchIndex, tokenizer: BPETokenizer, documentNames: [Int: String] = [:]) {
         self.index = index
         self.tokenizer = tokenizer
+        self.documentNames = documentNames
+    }
+
+    /// The name a passage of `document` cites: its entry in ``documentNames``, else its indexed path.
+    func path(ofDocument document: Int) throws(IndexError) -> String {
+        if let name = documentNames[document] { return name }
+        return try index.document(document).path
     }
 
     /// Packs the best passages for `query`.
@@ -130,7 +140,7 @@ public struct ContextAssembler: Sendable {
                 let best = shared.indices.max { shared[$0] < shared[$1] || (shared[$0] == shared[$1] && $0 > $1) }!
                 let piece = pieces[best]
                 let passage = PackedPassage(
-                    document: chunk.document, path: try index.document(chunk.document).path,
+                    document: chunk.document, path: try path(ofDocument: chunk.document),
                     range: TextRange(start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),
                     headings: chunk.headings, score: 0, text: piece.text)
                 let text = withHeaders ? PackSelection.render([passage], configuration: configuration) : piece.text

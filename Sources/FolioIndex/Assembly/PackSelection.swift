@@ -68,7 +68,7 @@ struct PackSelection {
     }
 
     private func documentHeaderTokens(_ document: Int) throws(IndexError) -> Int {
-        let path = try index.document(document).path
+        let path = try assembler.path(ofDocument: document)
         return assembler.tokenizer.count(Self.fillDocument(configuration.documentHeader, path: path))
     }
 
@@ -96,7 +96,7 @@ struct PackSelection {
             let text = try index.text(ofDocument: first.document, utf8Range: first.utf8Range.lowerBound..<max(last.utf8Range.upperBound, first.utf8Range.upperBound))
             result.append(
                 PackedPassage(
-                    document: first.document, path: try index.document(first.document).path,
+                    document: first.document, path: try assembler.path(ofDocument: first.document),
                     range: TextRange(start: first.range.start, end: max(last.range.end, first.range.end)),
                     headings: first.headings, score: Double(run.map { scores[$0.id] ?? 0 }.max() ?? 0), text: text))
             run = []
