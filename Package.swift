@@ -200,6 +200,17 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         )
     )
+    package.targets.append(
+        .executableTarget(
+            name: "CacheBenchmarks",
+            dependencies: [
+                "Folio", "FolioCache", "FolioCorpora",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/CacheBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    )
 }
 
 // Every Swift target: Swift 6 language mode (strict concurrency) and the upcoming features we adopt.
