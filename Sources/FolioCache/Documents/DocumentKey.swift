@@ -5,9 +5,11 @@ public enum CacheScope: Hashable, Sendable, CustomStringConvertible {
     /// Content explicitly marked public (a public 10-K, say), shared by all tenants.
     case shared
 
+    /// `tenant:<UTF-8 length>:<tenant>` or `public`: the length keeps a tenant name holding a
+    /// newline or a digest from reading as another key's text.
     public var description: String {
         switch self {
-        case .tenant(let tenant): "tenant:\(tenant)"
+        case .tenant(let tenant): "tenant:\(tenant.utf8.count):\(tenant)"
         case .shared: "public"
         }
     }
