@@ -43,17 +43,9 @@ public struct IngestCommand: ParsableCommand {
 
     public func run() throws {
         let showsProgress = isatty(2) == 1
-        // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
-        nonisolated(unsafe) let command = self
-        let status = waitForTask {
-            var output = StandardStream.output
-            var errors = StandardStream.error
-            let status = await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)
-            output.flush()
-            errors.flush()
-            return status
+        try runWithStandardStreams(self) { command, output, errors in
+            await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)
         }
-        if status != 0 { throw ExitCode(status) }
     }
 
     package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) async -> Int32 {

@@ -56,17 +56,7 @@ public struct PackCommand: ParsableCommand {
     }
 
     public func run() throws {
-        // Safe: `run()` waits for the task, and nothing else touches the parsed command meanwhile.
-        nonisolated(unsafe) let command = self
-        let status = waitForTask {
-            var output = StandardStream.output
-            var errors = StandardStream.error
-            let status = await command.execute(output: &output, errors: &errors)
-            output.flush()
-            errors.flush()
-            return status
-        }
-        if status != 0 { throw ExitCode(status) }
+        try runWithStandardStreams(self) { command, output, errors in await command.execute(output: &output, errors: &errors) }
     }
 
     /// Runs the command; returns the exit status.

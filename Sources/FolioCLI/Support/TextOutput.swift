@@ -57,6 +57,24 @@ func runWithStandardStreams(_ body: (inout StandardStream, inout StandardStream)
     if status != 0 { throw ExitCode(status) }
 }
 
+/// ``runWithStandardStreams(_:)`` for a command whose work is async: the work runs in a task while
+/// the tool's main thread waits for it (the root command is synchronous).
+func runWithStandardStreams<Command: ParsableCommand>(
+    _ command: Command, _ body: @escaping @Sendable (Command, inout StandardStream, inout StandardStream) async -> Int32
+) throws {
+    // Safe: the main thread only waits, so nothing else touches the parsed command meanwhile.
+    nonisolated(unsafe) let command = command
+    let status = waitForTask {
+        var output = StandardStream.output
+        var errors = StandardStream.error
+        let status = await body(command, &output, &errors)
+        output.flush()
+        errors.flush()
+        return status
+    }
+    if status != 0 { throw ExitCode(status) }
+}
+
 /// Collects what a command writes, for tests.
 package struct CapturedText: TextSink {
     package var text = ""
