@@ -9,7 +9,8 @@ import Darwin
 /// `rename`, `fsync` of the directory), so a reader sees a whole entry or none.
 ///
 /// Several processes may share a directory: every write is a rename and every read is verified.
-/// Byte accounting and eviction are per process.
+/// An entry file is never rewritten in place, since readers map it (``MappedFile``). Byte
+/// accounting and eviction are per process.
 struct DiskStore: Sendable {
     let directory: String
     var entriesDirectory: String { directory + "/entries" }
