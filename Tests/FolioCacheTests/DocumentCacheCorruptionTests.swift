@@ -62,6 +62,16 @@ struct DocumentCacheCorruptionTests {
         }
     }
 
+    /// Format 1 checksummed with CRC-32 where format 2 has XXH64: its entries are foreign, not misread.
+    @Test func anEntryOfTheFirstFormatIsDiscarded() async throws {
+        try await withCacheDirectory { directory in
+            let (path, pristine) = try await Self.writeOriginal(in: directory)
+            #expect(Array(pristine.prefix(8)) == Array("FOLIOCE2".utf8))
+            let firstFormat = Array("FOLIOCE1".utf8) + pristine.dropFirst(8)
+            try await Self.expectDiscarded(firstFormat, at: path, in: directory, "a FOLIOCE1 entry")
+        }
+    }
+
     @Test func anEntryOfAnotherKeyIsNotServed() async throws {
         try await withCacheDirectory { directory in
             let (path, _) = try await Self.writeOriginal(in: directory)

@@ -9,7 +9,8 @@ import Darwin
 /// `rename`, `fsync` of the directory), so a reader sees a whole entry or none.
 ///
 /// Several processes may share a directory: every write is a rename and every read is verified.
-/// Byte accounting and eviction are per process.
+/// An entry file is never rewritten in place, since readers map it (``MappedFile``). Byte
+/// accounting and eviction are per process.
 struct DiskStore: Sendable {
     let directory: String
     var entriesDirectory: String { directory + "/entries" }
@@ -64,6 +65,9 @@ struct DiskStore: Sendable {
     // MARK: Reading and writing
 
     /// The whole file, or nil when there is none.
+    ///
+    /// Reads straight into the array's uninitialized storage: zero-filling it first cost a third
+    /// of the read (0.3 ms of 1.3 ms for 17.7 MB in the page cache).
     static func read(_ path: String) throws(CacheError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -74,18 +78,22 @@ struct DiskStore: Sendable {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw CacheError(.io, "\(path): cannot stat: \(reason())") }
         let size = Int(status.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, size - done) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                if count == 0 { break }  // shrank under us: the checksum will tell
-                throw CacheError(.io, "\(path): cannot read: \(reason())")
+        var failure: CacheError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            var done = 0
+            while done < size {
+                let count = Glibc.read(descriptor, buffer.baseAddress! + done, size - done)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else {
+                    // Zero: shrank under us, and the checksum will tell.
+                    if count < 0 { failure = CacheError(.io, "\(path): cannot read: \(reason())") }
+                    break
+                }
+                done += count
             }
-            done += count
+            initializedCount = done
         }
-        if done < size { bytes.removeLast(size - done) }
+        if let failure { throw failure }
         return bytes
     }
 

@@ -42,8 +42,9 @@ public struct DocumentCacheConfiguration: Hashable, Sendable {
 /// 1. The memory tier (least recently used out first, within a byte budget) answers at once.
 /// 2. Otherwise the lookup joins the key's flight, or starts one: only one computation per key
 ///    runs at a time, and every concurrent lookup gets its result (single-flight).
-/// 3. The flight reads the disk entry: every checksum is verified first; a damaged or truncated
-///    entry is deleted, counted in ``TierStatistics/discardedCorrupt``, and never served.
+/// 3. The flight maps the disk entry and verifies every checksum first; a damaged or truncated
+///    entry is deleted, counted in ``TierStatistics/discardedCorrupt``, and never served. Segments
+///    are inflated from private copies, checked again (see ``CachedSegments``).
 /// 4. On a miss in both tiers it runs `compute`, keeps the value in memory and writes the entry
 ///    atomically (temporary file, `fsync`, `rename`).
 ///
@@ -198,10 +199,10 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
 
     private func readDisk(_ key: DocumentKey, store: DiskStore) -> (value: Value, expires: UInt64?)? {
         let path = store.path(for: key)
-        let file: [UInt8]
+        let file: MappedFile
         do {
-            guard let read = try DiskStore.read(path) else { return nil }
-            file = read
+            guard let mapped = try MappedFile.map(path) else { return nil }
+            file = mapped
         } catch {
             return nil
         }
@@ -222,8 +223,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             DiskStore.touch(path)
             state.withLock { state in
                 if state.diskFiles[path] == nil {
-                    state.diskFiles[path] = DiskEntry(byteCount: file.count, lastUse: 0)
-                    state.diskBytes += file.count
+                    state.diskFiles[path] = DiskEntry(byteCount: file.byteCount, lastUse: 0)
+                    state.diskBytes += file.byteCount
                 }
                 state.diskFiles[path]!.lastUse = DiskStore.wallNanoseconds()
             }
