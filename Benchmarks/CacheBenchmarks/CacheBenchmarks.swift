@@ -17,7 +17,8 @@ import Foundation
 ///   extract, chunk, index, write the entry), `memory` a warm engine (target ≤ 50 µs), `disk` a fresh
 ///   engine over the cache directory (target ≤ 5 ms). `Engine:firstChunk:<kind>:disk` adds the first
 ///   chunk to the disk hit (what inflating the cached text and index costs). The file is dated an hour back, as settled files
-///   are, so the digest memo may trust it.
+///   are, so the digest memo may trust it. `Engine:ingestBytes:<kind>:memory` passes the same
+///   content as bytes, which are hashed on every call.
 ///
 /// Run with `FOLIO_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target CacheBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
@@ -66,6 +67,14 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
             precondition(handle.cacheSource == .memory)
         }
+        Benchmark("Engine:ingestBytes:\(kind):memory", configuration: .init(maxIterations: 50)) { benchmark in
+            let engine = try fixture.warmEngine()
+            let bytes = fixture.bytes
+            benchmark.startMeasurement()
+            let handle = try await engine.ingest(bytes: bytes, name: "document.txt", session: session)
+            benchmark.stopMeasurement()
+            precondition(handle.cacheSource == .memory)
+        }
         Benchmark("Engine:ingest:\(kind):disk", configuration: .init(maxIterations: 50)) { benchmark in
             let engine = try fixture.engine(cacheDirectory: fixture.warmDirectory)
             benchmark.startMeasurement()
@@ -108,6 +117,7 @@ private func traceChains() -> [[BlockHash]] {
 private final class IngestFixture: Sendable {
     let directory: String
     let path: String
+    let bytes: [UInt8]
     let warmDirectory: String
     private let warm: Engine
 
@@ -117,8 +127,8 @@ private final class IngestFixture: Sendable {
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/document.txt"
         warmDirectory = directory + "/warm"
-        let text = CorpusGenerator(kind: kind, seed: 7).document(characters: 2_000_000)
-        try! Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        bytes = Array(CorpusGenerator(kind: kind, seed: 7).document(characters: 2_000_000).utf8)
+        try! Data(bytes).write(to: URL(fileURLWithPath: path))
         try! FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: path)
         var configuration = EngineConfiguration()
         configuration.cacheDirectory = warmDirectory
