@@ -21,7 +21,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static let overloaded = Code(.overloaded)
         /// The calling task was cancelled (or the pool is cancelling its work).
         public static let cancelled = Code(.cancelled)
-        /// The cache directory could not be used, or a cached part failed to decode.
+        /// The cache directory could not be used, or a cached part failed to decode on first use
+        /// (the entry is then discarded from both tiers: ingesting again recomputes the document).
         public static let cache = Code(.cache)
         /// ``Engine/init(configuration:)`` was given a value out of range.
         public static let invalidConfiguration = Code(.invalidConfiguration)

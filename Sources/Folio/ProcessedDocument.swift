@@ -81,7 +81,8 @@ public final class ProcessedDocument: CacheableValue, Sendable {
 
     /// The document's blocks, in order (decoded on first use).
     ///
-    /// - Throws: ``EngineError/Code/cache`` when the cached part does not decode.
+    /// - Throws: ``EngineError/Code/cache`` when the cached part does not decode; the entry is then
+    ///   discarded, and the next ingest of the content recomputes it.
     public func blocks() throws(EngineError) -> [Block] {
         try withParts { parts throws(EngineError) in
             if let blocks = parts.blocks { return blocks }
@@ -149,6 +150,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
                 text: try index.text(ofDocument: 0, utf8Range: info.utf8Range), headings: info.headings,
                 blockKinds: kinds[position], boundary: info.boundary)
         } catch {
+            segments?.discard()
             throw EngineError(.cache, error.message, documentName: name, underlying: error)
         }
     }
@@ -161,10 +163,13 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         return chunks
     }
 
+    /// Runs `body` on the parts under the lock. A part that fails to decode discards the cache entry
+    /// (``CachedSegments/discard()``): the next ingest of the content recomputes it.
     private func withParts<T>(_ body: (inout Parts) throws(EngineError) -> T) throws(EngineError) -> T {
         let result: Result<T, EngineError> = parts.withLock { parts in
             do throws(EngineError) { return .success(try body(&parts)) } catch { return .failure(error) }
         }
+        if case .failure(let error) = result, error.code == .cache { segments?.discard() }
         return try result.get()
     }
 
@@ -180,7 +185,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     }
 
     private func corrupt(_ what: String) -> EngineError {
-        EngineError(.cache, "\(origin): \(what); the cache entry is damaged — remove it and ingest again", documentName: name)
+        EngineError(.cache, "\(origin): \(what); the damaged cache entry is discarded — ingest again", documentName: name)
     }
 
     // MARK: CacheableValue

@@ -106,6 +106,37 @@ struct EngineTests {
         }
     }
 
+    /// An entry damaged after the disk hit that verified it (rewritten in place, not renamed) fails
+    /// when its index is first inflated: that call gets a cache error, and the entry is discarded,
+    /// so the next ingest recomputes the document instead of serving the damage again.
+    @Test func anEntryDamagedAfterTheHitIsDiscardedAndRecomputed() async throws {
+        try await Self.withTemporaryDirectory { directory in
+            let path = Self.samplePath("annual-report.html")
+            _ = try await Self.engine(directory: directory).ingest(file: path, session: Self.session())
+            let engine = try Self.engine(directory: directory)
+            let fromDisk = try await engine.ingest(file: path, session: Self.session())
+            try #require(fromDisk.cacheSource == .disk)
+            let entries = try #require(FileManager.default.enumerator(atPath: directory + "/entries")?.allObjects as? [String])
+            let entry = directory + "/entries/" + (try #require(entries.first { $0.hasSuffix(".entry") }))
+            let size = try #require(FileManager.default.attributesOfItem(atPath: entry)[.size] as? Int)
+            let handle = try #require(FileHandle(forUpdatingAtPath: entry))
+            try handle.seek(toOffset: UInt64(size - 100))  // inside the index segment, the last one
+            let byte = try #require(handle.readData(ofLength: 1).first)
+            try handle.seek(toOffset: UInt64(size - 100))
+            try handle.write(contentsOf: Data([byte ^ 0xFF]))
+            try handle.close()
+
+            await #expect { _ = try await Self.collect(engine.chunks(of: fromDisk)) } throws: {
+                ($0 as? EngineError)?.code == .cache
+            }
+            #expect(engine.statistics.cache.disk.discardedCorrupt == 1)
+            #expect(!FileManager.default.fileExists(atPath: entry))
+            let again = try await engine.ingest(file: path, session: Self.session())
+            #expect(again.cacheSource == .computed)
+            #expect(try await Self.collect(engine.chunks(of: again)) == Self.direct(path).chunks)
+        }
+    }
+
     @Test func overlappingChunksRoundTripThroughTheDiskTier() async throws {
         try await Self.withTemporaryDirectory { directory in
             var configuration = EngineConfiguration()

@@ -1,4 +1,5 @@
 internal import FolioCompression
+internal import Synchronization
 
 /// A named part of a cached value, stored compressed and inflated only when asked for.
 public struct CacheSegment: Sendable {
@@ -15,8 +16,10 @@ public struct CacheSegment: Sendable {
 /// segment inflated on demand (a 2,000,000-character document's text and index are inflated when
 /// first used, not when the entry is opened).
 ///
-/// Thread-safe and immutable: it holds the entry's mapping and each segment's checksum, and checks
-/// a segment again on the private copy it inflates, so the bytes used are the bytes verified.
+/// Thread-safe: it holds the entry's mapping and each segment's checksum, and checks a segment
+/// again on the private copy it inflates, so the bytes used are the bytes verified. A segment that
+/// fails then, or a value that finds its data unusable (``discard()``), has the cache that served
+/// the entry drop it from both tiers, so the next lookup recomputes the value.
 public final class CachedSegments: Sendable {
     struct Segment: Sendable {
         var range: Range<Int>
@@ -32,11 +35,36 @@ public final class CachedSegments: Sendable {
     /// so a value need not store it in a segment of its own.
     public let tokenCount: Int
 
+    /// What ``discard()`` does: set by the cache that served the entry, called once.
+    private let discardHandler = Mutex<(@Sendable () -> Void)?>(nil)
+
     init(file: MappedFile, segments: [String: Segment], origin: String, tokenCount: Int) {
         self.file = file
         self.segments = segments
         self.origin = origin
         self.tokenCount = tokenCount
+    }
+
+    func onDiscard(_ handler: @escaping @Sendable () -> Void) {
+        discardHandler.withLock { $0 = handler }
+    }
+
+    /// Reports that the entry's data turned out unusable after the entry was served (a part that
+    /// does not decode): the cache that served it removes it from memory and disk and counts it in
+    /// ``TierStatistics/discardedCorrupt``, so it is served no more and the next lookup recomputes
+    /// the value. ``bytes(of:)`` calls it itself when a segment fails; later calls do nothing.
+    public func discard() {
+        let handler = discardHandler.withLock { handler in
+            defer { handler = nil }
+            return handler
+        }
+        handler?()
+    }
+
+    /// The error for a segment that fails on first use, once the entry is discarded.
+    private func damaged(_ message: String, underlying: (any Error & Sendable)? = nil) -> CacheError {
+        discard()
+        return CacheError(.corrupt, message, underlying: underlying)
     }
 
     /// The names of the segments.
@@ -56,17 +84,16 @@ public final class CachedSegments: Sendable {
     ///   when it does not inflate to its recorded size (only a writer bug could cause that).
     public func bytes(of name: String) throws(CacheError) -> [UInt8] {
         guard let segment = segments[name] else {
-            throw CacheError(.corrupt, "\(origin): the entry has no segment \"\(name)\"")
+            throw damaged("\(origin): the entry has no segment \"\(name)\"")
         }
         let stored = file.copyBytes(segment.range)
         guard stored.count == segment.range.count, XXH64.hash(stored) == segment.checksum else {
-            throw CacheError(
-                .corrupt, "\(origin): segment \"\(name)\" changed on disk after the entry was verified (rewritten in place)")
+            throw damaged("\(origin): segment \"\(name)\" changed on disk after the entry was verified (rewritten in place)")
         }
         do {
             return try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount)
         } catch {
-            throw CacheError(.corrupt, "\(origin): segment \"\(name)\": \(error.message)", underlying: error)
+            throw damaged("\(origin): segment \"\(name)\": \(error.message)", underlying: error)
         }
     }
 }

@@ -220,6 +220,7 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                 return nil
             }
             let value = try Value(cacheSegments: segments)
+            segments.onDiscard { [weak self] in self?.discardServed(key, path: path) }
             DiskStore.touch(path)
             state.withLock { state in
                 if state.diskFiles[path] == nil {
@@ -237,6 +238,18 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             }
             return nil
         }
+    }
+
+    /// An entry served from disk whose data failed on first use (``CachedSegments/discard()``): it
+    /// leaves both tiers, so the next lookup recomputes the value. Should the key have been
+    /// recomputed meanwhile, that value goes too: one needless recomputation, never a damaged hit.
+    private func discardServed(_ key: DocumentKey, path: String) {
+        state.withLock { state in
+            Self.removeFromMemory(key, in: &state)
+            self.forgetDiskFile(path, in: &state)
+            state.statistics.disk.discardedCorrupt += 1
+        }
+        DiskStore.remove(path)
     }
 
     /// Writes the entry, then keeps it only if no invalidation happened since the flight began
