@@ -240,6 +240,39 @@ struct EngineTests {
 
     // MARK: Overload and errors
 
+    @Test func invalidatingADocumentOrATenantRemovesOnlyThat() async throws {
+        try await Self.withTemporaryDirectory { directory in
+            let report = directory + "/report.html", contract = directory + "/contract.docx"
+            try FileManager.default.copyItem(atPath: Self.samplePath("annual-report.html"), toPath: report)
+            try FileManager.default.copyItem(atPath: Self.samplePath("supply-agreement.docx"), toPath: contract)
+            // Settled files, so the digest memo remembers them (and the tenant's memo files exist).
+            for file in [report, contract] {
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: file)
+            }
+            let cacheDirectory = directory + "/cache"
+            let engine = try Self.engine(directory: cacheDirectory)
+            let acme = Self.session("acme"), globex = Self.session("globex")
+            let acmeReport = try await engine.ingest(file: report, session: acme)
+            _ = try await engine.ingest(file: contract, session: acme)
+            _ = try await engine.ingest(file: report, session: globex)
+            _ = try await engine.ingest(file: contract, session: globex, visibility: .public)
+            let memos = { (try? FileManager.default.subpathsOfDirectory(atPath: cacheDirectory + "/digests"))?.filter { $0.contains("/") }.count ?? 0 }
+            #expect(memos() == 4)
+
+            engine.invalidate(acmeReport)
+            #expect(try await engine.ingest(file: report, session: acme).cacheSource == .computed)
+            #expect(try await engine.ingest(file: contract, session: acme).cacheSource == .memory)
+
+            engine.invalidate(tenant: "acme")
+            #expect(memos() == 2)  // globex's private and public reads
+            let fresh = try Self.engine(directory: cacheDirectory)  // nothing of acme's left on disk either
+            #expect(try await fresh.ingest(file: report, session: acme).cacheSource == .computed)
+            #expect(try await fresh.ingest(file: contract, session: acme).cacheSource == .computed)
+            #expect(try await fresh.ingest(file: report, session: globex).cacheSource == .disk)
+            #expect(try await fresh.ingest(file: contract, session: acme, visibility: .public).cacheSource == .disk)
+        }
+    }
+
     @Test func aFullPoolAnswersOverloadedWithARetryTime() async throws {
         let scheduler = try SchedulerConfiguration(
             workers: 1, classes: [ServiceClass(name: "priority", precedence: 0, maxQueuedJobs: 1)])

@@ -11,8 +11,9 @@ internal import Synchronization
 ///
 /// Racy timestamps: a digest is remembered only for a file last modified more than
 /// ``settleSeconds`` before it was hashed, so a write in the same timestamp tick as the hash can
-/// never be mistaken for the hashed content. Memos are per scope: a tenant cannot tell from timing
-/// that another tenant read the same file.
+/// never be mistaken for the hashed content. Memos are per scope (one directory each): a tenant
+/// cannot tell from timing that another tenant read the same file, and ``forget(scope:)`` removes
+/// what a tenant's reads left behind.
 public final class FileDigestMemo: Sendable {
     /// How long a file must have been unmodified for its digest to be remembered.
     public static let settleSeconds: Int64 = 2
@@ -23,8 +24,31 @@ public final class FileDigestMemo: Sendable {
     /// - Parameter directory: Where memos persist (created if missing); nil keeps them in memory.
     /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
     public init(directory: String?) throws(CacheError) {
-        if let directory { try DiskStore.makeDirectory(directory) }
+        if let directory {
+            try DiskStore.makeDirectory(directory)
+            // Memos of the first layout lay flat in the directory, named by 64 hex digits.
+            for name in DiskStore.names(in: directory) where name.utf8.count == 64 && SHA256Digest(hex: name) != nil {
+                DiskStore.remove(directory + "/" + name)
+            }
+        }
         self.directory = directory
+    }
+
+    /// Where a scope's memos persist.
+    private func scopeDirectory(_ directory: String, _ scope: CacheScope) -> String {
+        directory + "/" + String(SHA256.hash(Array(scope.description.utf8)).hex.prefix(24))
+    }
+
+    /// Forgets every digest remembered for `scope`, in memory and on disk (a tenant leaving, say).
+    public func forget(scope: CacheScope) {
+        let prefix = "\(scope)\n"
+        memory.withLock { memory in
+            for key in memory.keys where key.hasPrefix(prefix) { memory[key] = nil }
+        }
+        guard let directory else { return }
+        let path = scopeDirectory(directory, scope)
+        for name in DiskStore.names(in: path) { DiskStore.remove(path + "/" + name) }
+        rmdir(path)
     }
 
     /// A file's identity as `stat` sees it, or nil when it cannot be statted.
@@ -47,7 +71,7 @@ public final class FileDigestMemo: Sendable {
         if let known = memory.withLock({ $0[identity.text] }) { return known }
         guard let directory else { return nil }
         let name = SHA256.hash(Array(identity.text.utf8)).hex
-        guard let bytes = try? DiskStore.read(directory + "/" + name), bytes.count == 64 + identity.text.utf8.count + 1,
+        guard let bytes = try? DiskStore.read(scopeDirectory(directory, scope) + "/" + name), bytes.count == 64 + identity.text.utf8.count + 1,
             let digest = SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self)),
             Array(bytes[65...]) == Array(identity.text.utf8)
         else { return nil }
@@ -67,8 +91,8 @@ public final class FileDigestMemo: Sendable {
         guard let directory else { return }
         let name = SHA256.hash(Array(after.text.utf8)).hex
         let bytes = Array(digest.hex.utf8) + [0x0A] + Array(after.text.utf8)
-        let store = DiskStore.memoStore(directory)
-        try? store.write(bytes, to: directory + "/" + name)
+        let scopePath = scopeDirectory(directory, scope)
+        try? DiskStore.memoStore(scopePath).write(bytes, to: scopePath + "/" + name)
     }
 
     /// Reads a file and returns its bytes and digest, remembering the digest when the file has settled.
