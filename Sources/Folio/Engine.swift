@@ -171,6 +171,13 @@ public final class Engine: Sendable {
         directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
     }
 
+    /// Waits until every document processed so far is written to the disk tier. Entries are written
+    /// behind the ingests that computed them (compressing a large document can take longer than
+    /// processing it), so a process that wants them kept for its next run calls this before it exits.
+    public func waitForPendingWrites() async {
+        await cache.waitForPendingWrites()
+    }
+
     // MARK: Counting and statistics
 
     /// The exact number of tokens of `text` in the engine's encoding (special-token strings count as text).

@@ -68,6 +68,7 @@ public struct CacheWriterCommand: ParsableCommand {
                 let key = Self.key(for: content)
                 output.write("begin \(index) \(key.contentDigest.hex) \(content.count)\n")
                 let lookup = try await cache.value(for: key) { Self.value(content) }
+                await cache.waitForPendingWrites()  // "done" means on disk
                 output.write("done \(index) \(lookup.source)\n")
             }
             return 0

@@ -41,15 +41,17 @@ public struct ChunkCommand: ParsableCommand {
         configuration.maxTokens = chunking.maxTokens
         configuration.overlapTokens = chunking.overlap
         guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
+        var status: Int32 = 0
         do {
             _ = try await engine.forEachChunk(ofFile: file, standardInput: standardInput, session: CacheArguments.session) { chunk in
                 output.write(Self.jsonLine(chunk))
             }
-            return 0
         } catch {
             errors.write("folio: \(error.message)\n")
-            return 1
+            status = 1
         }
+        await engine.waitForPendingWrites()  // entries are written behind the work; the next run wants them
+        return status
     }
 
     /// `{"index", "start", "end", "tokens", "headings", "text"}` for one chunk, with `"path"` first when given.

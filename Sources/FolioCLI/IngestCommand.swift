@@ -103,6 +103,7 @@ public struct IngestCommand: ParsableCommand {
             progress.finishFile(byteCount: file.byteCount, errors: &errors)
         }
         progress.clear(errors: &errors)
+        await engine.waitForPendingWrites()  // entries are written behind the work; the next run wants them
         let elapsed = started.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         errors.write(

@@ -73,7 +73,18 @@ public struct PackCommand: ParsableCommand {
         engineConfiguration.maxTokens = indexing.chunkTokens
         engineConfiguration.analyzer = indexing.analyzer.configuration
         guard let engine = CacheArguments.makeEngine(engineConfiguration, errors: &errors) else { return 1 }
-        if let batch { return await runBatch(batch, engine: engine, configuration: configuration, output: &output, errors: &errors) }
+        let status = if let batch {
+            await runBatch(batch, engine: engine, configuration: configuration, output: &output, errors: &errors)
+        } else {
+            await packOne(engine: engine, configuration: configuration, output: &output, errors: &errors)
+        }
+        await engine.waitForPendingWrites()  // entries are written behind the work; the next run wants them
+        return status
+    }
+
+    private func packOne(
+        engine: Engine, configuration: PackConfiguration, output: inout some TextSink, errors: inout some TextSink
+    ) async -> Int32 {
         do {
             let source = try await PackSource.load(source!, engine: engine, errors: &errors)
             let context = try await source.pack(query!, engine: engine, configuration: configuration, documents: documents)

@@ -40,14 +40,16 @@ func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
 }
 
+/// A cache of `CachedBytes`; it writes entries before lookups return (tests read the disk right
+/// after) unless `writesBehind`.
 func makeCache(
     directory: String? = nil, memoryCapacityBytes: Int = 1 << 30, diskCapacityBytes: Int = 1 << 30,
-    defaultTimeToLive: Duration? = nil
+    defaultTimeToLive: Duration? = nil, writesBehind: Bool = false
 ) throws -> DocumentCache<CachedBytes> {
     try DocumentCache(
         configuration: DocumentCacheConfiguration(
             memoryCapacityBytes: memoryCapacityBytes, directory: directory, diskCapacityBytes: diskCapacityBytes,
-            defaultTimeToLive: defaultTimeToLive))
+            defaultTimeToLive: defaultTimeToLive, writesBehind: writesBehind))
 }
 
 /// Counts calls per name, from any task.

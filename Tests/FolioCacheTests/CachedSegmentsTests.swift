@@ -38,6 +38,7 @@ struct CachedSegmentsTests {
     static func diskHit(in directory: String) async throws -> (value: LazyBytes, path: String, reader: DocumentCache<LazyBytes>) {
         let writer = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: directory))
         _ = try await writer.value(for: key) { LazyBytes(bytes: payload, tokenCount: 5) }
+        await writer.waitForPendingWrites()
         let reader = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: directory))
         let lookup = try await reader.value(for: key) { LazyBytes(bytes: [], tokenCount: 0) }
         try #require(lookup.source == .disk)
@@ -57,6 +58,7 @@ struct CachedSegmentsTests {
             let other = try await withCacheDirectory { otherDirectory in
                 let cache = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: otherDirectory))
                 _ = try await cache.value(for: Self.key) { LazyBytes(bytes: changed, tokenCount: 5) }
+                await cache.waitForPendingWrites()
                 return Array(try Data(contentsOf: URL(fileURLWithPath: try #require(entryFiles(in: otherDirectory).first))))
             }
             let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -85,8 +85,10 @@ struct EngineTests {
         try await Self.withTemporaryDirectory { directory in
             for sample in ["annual-report.html", "supply-agreement.docx", "generated/chinese.txt"] {
                 let path = Self.samplePath(sample)
-                let computed = try await Self.engine(directory: directory).ingest(file: path, session: Self.session())
+                let first = try Self.engine(directory: directory)
+                let computed = try await first.ingest(file: path, session: Self.session())
                 #expect(computed.cacheSource == .computed)
+                await first.waitForPendingWrites()
 
                 let engine = try Self.engine(directory: directory)
                 let fromDisk = try await engine.ingest(file: path, session: Self.session())
@@ -112,7 +114,9 @@ struct EngineTests {
     @Test func anEntryDamagedAfterTheHitIsDiscardedAndRecomputed() async throws {
         try await Self.withTemporaryDirectory { directory in
             let path = Self.samplePath("annual-report.html")
-            _ = try await Self.engine(directory: directory).ingest(file: path, session: Self.session())
+            let writer = try Self.engine(directory: directory)
+            _ = try await writer.ingest(file: path, session: Self.session())
+            await writer.waitForPendingWrites()
             let engine = try Self.engine(directory: directory)
             let fromDisk = try await engine.ingest(file: path, session: Self.session())
             try #require(fromDisk.cacheSource == .disk)
@@ -233,6 +237,7 @@ struct EngineTests {
             #expect(publicA.cacheSource == .computed && publicB.cacheSource == .memory)
             #expect(publicA.document.name == "annual-report.html")  // a public document keeps no directory of its first reader
             #expect(privateB.cacheSource == .computed)
+            await engine.waitForPendingWrites()
             let publicC = try await Self.engine(directory: directory).ingest(file: report, session: Self.session("c", "erin"), visibility: .public)
             #expect(publicC.cacheSource == .disk)
         }
@@ -265,6 +270,7 @@ struct EngineTests {
 
             engine.invalidate(tenant: "acme")
             #expect(memos() == 2)  // globex's private and public reads
+            await engine.waitForPendingWrites()
             let fresh = try Self.engine(directory: cacheDirectory)  // nothing of acme's left on disk either
             #expect(try await fresh.ingest(file: report, session: acme).cacheSource == .computed)
             #expect(try await fresh.ingest(file: contract, session: acme).cacheSource == .computed)

@@ -100,7 +100,11 @@ struct DiskStore: Sendable {
     /// Writes `bytes` to `path` atomically and durably.
     func write(_ bytes: [UInt8], to path: String) throws(CacheError) {
         let directoryPath = String(path[..<path.lastIndex(of: "/")!])
-        try Self.makeDirectory(directoryPath)
+        // The entry's own directory (a scope's) only: a cache directory removed meanwhile is not
+        // brought back by a write that was under way.
+        guard mkdir(directoryPath, 0o755) == 0 || errno == EEXIST else {
+            throw CacheError(.io, "\(directoryPath): cannot create: \(Self.reason())")
+        }
         var random = SystemRandomNumberGenerator()
         let temporary = "\(temporaryDirectory)/.\(getpid())-\(random.next() as UInt64).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

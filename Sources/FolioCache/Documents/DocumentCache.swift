@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import Dispatch
 internal import Synchronization
 
 /// Sizes and lifetimes of the document cache's tiers.
@@ -15,11 +16,16 @@ public struct DocumentCacheConfiguration: Hashable, Sendable {
     public var diskCapacityBytes: Int
     /// How long an entry lives when a lookup names no time to live; nil: until evicted or invalidated.
     public var defaultTimeToLive: Duration?
+    /// Whether a computed entry is written to disk behind the lookup (default) rather than before
+    /// it returns. Encoding, compressing and `fsync`ing a large entry can take longer than computing
+    /// it; behind, callers get the value at once and ``DocumentCache/waitForPendingWrites()`` waits
+    /// for the disk.
+    public var writesBehind: Bool
 
     /// - Throws: ``CacheError/Code/invalidConfiguration`` for a negative capacity or a time to live ≤ 0.
     public init(
         memoryCapacityBytes: Int = 512 << 20, directory: String? = nil, diskCapacityBytes: Int = 8 << 30,
-        defaultTimeToLive: Duration? = nil
+        defaultTimeToLive: Duration? = nil, writesBehind: Bool = true
     ) throws(CacheError) {
         guard memoryCapacityBytes >= 0, diskCapacityBytes >= 0 else {
             throw CacheError(
@@ -33,6 +39,7 @@ public struct DocumentCacheConfiguration: Hashable, Sendable {
         self.directory = directory
         self.diskCapacityBytes = diskCapacityBytes
         self.defaultTimeToLive = defaultTimeToLive
+        self.writesBehind = writesBehind
     }
 }
 
@@ -45,8 +52,9 @@ public struct DocumentCacheConfiguration: Hashable, Sendable {
 /// 3. The flight maps the disk entry and verifies every checksum first; a damaged or truncated
 ///    entry is deleted, counted in ``TierStatistics/discardedCorrupt``, and never served. Segments
 ///    are inflated from private copies, checked again (see ``CachedSegments``).
-/// 4. On a miss in both tiers it runs `compute`, keeps the value in memory and writes the entry
-///    atomically (temporary file, `fsync`, `rename`).
+/// 4. On a miss in both tiers it runs `compute`, keeps the value in memory, answers the lookups,
+///    and writes the entry atomically (temporary file, `fsync`, `rename`) behind them
+///    (``waitForPendingWrites()``; ``DocumentCacheConfiguration/writesBehind``).
 ///
 /// Keys carry their ``CacheScope``: a tenant's entries live under that tenant's scope, flights are
 /// per key, so a lookup in another scope never finds, joins or waits for them — its answer takes
@@ -57,6 +65,10 @@ public struct DocumentCacheConfiguration: Hashable, Sendable {
 public final class DocumentCache<Value: CacheableValue>: Sendable {
     public let configuration: DocumentCacheConfiguration
     let disk: DiskStore?
+    /// Writes entries behind the lookups that computed them, one at a time, on a thread of its own
+    /// (compressing is synchronous work that must not hold one of Swift's cooperative threads).
+    private let writer = DispatchQueue(label: "folio.cache.writer", qos: .utility)
+    private let pendingWrites = PendingWrites()
     let state: Mutex<State>
 
     struct MemoryEntry {
@@ -192,9 +204,26 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             return true
         }
         if current, let disk {
-            writeDisk(key, value, created: created, expires: expires, store: disk, invalidations: invalidations)
+            // Behind, unless the queue already holds half the memory budget's worth of values: then this
+            // lookup writes its own entry, so computing faster than the disk takes cannot grow memory.
+            let byteCount = value.residentByteCount
+            if configuration.writesBehind, pendingWrites.begin(byteCount, limit: configuration.memoryCapacityBytes / 2) {
+                writer.async { [self] in
+                    writeDisk(key, value, created: created, expires: expires, store: disk, invalidations: invalidations)
+                    pendingWrites.end(byteCount)
+                }
+            } else {
+                writeDisk(key, value, created: created, expires: expires, store: disk, invalidations: invalidations)
+            }
         }
         return (value, .computed)
+    }
+
+    /// Waits until every entry computed so far is written to disk, or has failed to be (counted in
+    /// ``TierStatistics/writeFailures``). With ``DocumentCacheConfiguration/writesBehind`` a process
+    /// that wants its entries kept calls this before it exits.
+    public func waitForPendingWrites() async {
+        await pendingWrites.wait()
     }
 
     private func readDisk(_ key: DocumentKey, store: DiskStore) -> (value: Value, expires: UInt64?)? {
@@ -450,6 +479,51 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                 waiter?.resume(throwing: CancellationError())
                 orphanedTask?.cancel()
             }
+        }
+    }
+}
+
+/// Counts entries queued for the disk and the bytes of their values, and wakes those waiting for
+/// none to be left.
+final class PendingWrites: Sendable {
+    private struct State {
+        var count = 0
+        var byteCount = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    /// Queues a write of a value of `byteCount` bytes, unless that would pass `limit` bytes queued
+    /// (one write is always accepted when none is queued).
+    func begin(_ byteCount: Int, limit: Int) -> Bool {
+        state.withLock { state in
+            guard state.count == 0 || state.byteCount + byteCount <= limit else { return false }
+            state.count += 1
+            state.byteCount += byteCount
+            return true
+        }
+    }
+
+    func end(_ byteCount: Int) {
+        let waiters = state.withLock { state in
+            state.count -= 1
+            state.byteCount -= byteCount
+            guard state.count == 0 else { return [CheckedContinuation<Void, Never>]() }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns when no write is queued.
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state in
+                guard state.count > 0 else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
         }
     }
 }
