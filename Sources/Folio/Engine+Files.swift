@@ -51,7 +51,8 @@ extension Engine {
         ofFile path: String, standardInput: Int32?, session: Session, visibility: DocumentVisibility = .private,
         timeToLive: Duration? = nil, _ body: (Chunk) async throws(EngineError) -> Void
     ) async throws(EngineError) -> ChunkedFile {
-        if let size = Self.regularFileSize(path, standardInput: standardInput), size <= configuration.streamingThresholdBytes {
+        let size = Self.regularFileSize(path)
+        if let size, size <= configuration.streamingThresholdBytes {
             let handle = try await ingest(file: path, session: session, visibility: visibility, timeToLive: timeToLive)
             let document = handle.document
             for position in 0..<document.chunkCount {
@@ -62,17 +63,16 @@ extension Engine {
                 handle: handle, metadata: document.metadata, chunkCount: document.chunkCount,
                 tokenCount: document.tokenCount)
         }
-        return try await streamChunks(ofFile: path, standardInput: standardInput ?? 0, session: session, body)
+        // A pipe's size is unknown: it is costed as a document of a few megabytes.
+        let cost = Double(size.map { max(1, $0) } ?? Self.unknownSizeCost)
+        return try await streamChunks(ofFile: path, standardInput: standardInput ?? 0, cost: cost, session: session, body)
     }
 
     /// Chunks cut while the file is read, as one job on the pool; nothing cached.
     private func streamChunks(
-        ofFile path: String, standardInput: Int32, session: Session, _ body: (Chunk) async throws(EngineError) -> Void
+        ofFile path: String, standardInput: Int32, cost: Double, session: Session,
+        _ body: (Chunk) async throws(EngineError) -> Void
     ) async throws(EngineError) -> ChunkedFile {
-        var status = stat()
-        let knownSize = path != "-" && stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
-        // A pipe's size is unknown: it is costed as a document of a few megabytes.
-        let cost = knownSize ? Double(max(1, Int(status.st_size))) : Double(Self.unknownSizeCost)
         let ingestor = self.ingestor
         let stream = chunker.chunks(reading: { send throws(IngestError) in
             try ingestor.read(atPath: path, standardInput: standardInput, send)
@@ -104,7 +104,7 @@ extension Engine {
 
     /// The size of the regular file at `path`; nil for standard input, pipes, devices and paths that
     /// cannot be examined (the streamed path reports why).
-    private static func regularFileSize(_ path: String, standardInput: Int32?) -> Int? {
+    private static func regularFileSize(_ path: String) -> Int? {
         if path == "-" { return nil }
         var status = stat()
         guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
