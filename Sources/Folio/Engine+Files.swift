@@ -55,10 +55,7 @@ extension Engine {
         if let size, size <= configuration.streamingThresholdBytes {
             let handle = try await ingest(file: path, session: session, visibility: visibility, timeToLive: timeToLive)
             let document = handle.document
-            for position in 0..<document.chunkCount {
-                if Task.isCancelled { throw EngineError(.cancelled, "\(path): cancelled", documentName: path) }
-                try await body(try document.chunk(at: position))
-            }
+            for try await chunk in chunks(of: handle) { try await body(chunk) }
             return ChunkedFile(
                 handle: handle, metadata: document.metadata, chunkCount: document.chunkCount,
                 tokenCount: document.tokenCount)

@@ -165,19 +165,15 @@ enum PackSource {
     /// The index at `path` (an index directory or file), else the file or directory of files
     /// ingested now; a file of a directory that cannot be read is reported and skipped.
     static func load(_ path: String, engine: Engine, errors: inout some TextSink) async throws(EngineError) -> PackSource {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EngineError(.input, "\(path): no such file or directory", documentName: path)
+        let isDirectory: Bool
+        do throws(IndexError) {
+            let (directory, indexFile) = try IndexSource.locate(path)
+            if let indexFile { return .index(try SearchIndex.open(path: indexFile)) }
+            isDirectory = directory
+        } catch {
+            throw EngineError(.input, error.message, documentName: path, underlying: error)
         }
-        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
-        if FileManager.default.fileExists(atPath: indexFile), IndexSource.isIndexFile(indexFile) {
-            do throws(IndexError) {
-                return .index(try SearchIndex.open(path: indexFile))
-            } catch {
-                throw EngineError(.input, error.message, documentName: indexFile, underlying: error)
-            }
-        }
-        guard isDirectory.boolValue else {
+        guard isDirectory else {
             return .documents([try await engine.ingest(file: path, session: CacheArguments.session)])
         }
         var handles: [DocumentHandle] = []
@@ -229,20 +225,14 @@ enum PackSource {
 enum IndexSource {
     /// An index directory or file from `folio index`, else the file or directory of files indexed now.
     static func load(_ path: String, indexing: IndexArguments, input: IngestArguments, errors: inout some TextSink) throws -> SearchIndex {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw IndexError(.input, "\(path): no such file or directory")
-        }
-        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
-        if FileManager.default.fileExists(atPath: indexFile), isIndexFile(indexFile) {
-            return try SearchIndex.open(path: indexFile)
-        }
+        let (isDirectory, indexFile) = try locate(path)
+        if let indexFile { return try SearchIndex.open(path: indexFile) }
         guard let (builder, chunker) = indexing.makeBuilder(errors: &errors) else {
             throw IndexError(.invalidConfiguration, "the encoding \(indexing.encoding) cannot be loaded")
         }
         var building = builder
         let ingestor = Ingestor(options: input.options)
-        if isDirectory.boolValue {
+        if isDirectory {
             let files = InputFiles.expand([path])
             for file in files.files {
                 do {
@@ -255,6 +245,20 @@ enum IndexSource {
             try building.addFile(atPath: path, ingestor: ingestor, chunker: chunker)
         }
         return building.build()
+    }
+
+    /// Whether `path` is a directory, and the index file it names (an index directory's, or the path
+    /// itself) when it holds one written by `folio index`.
+    ///
+    /// - Throws: ``IndexError/Code/input`` when nothing is at `path`.
+    static func locate(_ path: String) throws(IndexError) -> (isDirectory: Bool, indexFile: String?) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IndexError(.input, "\(path): no such file or directory")
+        }
+        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
+        let isIndex = FileManager.default.fileExists(atPath: indexFile) && isIndexFile(indexFile)
+        return (isDirectory.boolValue, isIndex ? indexFile : nil)
     }
 
     /// The ids of `paths` as indexed; nil (no filter) when `paths` is empty.
@@ -272,7 +276,7 @@ enum IndexSource {
         return filter
     }
 
-    static func isIndexFile(_ path: String) -> Bool {
+    private static func isIndexFile(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 8)).map { Array($0) == Array("FOLIOIDX".utf8) } ?? false
