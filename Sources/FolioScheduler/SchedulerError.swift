@@ -19,11 +19,12 @@ public struct SchedulerError: Error, Sendable, CustomStringConvertible {
         public static let unknownClass = Code(.unknownClass)
         /// The pool is busy: the job was not admitted; ``SchedulerError/rejection`` says when to retry.
         public static let rejected = Code(.rejected)
-        /// The job was cancelled while queued or running.
+        /// The job's task was cancelled while queued or running.
         public static let cancelled = Code(.cancelled)
         /// The job passed its deadline while queued or running.
         public static let timedOut = Code(.timedOut)
-        /// The pool is shutting down and admits nothing new.
+        /// The pool is shutting down: it admits nothing new (``WorkerPool/run(_:cost:options:_:)``), and
+        /// with ``WorkerPool/ShutdownMode/cancel`` it ends the jobs it holds.
         public static let shuttingDown = Code(.shuttingDown)
         /// A request trace could not be read or has a malformed line (the line number is in the message).
         public static let invalidTrace = Code(.invalidTrace)

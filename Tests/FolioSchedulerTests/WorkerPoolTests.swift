@@ -1,4 +1,6 @@
+import FolioModel
 import FolioScheduler
+import Foundation
 import FolioTestSupport
 import Synchronization
 import Testing
@@ -21,6 +23,37 @@ struct WorkerPoolTests {
         #expect(value == 42)
         let counts = try #require(pool.statistics.classes["standard"])
         #expect(counts.admitted == 1 && counts.completed == 1 && counts.running == 0 && counts.queued == 0)
+    }
+
+    /// A job's body runs on the pool's own threads, never on Swift's cooperative ones: with more
+    /// workers than the cooperative pool has threads, every one of them blocked in synchronous work,
+    /// a task on the cooperative pool still runs. (Were the jobs on the cooperative threads, nothing
+    /// could run until the blocked jobs gave up, minutes later; how fast the task runs is measured
+    /// by `Engine:cooperativeLatency` in CacheBenchmarks, not here, where other tests share the pool.)
+    @Test func jobsRunOnThePoolsOwnThreadsSoTheCooperativePoolStaysFree() async throws {
+        let workers = ProcessInfo.processInfo.activeProcessorCount + 2
+        let pool = WorkerPool(configuration: try .folio(workers: workers))
+        let blocker = ThreadBlocker(timeout: .seconds(300))
+        let onPoolThreads = Mutex(0)
+        var handles: [JobHandle<Void>] = []
+        for index in 0..<workers {
+            guard case .admitted(let handle) = try pool.submit(Self.session("priority", tenant: "t\(index)"), cost: 1, { _ in
+                if pool.ownsCurrentThread { onPoolThreads.withLock { $0 += 1 } }
+                blocker.block()
+            }) else {
+                Issue.record("job \(index) was not admitted")
+                return
+            }
+            handles.append(handle)
+        }
+        for _ in 0..<300_000 where blocker.blockedCount < workers { try await Task.sleep(for: .milliseconds(1)) }
+        let allBlocked = blocker.blockedCount == workers
+        for _ in 0..<20 { _ = await CooperativeLatency.probe() }
+        let probedWhileBlocked = !blocker.timedOut
+        blocker.release()
+        for handle in handles { try await handle.value }
+        #expect(allBlocked && probedWhileBlocked, "the blocked jobs held the cooperative threads")
+        #expect(onPoolThreads.withLock { $0 } == workers)
     }
 
     @Test func unknownClassIsATypedError() async throws {
@@ -182,6 +215,9 @@ struct WorkerPoolTests {
             return
         }
         #expect(rejection.reason == .shuttingDown)
+        // Not "busy, retry": a pool that is shutting down says so.
+        let error = await #expect(throws: SchedulerError.self) { try await pool.run(Self.session("priority"), cost: 1) { _ in () } }
+        #expect(error?.code == .shuttingDown && error?.rejection?.reason == .shuttingDown)
     }
 
     @Test func shutdownCancelEndsQueuedAndRunningJobs() async throws {
@@ -202,7 +238,7 @@ struct WorkerPoolTests {
         await pool.shutdown(.cancel)
         for handle in [running, queued] {
             let error = await #expect(throws: SchedulerError.self) { try await handle.value }
-            #expect(error?.code == .cancelled)
+            #expect(error?.code == .shuttingDown)
         }
         #expect(pool.statistics.classes["priority"]?.cancelled == 2)
     }
@@ -221,7 +257,7 @@ struct WorkerPoolTests {
         let outcomes = try await withThrowingTaskGroup(of: [String: Int].self) { group in
             for submitter in 0..<submitters {
                 group.addTask {
-                    var random = SeededRandom(seed: UInt64(submitter) + 1)
+                    var random = SplitMix64(seed: UInt64(submitter) + 1)
                     var counts: [String: Int] = [:]
                     for index in 0..<jobsPerSubmitter {
                         let number = submitter * jobsPerSubmitter + index

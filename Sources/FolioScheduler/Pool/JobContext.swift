@@ -6,7 +6,7 @@ public struct JobContext: Sendable {
     public let id: JobID
 
     /// Call between units of work (a document, a batch of chunks). It throws `CancellationError`
-    /// when the job's task was cancelled, ``SchedulerError/Code/cancelled`` when the pool is
+    /// when the job's task was cancelled, ``SchedulerError/Code/shuttingDown`` when the pool is
     /// shutting down with ``WorkerPool/ShutdownMode/cancel``, and ``SchedulerError/Code/timedOut``
     /// past the job's deadline; and it suspends the job when the scheduler wants its worker for
     /// higher-precedence work, resuming it when a worker is free again.
@@ -27,7 +27,7 @@ public struct JobContext: Sendable {
         case .proceed:
             return
         case .cancelled:
-            throw SchedulerError(.cancelled, "\(id): cancelled by the pool's shutdown")
+            throw SchedulerError(.shuttingDown, "\(id): cancelled by the pool's shutdown")
         case .timedOut:
             throw SchedulerError(.timedOut, "\(id): passed its deadline while running")
         case .yielded:

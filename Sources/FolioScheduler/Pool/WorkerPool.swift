@@ -4,10 +4,12 @@ internal import Synchronization
 /// Runs jobs for sessions on N workers with priority classes, fairness between tenants,
 /// admission control, yielding, cancellation, deadlines and graceful shutdown.
 ///
-/// A worker is a permit, not a thread: a job runs in the task that awaits it (``run(_:cost:options:_:)``)
-/// or in a task the pool creates (``submit(_:cost:options:_:)``), once the ``Scheduler`` state
-/// machine dispatches it. All decisions happen in that state machine, under one `Mutex`, and take
-/// microseconds; continuations are resumed outside the lock.
+/// A worker is a permit to run on one of the pool's own threads: a job's body runs in the task that
+/// awaits it (``run(_:cost:options:_:)``) or in a task the pool creates (``submit(_:cost:options:_:)``),
+/// once the ``Scheduler`` state machine dispatches it, with the pool's threads as its task executor,
+/// so that parsing, counting and cutting never occupy one of Swift's cooperative threads. All
+/// decisions happen in that state machine, under one `Mutex`, and take microseconds; continuations
+/// are resumed outside the lock.
 ///
 /// - Important: Every admitted job ends exactly once — completed, failed, cancelled or timed
 ///   out — and ``statistics`` counts it. Task cancellation reaches a queued job, which leaves the
@@ -46,6 +48,10 @@ public final class WorkerPool: Sendable {
     }
 
     let state: Mutex<State>
+    /// One thread per worker: the task executor every job's body runs on.
+    let threads: WorkerThreads
+    /// Threads for short blocking work outside the scheduler (``perform(_:)``).
+    let auxiliaryThreads: WorkerThreads
     let clock = ContinuousClock()
     let epoch: ContinuousClock.Instant
     let metrics: PoolMetrics
@@ -61,7 +67,13 @@ public final class WorkerPool: Sendable {
         self.state = Mutex(State(scheduler: Scheduler(configuration: configuration)))
         self.epoch = clock.now
         self.metrics = PoolMetrics(classNames: configuration.classes.map(\.name))
+        self.threads = WorkerThreads(count: configuration.workers, name: "folio.worker")
+        self.auxiliaryThreads = WorkerThreads(
+            count: Swift.max(2, Swift.min(configuration.workers, Self.auxiliaryThreadLimit)), name: "folio.io")
     }
+
+    /// The most auxiliary threads a pool starts: they read, hash and decode, which the disk bounds.
+    static let auxiliaryThreadLimit = 8
 
     /// Time since the pool started, the state machine's clock.
     var now: Duration { clock.now - epoch }
@@ -72,7 +84,8 @@ public final class WorkerPool: Sendable {
     ///
     /// - Parameter cost: estimated work in any unit proportional to time (tokens, say).
     /// - Throws: ``SchedulerError/Code/rejected`` (with ``SchedulerError/rejection``) when not
-    ///   admitted, ``SchedulerError/Code/unknownClass``, `CancellationError` when cancelled,
+    ///   admitted, ``SchedulerError/Code/shuttingDown`` once ``shutdown(_:)`` has begun (or when it
+    ///   cancels the job), ``SchedulerError/Code/unknownClass``, `CancellationError` when cancelled,
     ///   ``SchedulerError/Code/timedOut`` past the deadline, or whatever `body` throws.
     public func run<T: Sendable>(
         _ session: Session, cost: Double, options: JobOptions = JobOptions(),
@@ -80,6 +93,8 @@ public final class WorkerPool: Sendable {
     ) async throws -> T {
         let id: JobID
         switch try admit(session, cost: cost, options: options) {
+        case .rejected(let rejection) where rejection.reason == .shuttingDown:
+            throw SchedulerError(.shuttingDown, "\(session): \(rejection); nothing new is admitted", rejection: rejection)
         case .rejected(let rejection):
             throw SchedulerError(.rejected, "\(session): \(rejection)", rejection: rejection)
         case .admitted(let admitted):
@@ -101,7 +116,7 @@ public final class WorkerPool: Sendable {
         case .rejected(let rejection):
             return .rejected(rejection)
         case .admitted(let id):
-            let task = Task { try await self.runAdmitted(id, body) }
+            let task = Task(executorPreference: threads) { try await self.runAdmitted(id, body) }
             return .admitted(JobHandle(id: id, task: task))
         }
     }
@@ -140,7 +155,8 @@ public final class WorkerPool: Sendable {
     private func runAdmitted<T: Sendable>(_ id: JobID, _ body: (JobContext) async throws -> T) async throws -> T {
         try await waitForDispatch(id)
         do {
-            let value = try await body(JobContext(pool: self, id: id))
+            let context = JobContext(pool: self, id: id)
+            let value = try await withTaskExecutorPreference(threads) { try await body(context) }
             end(id, outcome: .completed)
             return value
         } catch {
@@ -152,11 +168,27 @@ public final class WorkerPool: Sendable {
     static func outcome(of error: any Error) -> JobOutcome {
         if error is CancellationError { return .cancelled }
         if let error = error as? SchedulerError {
-            if error.code == .cancelled { return .cancelled }
+            if error.code == .cancelled || error.code == .shuttingDown { return .cancelled }
             if error.code == .timedOut { return .timedOut }
         }
         return .failed
     }
+
+    /// Runs short synchronous work (reading and hashing an input, verifying or decoding a cached
+    /// entry) on the pool's auxiliary threads and returns its result: off Swift's cooperative
+    /// threads, but outside the scheduler — not admitted, not counted, never queued behind jobs.
+    ///
+    /// - Important: Work whose cost grows with a document (parsing, counting, cutting, indexing,
+    ///   packing) is a job: ``run(_:cost:options:_:)``.
+    package func perform<T, Failure: Error>(_ body: () throws(Failure) -> T) async throws(Failure) -> T {
+        try await auxiliaryThreads.run(body)
+    }
+
+    /// The executor of ``perform(_:)``, for tasks that do such work throughout (a cache's lookups).
+    package var auxiliaryExecutor: any TaskExecutor { auxiliaryThreads }
+
+    /// Whether the calling code runs on one of the threads jobs run on (for tests).
+    package var ownsCurrentThread: Bool { threads.ownsCurrentThread }
 
     // MARK: Dispatching
 
@@ -249,8 +281,8 @@ public final class WorkerPool: Sendable {
     public enum ShutdownMode: Sendable {
         /// Run everything already admitted, then return.
         case drain
-        /// Cancel queued jobs at once (they end as cancelled), tell running jobs (their next
-        /// checkpoint throws), and return when they have ended.
+        /// Cancel queued jobs at once (they end as cancelled, throwing ``SchedulerError/Code/shuttingDown``),
+        /// tell running jobs (their next checkpoint throws it), and return when they have ended.
         case cancel
     }
 
@@ -262,7 +294,7 @@ public final class WorkerPool: Sendable {
             state.withLock { state in
                 state.scheduler.beginShutdown()
                 if mode == .cancel {
-                    let error = SchedulerError(.cancelled, "the pool is shutting down")
+                    let error = SchedulerError(.shuttingDown, "cancelled: the pool is shutting down")
                     for id in state.scheduler.queuedJobs {
                         if case .removed(let ended) = state.scheduler.cancel(id, now: self.now) {
                             resumptions.ended.append(ended)
