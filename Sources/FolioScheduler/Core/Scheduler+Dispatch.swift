@@ -11,7 +11,7 @@ internal import DequeModule
 extension Scheduler {
     /// The next job to start on a free worker, or `nil` when no worker is free or nothing may start.
     /// Call it after every event until it returns `nil`.
-    public mutating func nextDispatch(now: Duration) -> JobID? {
+    package mutating func nextDispatch(now: Duration) -> JobID? {
         guard running < configuration.workers, queuedTotal > 0 else { return nil }
         let nowNs = now.nanosecondCount
         advance(to: nowNs)

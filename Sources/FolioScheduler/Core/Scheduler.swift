@@ -27,8 +27,8 @@ internal import HeapModule
 ///
 /// - Important: Every admitted job ends exactly once, through ``finish(_:outcome:now:)``,
 ///   ``cancel(_:now:)`` or ``expire(now:)``.
-public struct Scheduler: Sendable {
-    public let configuration: SchedulerConfiguration
+package struct Scheduler: Sendable {
+    package let configuration: SchedulerConfiguration
 
     struct ClassState {
         var policy: ServiceClass
@@ -79,7 +79,7 @@ public struct Scheduler: Sendable {
     var queuedByClass: [Int]
     var shuttingDown = false
 
-    public init(configuration: SchedulerConfiguration) {
+    package init(configuration: SchedulerConfiguration) {
         self.configuration = configuration
         let queueClasses = configuration.ordering == .fifo ? [configuration.classes[0]] : configuration.classes
         classes = queueClasses.map { policy in
@@ -96,12 +96,12 @@ public struct Scheduler: Sendable {
     }
 
     /// Jobs of a configured class waiting for a worker now.
-    public func queueLength(classIndex: Int) -> Int { queuedByClass[classIndex] }
+    package func queueLength(classIndex: Int) -> Int { queuedByClass[classIndex] }
 
     // MARK: Submission
 
     /// Admits or rejects a job.
-    public mutating func submit(_ request: JobRequest, now: Duration) -> SubmitDecision {
+    package mutating func submit(_ request: JobRequest, now: Duration) -> SubmitDecision {
         let nowNs = now.nanosecondCount
         advance(to: nowNs)
         precondition(configuration.classes.indices.contains(request.classIndex), "class index out of range")
@@ -158,7 +158,7 @@ public struct Scheduler: Sendable {
     // MARK: Running jobs
 
     /// Ends a running job. The worker is free again: call ``nextDispatch(now:)``.
-    public mutating func finish(_ id: JobID, outcome: JobOutcome, now: Duration) -> EndedJob? {
+    package mutating func finish(_ id: JobID, outcome: JobOutcome, now: Duration) -> EndedJob? {
         let nowNs = now.nanosecondCount
         advance(to: nowNs)
         guard let record = jobs[id], record.state == .running else { return nil }
@@ -179,7 +179,7 @@ public struct Scheduler: Sendable {
     /// Whether a running job should give its worker up at this unit boundary. When it returns
     /// `true` the job is queued again (ahead of its class's new jobs) and the driver must suspend
     /// it until ``nextDispatch(now:)`` names it again.
-    public mutating func checkpoint(_ id: JobID, now: Duration) -> Bool {
+    package mutating func checkpoint(_ id: JobID, now: Duration) -> Bool {
         let nowNs = now.nanosecondCount
         guard configuration.yieldsToHigherPrecedence, configuration.ordering == .classes,
             var record = jobs[id], record.state == .running
@@ -214,7 +214,7 @@ public struct Scheduler: Sendable {
     // MARK: Cancellation, deadlines, shutdown
 
     /// Cancels a job: a queued one leaves the queue at once; a running one must be told by the driver.
-    public mutating func cancel(_ id: JobID, now: Duration) -> CancelDecision {
+    package mutating func cancel(_ id: JobID, now: Duration) -> CancelDecision {
         let nowNs = now.nanosecondCount
         advance(to: nowNs)
         guard let record = jobs[id] else { return .notFound }
@@ -223,7 +223,7 @@ public struct Scheduler: Sendable {
     }
 
     /// The earliest time a queued job's deadline passes, as time since the epoch.
-    public mutating func nextDeadline() -> Duration? {
+    package mutating func nextDeadline() -> Duration? {
         while let first = deadlines.min {
             if let record = jobs[first.id], record.state != .running, record.queuedExpiryNs == first.ns {
                 return .nanoseconds(first.ns)
@@ -234,7 +234,7 @@ public struct Scheduler: Sendable {
     }
 
     /// Removes queued jobs whose deadline has passed; they end as timed out.
-    public mutating func expire(now: Duration) -> [EndedJob] {
+    package mutating func expire(now: Duration) -> [EndedJob] {
         let nowNs = now.nanosecondCount
         advance(to: nowNs)
         var ended: [EndedJob] = []
@@ -247,24 +247,24 @@ public struct Scheduler: Sendable {
     }
 
     /// Whether a running job's deadline has passed (its `maxWait` bounds only its queueing).
-    public func isPastDeadline(_ id: JobID, now: Duration) -> Bool {
+    package func isPastDeadline(_ id: JobID, now: Duration) -> Bool {
         guard let expiry = jobs[id]?.deadlineNs else { return false }
         return now.nanosecondCount >= expiry
     }
 
     /// Stops admitting: every later submission is rejected as ``Rejection/Reason/shuttingDown``.
-    public mutating func beginShutdown() { shuttingDown = true }
+    package mutating func beginShutdown() { shuttingDown = true }
 
     /// The IDs of every queued job (for a shutdown that cancels them).
-    public var queuedJobs: [JobID] { jobs.compactMap { $0.value.state == .running ? nil : $0.key } }
+    package var queuedJobs: [JobID] { jobs.compactMap { $0.value.state == .running ? nil : $0.key } }
 
     /// The IDs of every running job.
-    public var runningJobs: [JobID] { jobs.compactMap { $0.value.state == .running ? $0.key : nil } }
+    package var runningJobs: [JobID] { jobs.compactMap { $0.value.state == .running ? $0.key : nil } }
 
     /// How many jobs are running and queued now.
-    public var load: (running: Int, queued: Int) { (running, queuedTotal) }
+    package var load: (running: Int, queued: Int) { (running, queuedTotal) }
 
-    public var statistics: SchedulerStatistics {
+    package var statistics: SchedulerStatistics {
         var statistics = SchedulerStatistics(secondsPerCost: secondsPerCost)
         for (index, serviceClass) in configuration.classes.enumerated() {
             statistics.classes[serviceClass.name] = counts[index]

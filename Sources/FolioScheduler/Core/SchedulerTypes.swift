@@ -1,19 +1,19 @@
 internal import DequeModule
 
 /// A job as the scheduler's state machine sees it: who, which class, how costly, and its limits.
-public struct JobRequest: Sendable {
+package struct JobRequest: Sendable {
     /// Index into ``SchedulerConfiguration/classes``.
-    public var classIndex: Int
-    public var tenant: String
+    package var classIndex: Int
+    package var tenant: String
     /// Estimated work, in any unit proportional to time (tokens, say); the scheduler learns the rate.
-    public var cost: Double
+    package var cost: Double
     /// Overrides the class's `maxWait` for admission; the job times out if still queued after it.
-    public var maxWait: Duration?
+    package var maxWait: Duration?
     /// Absolute deadline, as time since the driver's epoch.
-    public var deadline: Duration?
-    public var retryToken: RetryToken?
+    package var deadline: Duration?
+    package var retryToken: RetryToken?
 
-    public init(
+    package init(
         classIndex: Int, tenant: String, cost: Double, maxWait: Duration? = nil, deadline: Duration? = nil,
         retryToken: RetryToken? = nil
     ) {
@@ -27,13 +27,13 @@ public struct JobRequest: Sendable {
 }
 
 /// The state machine's answer to a submission.
-public enum SubmitDecision: Sendable {
+package enum SubmitDecision: Sendable {
     case admitted(JobID)
     case rejected(Rejection)
 }
 
 /// What the state machine did with a cancellation.
-public enum CancelDecision: Sendable, Equatable {
+package enum CancelDecision: Sendable, Equatable {
     /// The job was queued and has left the queue; it ended as cancelled.
     case removed(EndedJob)
     /// The job is running; the driver must tell it, and report its end with ``Scheduler/finish(_:outcome:now:)``.
@@ -43,18 +43,18 @@ public enum CancelDecision: Sendable, Equatable {
 }
 
 /// A job that has ended, with what the driver needs for accounting.
-public struct EndedJob: Sendable, Equatable {
-    public var id: JobID
-    public var classIndex: Int
-    public var outcome: JobOutcome
+package struct EndedJob: Sendable, Equatable {
+    package var id: JobID
+    package var classIndex: Int
+    package var outcome: JobOutcome
     /// Time from admission to the first start (zero for a job that never started: see ``queuedTime``).
-    public var waitTime: Duration
+    package var waitTime: Duration
     /// Total time queued: before its first start plus after each yield.
-    public var queuedTime: Duration
+    package var queuedTime: Duration
     /// Total time running.
-    public var serviceTime: Duration
+    package var serviceTime: Duration
     /// Whether it ever started.
-    public var started: Bool
+    package var started: Bool
 }
 
 /// Counts since the scheduler was created, per class, and what is queued and running now.

@@ -2,14 +2,14 @@ internal import Foundation
 
 /// A request trace in Mooncake's format: one JSON object per line with `timestamp` (ms),
 /// `input_length` and `output_length` (tokens) and `hash_ids` (one id per 512-token prefix block).
-public struct MooncakeTrace: Sendable {
-    public struct Request: Sendable, Equatable {
-        public var timestampMs: Int64
-        public var inputLength: Int
-        public var outputLength: Int
-        public var hashIDs: [Int64]
+package struct MooncakeTrace: Sendable {
+    package struct Request: Sendable, Equatable {
+        package var timestampMs: Int64
+        package var inputLength: Int
+        package var outputLength: Int
+        package var hashIDs: [Int64]
 
-        public init(timestampMs: Int64, inputLength: Int, outputLength: Int, hashIDs: [Int64]) {
+        package init(timestampMs: Int64, inputLength: Int, outputLength: Int, hashIDs: [Int64]) {
             self.timestampMs = timestampMs
             self.inputLength = inputLength
             self.outputLength = outputLength
@@ -18,9 +18,9 @@ public struct MooncakeTrace: Sendable {
     }
 
     /// In timestamp order (a stable sort of the file's lines).
-    public var requests: [Request]
+    package var requests: [Request]
 
-    public init(requests: [Request]) {
+    package init(requests: [Request]) {
         self.requests = requests.enumerated().sorted {
             ($0.element.timestampMs, $0.offset) < ($1.element.timestampMs, $1.offset)
         }.map(\.element)
@@ -37,7 +37,7 @@ public struct MooncakeTrace: Sendable {
     ///
     /// - Throws: ``SchedulerError/Code/invalidTrace`` naming the file, and the line for a malformed
     ///   record or a negative length.
-    public init(contentsOf path: String) throws(SchedulerError) {
+    package init(contentsOf path: String) throws(SchedulerError) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -48,7 +48,7 @@ public struct MooncakeTrace: Sendable {
     }
 
     /// Parses trace bytes; `origin` names them in errors.
-    public init(bytes: [UInt8], origin: String) throws(SchedulerError) {
+    package init(bytes: [UInt8], origin: String) throws(SchedulerError) {
         let decoder = JSONDecoder()
         var requests: [Request] = []
         var lineNumber = 0

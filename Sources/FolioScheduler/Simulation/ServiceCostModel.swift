@@ -10,23 +10,23 @@
 /// 3. The cost the scheduler is told is known before the request runs: prompt tokens plus
 ///    ``decodeSecondsPerToken`` × ``prefillTokensPerSecond`` (200 by default) per requested output
 ///    token, i.e. prompt-token equivalents. The scheduler learns seconds per cost from completions.
-public struct ServiceCostModel: Sendable, Equatable {
-    public var prefillTokensPerSecond = 8_000.0
-    public var decodeSecondsPerToken = 0.025
-    public var overheadSeconds = 0.05
-    public var checkpointSeconds = 0.1
+package struct ServiceCostModel: Sendable, Equatable {
+    package var prefillTokensPerSecond = 8_000.0
+    package var decodeSecondsPerToken = 0.025
+    package var overheadSeconds = 0.05
+    package var checkpointSeconds = 0.1
 
-    public init() {}
+    package init() {}
 
     /// Service time of a request, in nanoseconds.
-    public func serviceNanoseconds(inputLength: Int, outputLength: Int) -> Int64 {
+    package func serviceNanoseconds(inputLength: Int, outputLength: Int) -> Int64 {
         let seconds = overheadSeconds + Double(inputLength) / prefillTokensPerSecond
             + Double(outputLength) * decodeSecondsPerToken
         return Int64((seconds * 1e9).rounded())
     }
 
     /// The cost estimate given to the scheduler, in prompt-token equivalents.
-    public func cost(inputLength: Int, outputLength: Int) -> Double {
+    package func cost(inputLength: Int, outputLength: Int) -> Double {
         Double(inputLength) + Double(outputLength) * decodeSecondsPerToken * prefillTokensPerSecond
     }
 }

@@ -1,22 +1,22 @@
 /// What a simulated replay measured, per class, in simulated time.
-public struct SimulationReport: Sendable {
-    public struct ClassReport: Sendable, Equatable {
+package struct SimulationReport: Sendable {
+    package struct ClassReport: Sendable, Equatable {
         /// Requests of the class in the replay.
-        public var arrived = 0
+        package var arrived = 0
         /// Requests admitted, on the first attempt or a retry.
-        public var admitted = 0
+        package var admitted = 0
         /// Requests rejected on their first attempt.
-        public var rejected = 0
+        package var rejected = 0
         /// Rejected requests that came back at least once.
-        public var retried = 0
+        package var retried = 0
         /// Requests admitted on a retry.
-        public var admittedOnRetry = 0
-        public var completed = 0
+        package var admittedOnRetry = 0
+        package var completed = 0
         /// Queueing delay of each completed request, from admission to its first start, in ms.
-        public var waitsMs: [Double] = []
+        package var waitsMs: [Double] = []
 
         /// Nearest-rank percentile of the waits (`fraction` in 0…1), 0 when there are none.
-        public func waitPercentile(_ fraction: Double) -> Double {
+        package func waitPercentile(_ fraction: Double) -> Double {
             guard !waitsMs.isEmpty else { return 0 }
             let sorted = waitsMs.sorted()
             let rank = Swift.max(1, Int((fraction * Double(sorted.count)).rounded(.up)))
@@ -24,15 +24,15 @@ public struct SimulationReport: Sendable {
         }
     }
 
-    public var policy: String
-    public var workers: Int
-    public var load: Double
-    public var classNames: [String]
-    public var classes: [ClassReport]
+    package var policy: String
+    package var workers: Int
+    package var load: Double
+    package var classNames: [String]
+    package var classes: [ClassReport]
     /// Admitted requests that never ended (must be 0).
-    public var lost = 0
+    package var lost = 0
     /// The state machine's own counts at the end.
-    public var statistics = SchedulerStatistics()
+    package var statistics = SchedulerStatistics()
 
     init(policy: String, workers: Int, load: Double, classNames: [String]) {
         self.policy = policy
@@ -50,7 +50,7 @@ public struct SimulationReport: Sendable {
     /// The report as one JSON object:
     /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},"all":{completed,waitMs}}`,
     /// where `all` pools every class's completed requests.
-    public var json: String {
+    package var json: String {
         func number(_ value: Double) -> String {
             let rounded = (value * 1000).rounded() / 1000
             return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
