@@ -1,3 +1,5 @@
+internal import FolioModel
+
 /// Chinese prose in books of chapters: a book title, chapter headings (`第三章 江边往事` or a
 /// `第十二回` couplet), and paragraphs of narration, dialogue and report-like passages with numbers.
 ///

@@ -1,3 +1,5 @@
+internal import FolioModel
+
 /// Agreements, one after another: a title, a preamble, recitals, a definitions article, numbered
 /// sections with lettered clauses, signature blocks and a pricing exhibit.
 struct ContractComposer: Composer {

@@ -1,3 +1,5 @@
+internal import FolioModel
+
 /// Sentences of an agreement.
 extension EnglishProse {
     private typealias Words = EnglishWords

@@ -1,3 +1,5 @@
+internal import FolioModel
+
 /// Phrases, names, numbers and dates for English documents, drawn from ``EnglishWords``.
 ///
 /// Every method appends to a UTF-8 buffer; sentences start with a capital and end with their stop.

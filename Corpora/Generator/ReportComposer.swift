@@ -1,3 +1,5 @@
+internal import FolioModel
+
 /// Annual reports in the shape of a 10-K, one after another: a cover, PART and Item headings, and
 /// paragraphs, lead-ins, bullet lists and results tables under each Item; signatures at the end.
 struct ReportComposer: Composer {

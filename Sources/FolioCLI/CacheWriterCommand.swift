@@ -1,5 +1,6 @@
 public import ArgumentParser
 package import FolioCache
+internal import FolioModel
 
 /// `folio _cache-writer DIR --seed S --count N`: writes random entries into a document cache, so a
 /// test can kill the process with SIGKILL at random moments and check that no damaged entry is
@@ -80,7 +81,7 @@ public struct CacheWriterCommand: ParsableCommand {
 
     /// Entry `index`'s content for `seed`: what a test regenerates to know the keys a run could write.
     package static func content(seed: UInt64, index: Int) -> [UInt8] {
-        var random = EntryRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index))
+        var random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index))
         // Log-uniform sizes by octave (1–2 KB, 2–4 KB, … 1–2 MB): mostly small entries, so a run
         // writes many, and a few large ones, so a kill often lands mid-write.
         let octave = Int.random(in: 0..<(maximumByteCount / minimumByteCount).trailingZeroBitCount, using: &random)
@@ -95,26 +96,11 @@ public struct CacheWriterCommand: ParsableCommand {
     }
 
     package static func key(for content: [UInt8]) -> DocumentKey {
-        DocumentKey(scope: scope, contentDigest: SHA256.hash(content), pipeline: pipeline)
+        DocumentKey(scope: scope, contentDigest: SHA256Digest(hashing: content), pipeline: pipeline)
     }
 
     package static func value(_ content: [UInt8]) -> CachedBytes {
         CachedBytes(bytes: content, tokenCount: content.count / 4)
-    }
-}
-
-/// SplitMix64: the contents repeat exactly for a seed, in the writer and in the test.
-private struct EntryRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

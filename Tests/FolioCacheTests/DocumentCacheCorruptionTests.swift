@@ -1,3 +1,4 @@
+import FolioModel
 import FolioCache
 import FolioTestSupport
 import Foundation
@@ -35,7 +36,7 @@ struct DocumentCacheCorruptionTests {
     @Test func everyFlippedByteIsDetected() async throws {
         try await withCacheDirectory { directory in
             let (path, pristine) = try await Self.writeOriginal(in: directory)
-            var random = SeededRandom(seed: 17)
+            var random = SplitMix64(seed: 17)
             for position in pristine.indices {
                 var damaged = pristine
                 damaged[position] ^= UInt8.random(in: 1...255, using: &random)

@@ -6,7 +6,7 @@ import Testing
 /// The prompt-prefix cache: block-hash chains, longest cached prefix, bounded capacity, eviction.
 struct PrefixCacheTests {
     static func tokens(_ count: Int, seed: UInt64) -> [TokenID] {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in TokenID(UInt32.random(in: 0..<100_000, using: &random)) }
     }
 
@@ -42,7 +42,7 @@ struct PrefixCacheTests {
     /// `folio` the cached set stays prefix-closed (no block is evicted while an extension is cached).
     @Test(arguments: [1, 2, 3, 4, 5, 6])
     func capacityHoldsAndPrefixesOutliveTheirExtensions(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var stems: [[BlockHash]] = []
         var next: UInt64 = 1
         var requests: [[BlockHash]] = []

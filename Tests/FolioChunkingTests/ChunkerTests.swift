@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func randomTextsOfAllScriptsNeverGoOverBudget() throws {
-        var random = SeededRandom(seed: 0xC0FFEE)
+        var random = SplitMix64(seed: 0xC0FFEE)
         for round in 0..<60 {
             let seed = random.state
             let alphabet = round % 3 == 2 ? RandomText.cjk : RandomText.adversarial
@@ -47,7 +47,7 @@ import Testing
 
     @Test func sentencesOfAStopWordlessRunAreCutBetweenCharacters() throws {
         // 5,000 letters with no space or punctuation: only grapheme boundaries are left.
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         let text = String((0..<5_000).map { _ in Character(UnicodeScalar(UInt8.random(in: 0x61...0x7A, using: &random))) })
         let configuration = try ChunkConfiguration(maxTokens: 16)
         let chunks = try Chunker(tokenizer: Self.cl100k, configuration: configuration).chunks(ofText: text)

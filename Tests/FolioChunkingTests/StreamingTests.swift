@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func streamedChunksOfRandomDocumentsEqualTheBatchChunks() async throws {
-        var random = SeededRandom(seed: 77)
+        var random = SplitMix64(seed: 77)
         for _ in 0..<20 {
             let seed = random.state
             var text = ""

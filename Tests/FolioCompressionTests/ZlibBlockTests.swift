@@ -1,10 +1,11 @@
+import FolioModel
 import FolioCompression
 import FolioTestSupport
 import Testing
 
 struct ZlibBlockTests {
     static func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
     }
 
@@ -61,7 +62,7 @@ struct ZlibBlockTests {
     /// trailer. (Not every bit of a zlib stream is checked: FLEVEL, stored-block padding and the bits
     /// after the last block are ignored, which is why cache entries carry CRC-32s of their own.)
     @Test func aFlippedByteIsCorrupt() {
-        var random = SeededRandom(seed: 23)
+        var random = SplitMix64(seed: 23)
         for sample in Self.samples.dropFirst(2) {
             let compressed = ZlibBlock.compress(sample.bytes)
             let trailer = (compressed.count - 4)..<compressed.count

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func randomDocumentsQueriesAndBudgetsNeverGoOverBudget() throws {
-        var random = SeededRandom(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let budgets = [16, 17, 20, 31, 64, 100, 257, 512, 1024, 2048, 4096, 20_000, 200_000]
         for round in 0..<36 {
             let seed = random.state

@@ -59,7 +59,7 @@ import Testing
         let built = try Self.contractIndex()
         try built.write(to: path)
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
-        var random = SeededRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<40 {
             var damaged = original
             let offset = Int.random(in: 0..<damaged.count, using: &random)

@@ -131,7 +131,7 @@ struct HTMLReaderTests {
     /// however the input is split into blocks.
     @Test(arguments: 1...40)
     func randomMarkupKeepsExactlyTheVisibleWords(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var generator = RandomHTML()
         let (html, visible) = generator.document(using: &random)
         let expected = Extract.words(visible.joined(separator: " "))
@@ -166,7 +166,7 @@ struct RandomHTML {
         "R&amp;D", "&lt;tag&gt;", "&#8217;s", "2024",
     ]
 
-    mutating func document(using random: inout SeededRandom) -> (html: String, visible: [String]) {
+    mutating func document(using random: inout SplitMix64) -> (html: String, visible: [String]) {
         var html = "<html><head><title>t</title></head><body>"
         var visible: [String] = []
         for _ in 0..<Int.random(in: 5...40, using: &random) { node(depth: 0, into: &html, visible: &visible, using: &random) }
@@ -174,7 +174,7 @@ struct RandomHTML {
         return (html, visible)
     }
 
-    private func text(_ visible: inout [String], hidden: Bool, using random: inout SeededRandom) -> String {
+    private func text(_ visible: inout [String], hidden: Bool, using random: inout SplitMix64) -> String {
         let picked = (0..<Int.random(in: 1...6, using: &random)).map { _ in words.randomElement(using: &random)! }
         if !hidden {
             visible += picked.map {
@@ -185,7 +185,7 @@ struct RandomHTML {
         return " " + picked.joined(separator: " ") + " "
     }
 
-    private func attributes(using random: inout SeededRandom) -> String {
+    private func attributes(using random: inout SplitMix64) -> String {
         let values = ["a>b", "x<y", "it's", "say \"hi\"", "<b>bold</b>", "", "=", "/>", "font-weight:700;color:red"]
         var result = ""
         for _ in 0..<Int.random(in: 0...3, using: &random) {
@@ -200,7 +200,7 @@ struct RandomHTML {
         return result
     }
 
-    private func node(depth: Int, into html: inout String, visible: inout [String], using random: inout SeededRandom) {
+    private func node(depth: Int, into html: inout String, visible: inout [String], using random: inout SplitMix64) {
         let choice = depth > 4 ? 0 : Int.random(in: 0...11, using: &random)
         switch choice {
         case 0, 1:

@@ -63,7 +63,7 @@ struct PlainTextReaderTests {
     }
 
     @Test func aLineLongerThanABlockIsCutAtASpaceOrBetweenCharacters() throws {
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         let letters = (0..<(PlainTextReader.maxBlockBytes * 2 + 1000)).map { _ in "abcdefghij".randomElement(using: &random)! }
         let words = String(letters) + " tail end"
         let document = try Self.read(words)
@@ -81,7 +81,7 @@ struct PlainTextReaderTests {
     /// Random text fed in random slices gives the same blocks as the whole text at once.
     @Test(arguments: 1...30)
     func blocksDoNotDependOnHowTheInputIsSplit(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = RandomText.adversarial + ["\n", "\n\n", "\r\n", "\u{0C}", "    ", "• ", "PART IV\n", "第三回 "]
         let text = RandomText.make(alphabet, count: Int.random(in: 0...3000, using: &random), using: &random)
         let whole = try Self.read(text)

@@ -104,7 +104,7 @@ struct TextDecoderTests {
     }
 
     /// Long hostile inputs drawn from bytes that make every kind of sequence, valid and invalid, from
-    /// `SeededRandom` (Python reimplements SplitMix64): Python's replacement count, scalar count and
+    /// `SplitMix64` (Python reimplements SplitMix64): Python's replacement count, scalar count and
     /// SHA-256 of the UTF-8.
     typealias HostileCase = (TextEncoding, seed: UInt64, byteCount: Int, replacements: Int, scalars: Int, sha: String)
     static let hostileCases: [HostileCase] = [
@@ -123,7 +123,7 @@ struct TextDecoderTests {
 
     static func hostileBytes(_ encoding: TextEncoding, seed: UInt64, count: Int) -> [UInt8] {
         let alphabet = encoding == .gb18030 ? gb18030HostileAlphabet : utf16HostileAlphabet
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
     }
 
@@ -131,7 +131,7 @@ struct TextDecoderTests {
     func hostileInputsDecodeLikePythonInAnyBlocks(_ index: Int) {
         let (encoding, seed, byteCount, replacements, scalars, sha) = Self.hostileCases[index]
         let input = Self.hostileBytes(encoding, seed: seed, count: byteCount)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for maxBlock in [byteCount, 4096, 7, 1] {
             let (utf8, decoder) = decodeInBlocks(
                 input, TextDecoder(encoding), maxBlockByteCount: maxBlock, using: &random)
@@ -204,7 +204,7 @@ struct TextDecoderTests {
     /// Random text and random scalars of all planes, encoded by the test encoder, decode to themselves.
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func gb18030RoundTripsRandomText(_ seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for _ in 0..<50 {
             let text = randomText(using: &random)
             let encoded = TestGB18030.encode(text)
@@ -216,7 +216,7 @@ struct TextDecoderTests {
 
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func utf16RoundTripsRandomText(_ seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for _ in 0..<50 {
             let text = randomText(using: &random)
             for bigEndian in [false, true] {
@@ -234,7 +234,7 @@ struct TextDecoderTests {
     /// Pieces of valid text and of every malformed case, concatenated, decode the same in any blocks.
     @Test(arguments: TextEncoding.allCases, [UInt64(1), 2, 3])
     func blockSplitsNeverChangeTheOutput(_ encoding: TextEncoding, _ seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let malformed: [[UInt8]] =
             switch encoding {
             case .gb18030: Self.gb18030Cases.map(\.0)
@@ -264,7 +264,7 @@ struct TextDecoderTests {
     /// Inputs larger than a chunk keep sequences whole across the chunk edges inside one block.
     @Test(arguments: [TextEncoding.gb18030, .utf16LE, .utf16BE, .windows1252])
     func largeBlocksDecodeLikeSmallOnes(_ encoding: TextEncoding) {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         let text = RandomText.make(RandomText.cjk, count: 60_000, using: &random) + "\u{10400}"
         let input = encode(text, as: encoding)
         let whole = TextDecoder.decode(input, from: encoding)
@@ -311,7 +311,7 @@ struct TextDecoderTests {
         let expected = try SharedCorpora.bytes("corpora/contracts/txt/\(contract)")
         let mark = try #require(EncodingDetector.byteOrderMark(in: input))
         #expect(mark.encoding == .utf16LE && mark.length == 2)
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         let (utf8, decoder) = decodeInBlocks(
             Array(input[mark.length...]), TextDecoder(mark.encoding), maxBlockByteCount: 5_000, using: &random)
         #expect(utf8 == expected)
@@ -334,7 +334,7 @@ struct TextDecoderTests {
 /// Feeds `input` to `decoder` in blocks of random sizes up to `maxBlockByteCount` (empty blocks
 /// included) and finishes; returns the UTF-8 and the finished decoder.
 func decodeInBlocks(
-    _ input: [UInt8], _ decoder: TextDecoder, maxBlockByteCount: Int, using random: inout SeededRandom
+    _ input: [UInt8], _ decoder: TextDecoder, maxBlockByteCount: Int, using random: inout SplitMix64
 ) -> (utf8: [UInt8], decoder: TextDecoder) {
     var decoder = decoder
     var output: [UInt8] = []
@@ -363,7 +363,7 @@ func encode(_ text: String, as encoding: TextEncoding) -> [UInt8] {
 }
 
 /// Random pieces of several scripts followed by random scalars of all seventeen planes.
-func randomText(using random: inout SeededRandom) -> String {
+func randomText(using random: inout SplitMix64) -> String {
     var text = RandomText.make(RandomText.adversarial, count: Int.random(in: 0...20, using: &random), using: &random)
     for _ in 0..<Int.random(in: 0...20, using: &random) {
         let value =

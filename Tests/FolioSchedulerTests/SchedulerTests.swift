@@ -1,3 +1,4 @@
+import FolioModel
 import FolioScheduler
 import FolioTestSupport
 import Testing
@@ -280,7 +281,7 @@ struct SchedulerTests {
     /// more than N run at once, and once everything drains every admitted job ended exactly once.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func randomOperationsAccountForEveryJobOnce(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let workers = Int.random(in: 1...6, using: &random)
         var configuration = try SchedulerConfiguration.folio(workers: workers)
         configuration.agingLead = .seconds(1)

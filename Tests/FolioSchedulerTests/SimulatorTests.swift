@@ -1,3 +1,4 @@
+import FolioModel
 import FolioScheduler
 import FolioTestSupport
 import Testing
@@ -6,7 +7,7 @@ import Testing
 struct SimulatorTests {
     /// A bursty synthetic trace: 2,000 requests with Mooncake-like lengths.
     static func syntheticTrace(seed: UInt64 = 7) -> MooncakeTrace {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var time: Int64 = 0
         var requests: [MooncakeTrace.Request] = []
         for index in 0..<2_000 {

@@ -1,17 +1,4 @@
-/// A seeded generator (SplitMix64), so a failing random test can be replayed from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+package import FolioModel
 
 /// Alphabets that exercise every branch of the pre-tokenizers and the merge paths.
 public enum RandomText {
@@ -41,7 +28,7 @@ public enum RandomText {
     ]
 
     /// A string of `count` random pieces of `alphabet`.
-    public static func make(_ alphabet: [String], count: Int, using random: inout SeededRandom) -> String {
+    package static func make(_ alphabet: [String], count: Int, using random: inout SplitMix64) -> String {
         var text = ""
         for _ in 0..<count { text += alphabet.randomElement(using: &random)! }
         return text

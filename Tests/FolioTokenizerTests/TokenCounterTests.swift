@@ -8,7 +8,7 @@ struct TokenCounterTests {
     @Test(arguments: EncodingName.allCases, [UInt64(31), 32, 33, 34])
     func countAfterEveryAppendEqualsCountOfThePrefix(_ encoding: EncodingName, _ seed: UInt64) throws {
         let tokenizer = try BPETokenizer.named(encoding)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = seed.isMultiple(of: 2) ? RandomText.adversarial : RandomText.cjk
         for _ in 0..<40 {
             let text = RandomText.make(alphabet, count: 60, using: &random)

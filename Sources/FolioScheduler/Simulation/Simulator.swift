@@ -1,3 +1,4 @@
+internal import FolioModel
 internal import HeapModule
 
 /// Replays a request trace through the scheduler's state machine on a virtual clock.
@@ -15,35 +16,35 @@ internal import HeapModule
 ///    ``Options/retries`` times.
 /// 3. A running request reaches a checkpoint every ``ServiceCostModel/checkpointSeconds`` and
 ///    yields when the scheduler says so.
-public struct Simulator: Sendable {
-    public enum Policy: String, Sendable, CaseIterable {
+package struct Simulator: Sendable {
+    package enum Policy: String, Sendable, CaseIterable {
         case folio, fifo, strict
     }
 
-    public struct Options: Sendable {
-        public var workers = 16
-        public var load = 1.0
-        public var paidFraction = 0.2
-        public var seed: UInt64 = 1
-        public var policy = Policy.folio
-        public var retries = 1
+    package struct Options: Sendable {
+        package var workers = 16
+        package var load = 1.0
+        package var paidFraction = 0.2
+        package var seed: UInt64 = 1
+        package var policy = Policy.folio
+        package var retries = 1
         /// `"priority"` or `"standard"`: replay only that class's requests.
-        public var onlyClass: String?
-        public var costModel = ServiceCostModel()
+        package var onlyClass: String?
+        package var costModel = ServiceCostModel()
 
-        public init() {}
+        package init() {}
     }
 
-    public let trace: MooncakeTrace
-    public let options: Options
+    package let trace: MooncakeTrace
+    package let options: Options
 
-    public init(trace: MooncakeTrace, options: Options) {
+    package init(trace: MooncakeTrace, options: Options) {
         self.trace = trace
         self.options = options
     }
 
     /// The scheduler configuration a policy stands for.
-    public static func configuration(_ policy: Policy, workers: Int) throws(SchedulerError) -> SchedulerConfiguration {
+    package static func configuration(_ policy: Policy, workers: Int) throws(SchedulerError) -> SchedulerConfiguration {
         switch policy {
         case .folio: try .folio(workers: workers)
         case .fifo: try .fifo(workers: workers)
@@ -118,7 +119,7 @@ public struct Simulator: Sendable {
     /// Runs the replay to the end (every admitted request completes; nothing has a deadline).
     ///
     /// - Throws: ``SchedulerError/Code/invalidConfiguration`` for a bad load, fraction or worker count.
-    public func run() throws(SchedulerError) -> SimulationReport {
+    package func run() throws(SchedulerError) -> SimulationReport {
         let configuration = try Self.configuration(options.policy, workers: options.workers)
         if let only = options.onlyClass, configuration.classIndex(named: only) == nil {
             throw SchedulerError(.unknownClass, "no service class named \"\(only)\"; use priority or standard")
@@ -187,19 +188,4 @@ public struct Simulator: Sendable {
         report.statistics = scheduler.statistics
         return report
     }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so that runs repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A uniform value in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
