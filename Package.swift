@@ -23,6 +23,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // SHA-256 of every ingested byte: BoringSSL with the CPU's SHA extensions (BENCHMARKS.md, "SHA-256").
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
@@ -58,8 +60,8 @@ let package = Package(
             dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
-        // Deterministic generator of large test documents (reports, contracts, Chinese prose); no dependencies.
-        .target(name: "FolioCorpora", path: "Corpora/Generator"),
+        // Deterministic generator of large test documents (reports, contracts, Chinese prose); FolioModel for SplitMix64.
+        .target(name: "FolioCorpora", dependencies: ["FolioModel"], path: "Corpora/Generator"),
         // Segment, count, cut: token-budgeted chunks and windows, batch and streaming.
         .target(name: "FolioChunking", dependencies: ["FolioModel", "FolioTokenizer", "FolioIngest"]),
         // Analyzer, BM25 index (in memory or memory-mapped), search and budgeted context assembly.
@@ -81,7 +83,10 @@ let package = Package(
         // Beside the pipeline: values are opaque segments; zlib comes through FolioCompression.
         .target(
             name: "FolioCache",
-            dependencies: ["FolioModel", "FolioCompression", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                "FolioModel", "FolioCompression", .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The Engine: wires ingest, chunking, index and packing through the cache on the priority pool.
         .target(
@@ -131,9 +136,16 @@ let package = Package(
             dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
         .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
+        // Saturates an Engine's pool and probes the cooperative pool, in a process of its own (FolioTests runs it).
+        .executableTarget(
+            name: "CooperativeProbe", dependencies: ["Folio", "FolioCorpora", "FolioTestSupport"],
+            path: "Tests/CooperativeProbe"),
         .testTarget(
             name: "FolioTests",
-            dependencies: ["Folio", "FolioCache", "FolioScheduler", "FolioIndex", "FolioCorpora", "FolioModel", "FolioTestSupport"]
+            dependencies: [
+                "CooperativeProbe", "Folio", "FolioCache", "FolioChunking", "FolioScheduler", "FolioIndex", "FolioCorpora", "FolioModel",
+                "FolioTestSupport",
+            ]
         ),
         .testTarget(
             name: "FolioSchedulerTests",

@@ -6,7 +6,7 @@
 public struct CacheError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String {
-            case invalidConfiguration, io, corrupt, invalidTrace
+            case invalidConfiguration, io, corrupt
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -17,8 +17,6 @@ public struct CacheError: Error, Sendable, CustomStringConvertible {
         public static let io = Code(.io)
         /// An entry file fails its checks (magic, version, length, checksum, inflated size).
         public static let corrupt = Code(.corrupt)
-        /// A request trace for `replay` could not be read or has a malformed line.
-        public static let invalidTrace = Code(.invalidTrace)
 
         public var description: String { value.rawValue }
     }

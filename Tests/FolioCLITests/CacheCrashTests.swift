@@ -1,3 +1,4 @@
+import FolioModel
 import ArgumentParser
 import FolioCache
 import FolioTestSupport
@@ -17,20 +18,7 @@ import Testing
     struct NotOnDisk: Error {}
 
     /// The `folio` executable, beside the test bundle in the build products directory.
-    static func folioExecutable() -> URL? {
-        var directories: [URL] = []
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        directories.append(Bundle.main.bundleURL)
-        // Last resort: the package's own debug products (Tests/FolioCLITests/ → package root).
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        directories.append(packageRoot.appendingPathComponent(".build/debug"))
-        return directories.map { $0.appendingPathComponent("folio") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static func folioExecutable() -> URL? { BuiltProducts.executable(named: "folio") }
 
     /// What one killed run printed: the indices it began (with the digest it printed) and finished.
     struct RunOutput {
@@ -172,7 +160,7 @@ import Testing
             Self.folioExecutable(), "no folio executable beside the tests: run `swift build` (it builds the folio product)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-crash-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var random = SeededRandom(seed: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         let context = "seed \(Self.seed), directory \(directory)"
 
         // 1. Kill writers at random moments, all writing into the same directory.
@@ -210,7 +198,7 @@ import Testing
                 }
                 #expect(lookup.source == .disk)
                 // Compared as Booleans: a failure should not print megabytes.
-                let hashesToItsKey = FolioCache.SHA256.hash(lookup.value.bytes) == key.contentDigest
+                let hashesToItsKey = SHA256Digest(hashing: lookup.value.bytes) == key.contentDigest
                 let isTheContent = lookup.value == CacheWriterCommand.value(content)
                 #expect(hashesToItsKey && isTheContent, "seed \(writerSeed) entry \(index): \(context)")
                 complete.append(key)
@@ -251,7 +239,7 @@ import Testing
                 #expect(lookup?.source == nil, "a damaged entry was served (\(lookup?.value.bytes.count ?? 0) bytes): \(context)")
             } else {
                 let value = try #require(lookup?.value, "\(context)")
-                let isIntact = FolioCache.SHA256.hash(value.bytes) == key.contentDigest && value.tokenCount == value.bytes.count / 4
+                let isIntact = SHA256Digest(hashing: value.bytes) == key.contentDigest && value.tokenCount == value.bytes.count / 4
                 #expect(isIntact, "\(context)")
             }
         }

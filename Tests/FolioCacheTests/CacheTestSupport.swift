@@ -1,3 +1,4 @@
+import FolioModel
 import FolioCache
 import FolioTestSupport
 import Foundation
@@ -28,7 +29,7 @@ func fileSize(_ path: String) throws -> Int {
 
 /// A key whose content digest is the SHA-256 of `content`.
 func documentKey(_ content: String, scope: CacheScope = .tenant("acme"), pipeline: String = "test/512/0") -> DocumentKey {
-    DocumentKey(scope: scope, contentDigest: CacheSHA256.hash(Array(content.utf8)), pipeline: pipeline)
+    DocumentKey(scope: scope, contentDigest: SHA256Digest(hashing: Array(content.utf8)), pipeline: pipeline)
 }
 
 func cachedText(_ text: String, tokens: Int = 7) -> CachedBytes {
@@ -36,7 +37,7 @@ func cachedText(_ text: String, tokens: Int = 7) -> CachedBytes {
 }
 
 func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var random = SeededRandom(seed: seed)
+    var random = SplitMix64(seed: seed)
     return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
 }
 

@@ -95,7 +95,7 @@ struct DocumentCacheTests {
     /// A tenant name is data from outside: one that spells the rest of another tenant's key text
     /// (newlines, a digest, the pipeline) still names a key, and an entry, of its own.
     @Test func aTenantNameCannotSpellAnotherTenantsKey() {
-        let digest = CacheSHA256.hash(Array("x".utf8)), other = CacheSHA256.hash(Array("y".utf8))
+        let digest = SHA256Digest(hashing: Array("x".utf8)), other = SHA256Digest(hashing: Array("y".utf8))
         let victim = DocumentKey(scope: .tenant("a"), contentDigest: digest, pipeline: "p\n\(other.hex)\nq")
         // Without the tenant's length both read `tenant:a⏎<digest>⏎p⏎<other>⏎q`.
         let forged = DocumentKey(scope: .tenant("a\n\(digest.hex)\np"), contentDigest: other, pipeline: "q")

@@ -22,7 +22,7 @@ struct FileDigestMemoTests {
             #expect(memo.digest(ofFile: file, scope: scope) == nil)
 
             let read = try memo.read(file: file, scope: scope)
-            #expect(read.bytes == content && read.digest == CacheSHA256.hash(content))
+            #expect(read.bytes == content && read.digest == SHA256Digest(hashing: content))
             #expect(memo.digest(ofFile: file, scope: scope) == read.digest)
             // A later process finds it without reading the file.
             let fresh = try FileDigestMemo(directory: directory + "/digests")
@@ -46,7 +46,7 @@ struct FileDigestMemoTests {
             let memo = try FileDigestMemo(directory: directory + "/digests")
             #expect(memo.digest(ofFile: file, scope: scope) == nil)
             let reread = try memo.read(file: file, scope: scope)
-            #expect(reread.digest == CacheSHA256.hash(changed))
+            #expect(reread.digest == SHA256Digest(hashing: changed))
             #expect(try FileDigestMemo(directory: directory + "/digests").digest(ofFile: file, scope: scope) == reread.digest)
         }
     }
@@ -59,7 +59,7 @@ struct FileDigestMemoTests {
             let scope = CacheScope.tenant("acme")
             let memo = try FileDigestMemo(directory: directory + "/digests")
             let read = try memo.read(file: file, scope: scope)
-            #expect(read.digest == CacheSHA256.hash(content))
+            #expect(read.digest == SHA256Digest(hashing: content))
             #expect(memo.digest(ofFile: file, scope: scope) == nil)
             #expect(try FileDigestMemo(directory: directory + "/digests").digest(ofFile: file, scope: scope) == nil)
         }

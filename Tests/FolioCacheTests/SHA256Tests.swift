@@ -1,10 +1,10 @@
+import FolioModel
 import FolioCache
 import FolioTestSupport
 import Testing
 
-/// FolioTestSupport's `SHA256` (hex helpers for reference hashes) shadows the name; these tests are about the cache's.
-typealias CacheSHA256 = FolioCache.SHA256
-
+/// The cache's content hash (swift-crypto behind ``SHA256Digest/init(hashing:)`` and
+/// `SHA256Hasher`): the NIST vectors, and incremental updates equal to one shot.
 struct SHA256Tests {
     /// FIPS 180-4 / NIST CAVP example messages and their digests.
     static let vectors: [(message: String, digest: String)] = [
@@ -22,23 +22,23 @@ struct SHA256Tests {
 
     @Test(arguments: vectors)
     func matchesTheNISTVectors(_ message: String, _ digest: String) {
-        #expect(CacheSHA256.hash(Array(message.utf8)).hex == digest)
+        #expect(SHA256Digest(hashing: Array(message.utf8)).hex == digest)
     }
 
     @Test func matchesTheOneMillionAVector() {
-        let digest = CacheSHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+        let digest = SHA256Digest(hashing: [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
         #expect(digest.hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func incrementalUpdatesAtRandomSplitsEqualOneShot() {
         let seed: UInt64 = 0x5EED_5A25
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         // Lengths around the block size and the padding boundary (55, 56, 64) as well as larger ones.
         for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1_000, 4_097, 70_001] {
             let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
-            let oneShot = CacheSHA256.hash(message)
+            let oneShot = SHA256Digest(hashing: message)
             for _ in 0..<8 {
-                var hasher = CacheSHA256()
+                var hasher = SHA256Hasher()
                 var offset = 0
                 while offset < message.count {
                     // Empty updates included: they must change nothing.
@@ -54,13 +54,13 @@ struct SHA256Tests {
 
     @Test func updatesFromNonContiguousCollectionsEqualArrays() {
         let message = Array("the quick brown fox jumps over the lazy dog, again and again".utf8)
-        var hasher = CacheSHA256()
+        var hasher = SHA256Hasher()
         hasher.update(message.lazy.map { $0 })  // no contiguous storage: the copying path
-        #expect(hasher.finalize() == CacheSHA256.hash(message))
+        #expect(hasher.finalize() == SHA256Digest(hashing: message))
     }
 
     @Test func hexRoundTrips() throws {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<32 {
             let digest = SHA256Digest(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
             #expect(digest.hex.count == 64)

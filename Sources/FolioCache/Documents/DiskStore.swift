@@ -57,7 +57,7 @@ struct DiskStore: Sendable {
     static func reason() -> String { String(cString: strerror(errno)) }
 
     func scopeDirectory(_ scope: CacheScope) -> String {
-        entriesDirectory + "/" + String(SHA256.hash(Array(scope.description.utf8)).hex.prefix(24))
+        entriesDirectory + "/" + String(SHA256Digest(hashing: scope.description.utf8).hex.prefix(24))
     }
 
     func path(for key: DocumentKey) -> String { scopeDirectory(key.scope) + "/" + key.fileName + ".entry" }

@@ -69,6 +69,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     /// (compressing is synchronous work that must not hold one of Swift's cooperative threads).
     private let writer = DispatchQueue(label: "folio.cache.writer", qos: .utility)
     private let pendingWrites = PendingWrites()
+    /// Where flights (disk reads, checksums, decoding) run; nil: Swift's global executor.
+    private let executor: (any TaskExecutor)?
     let state: Mutex<State>
 
     struct MemoryEntry {
@@ -97,9 +99,14 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         var invalidations: UInt64 = 0
     }
 
+    /// - Parameter executor: Where a lookup that misses the memory tier does its work — mapping and
+    ///   verifying the disk entry, decoding it, awaiting `compute` — so that it does not occupy one
+    ///   of Swift's cooperative threads (an engine passes its pool's threads). Default: none.
     /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
-    public init(configuration: DocumentCacheConfiguration) throws(CacheError) {
+    /// - Important: The cache keeps `executor` alive; it must stay usable for the cache's life.
+    public init(configuration: DocumentCacheConfiguration, executor: (any TaskExecutor)? = nil) throws(CacheError) {
         self.configuration = configuration
+        self.executor = executor
         var state = State()
         if let directory = configuration.directory {
             let store = try DiskStore(directory: directory)
@@ -154,7 +161,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         case .join(let flight, let leader):
             if leader {
                 let ttl = timeToLive ?? configuration.defaultTimeToLive
-                flight.start { [self] in try await self.resolve(key, flight: flight, timeToLive: ttl, compute: compute) }
+                flight.start(on: executor) { [self] in
+                    try await self.resolve(key, flight: flight, timeToLive: ttl, compute: compute)
+                }
             }
             let (value, source) = try await flight.wait()
             if !leader {
@@ -431,8 +440,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             }
         }
 
-        func start(_ work: @escaping @Sendable () async throws -> (Value, CacheSource)) {
-            let task = Task {
+        func start(on executor: (any TaskExecutor)?, _ work: @escaping @Sendable () async throws -> (Value, CacheSource)) {
+            let task = Task(executorPreference: executor) {
                 let result: Result<(Value, CacheSource), any Error>
                 do { result = .success(try await work()) } catch { result = .failure(error) }
                 let waiters = self.state.withLock { state in

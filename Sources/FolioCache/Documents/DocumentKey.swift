@@ -33,5 +33,5 @@ public struct DocumentKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(scope)\n\(contentDigest.hex)\n\(pipeline)" }
 
     /// The entry's file name: the SHA-256 of ``description`` (tenant names never reach the file system).
-    public var fileName: String { SHA256.hash(Array(description.utf8)).hex }
+    public var fileName: String { SHA256Digest(hashing: description.utf8).hex }
 }

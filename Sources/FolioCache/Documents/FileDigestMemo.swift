@@ -36,7 +36,7 @@ public final class FileDigestMemo: Sendable {
 
     /// Where a scope's memos persist.
     private func scopeDirectory(_ directory: String, _ scope: CacheScope) -> String {
-        directory + "/" + String(SHA256.hash(Array(scope.description.utf8)).hex.prefix(24))
+        directory + "/" + String(SHA256Digest(hashing: scope.description.utf8).hex.prefix(24))
     }
 
     /// Forgets every digest remembered for `scope`, in memory and on disk (a tenant leaving, say).
@@ -70,7 +70,7 @@ public final class FileDigestMemo: Sendable {
         guard let identity = Self.identity(of: path, scope: scope) else { return nil }
         if let known = memory.withLock({ $0[identity.text] }) { return known }
         guard let directory else { return nil }
-        let name = SHA256.hash(Array(identity.text.utf8)).hex
+        let name = SHA256Digest(hashing: identity.text.utf8).hex
         guard let bytes = try? DiskStore.read(scopeDirectory(directory, scope) + "/" + name), bytes.count == 64 + identity.text.utf8.count + 1,
             let digest = SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self)),
             Array(bytes[65...]) == Array(identity.text.utf8)
@@ -89,8 +89,8 @@ public final class FileDigestMemo: Sendable {
         else { return }
         memory.withLock { $0[after.text] = digest }
         guard let directory else { return }
-        let name = SHA256.hash(Array(after.text.utf8)).hex
-        let bytes = Array(digest.hex.utf8) + [0x0A] + Array(after.text.utf8)
+        let name = SHA256Digest(hashing: after.text.utf8).hex
+        let bytes = Array(digest.hex.utf8) + [0x0A] + after.text.utf8
         let scopePath = scopeDirectory(directory, scope)
         try? DiskStore.memoStore(scopePath).write(bytes, to: scopePath + "/" + name)
     }
@@ -103,7 +103,7 @@ public final class FileDigestMemo: Sendable {
         guard let bytes = try DiskStore.read(path) else {
             throw CacheError(.io, "\(path): no such file")
         }
-        let digest = SHA256.hash(bytes)
+        let digest = SHA256Digest(hashing: bytes)
         if let before { remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: Int64(time(nil))) }
         return (bytes, digest)
     }
