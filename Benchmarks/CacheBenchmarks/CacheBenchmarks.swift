@@ -20,6 +20,8 @@ import Foundation
 ///   chunk to the disk hit (what inflating the cached text and index costs). The file is dated an hour back, as settled files
 ///   are, so the digest memo may trust it. `Engine:ingestBytes:<kind>:memory` passes the same
 ///   content as bytes, which are hashed on every call.
+/// - `Engine:cooperativeLatency:<idle|saturated>` (CooperativeLatency.swift): how long a task on
+///   Swift's cooperative pool waits to run while the engine's pool is idle or saturated by ingests.
 ///
 /// Run with `FOLIO_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target CacheBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
@@ -29,6 +31,8 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 200
     )
+
+    cooperativeLatencyBenchmarks()
 
     let chains = traceChains()
     let lookups = chains.reduce(0) { $0 + $1.count }

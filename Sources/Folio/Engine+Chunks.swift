@@ -4,7 +4,7 @@ public import FolioModel
 extension Engine {
     /// The document's chunks, in order, each decoded from the cached records when it is asked for.
     public func chunks(of handle: DocumentHandle) -> DocumentChunks {
-        DocumentChunks(document: handle.document)
+        DocumentChunks(document: handle.document, pool: pool)
     }
 
     /// The document cut into model-sized windows (default 128,000 tokens, 2,000 shared), cut on
@@ -21,39 +21,47 @@ extension Engine {
         } catch {
             throw EngineError(.invalidRequest, error.message, underlying: error)
         }
-        return DocumentWindows(document: handle.document, chunker: Chunker(tokenizer: tokenizer, configuration: configuration))
+        return DocumentWindows(
+            document: handle.document, chunker: Chunker(tokenizer: tokenizer, configuration: configuration), pool: pool)
     }
 }
 
 /// The chunks of a processed document, decoded one at a time from the cached chunk records.
 ///
-/// Nothing is buffered: each `next()` decodes one chunk (the first also decodes the document's
-/// index and block kinds, once per document).
+/// Nothing is buffered: each `next()` decodes one chunk. The first also decodes the document's
+/// index and block kinds, once per document, on the engine pool's threads (for a document read
+/// back from disk that is inflating and checking a few megabytes).
 public struct DocumentChunks: AsyncSequence, Sendable {
     public typealias Element = Chunk
     public typealias Failure = EngineError
 
     let document: ProcessedDocument
+    let pool: WorkerPool
 
-    public func makeAsyncIterator() -> Iterator { Iterator(document: document) }
+    public func makeAsyncIterator() -> Iterator { Iterator(document: document, pool: pool) }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         public typealias Element = Chunk
         public typealias Failure = EngineError
 
         let document: ProcessedDocument
+        let pool: WorkerPool
         var position = 0
 
-        public mutating func next() async throws(EngineError) -> Chunk? { try advance() }
+        public mutating func next() async throws(EngineError) -> Chunk? { try await advance() }
 
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EngineError) -> Chunk? {
-            try advance()
+            try await advance()
         }
 
-        private mutating func advance() throws(EngineError) -> Chunk? {
+        private mutating func advance() async throws(EngineError) -> Chunk? {
             guard position < document.chunkCount else { return nil }
             if Task.isCancelled { throw EngineError(.cancelled, "\(document.name): cancelled", documentName: document.name) }
             defer { position += 1 }
+            if position == 0 {
+                let document = self.document
+                return try await pool.perform { () throws(EngineError) in try document.chunk(at: 0) }
+            }
             return try document.chunk(at: position)
         }
     }
@@ -68,15 +76,17 @@ public struct DocumentWindows: AsyncSequence, Sendable {
 
     let document: ProcessedDocument
     let chunker: Chunker
+    let pool: WorkerPool
 
-    public func makeAsyncIterator() -> Iterator { Iterator(document: document, chunker: chunker) }
+    public func makeAsyncIterator() -> Iterator { Iterator(document: document, chunker: chunker, pool: pool) }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         public typealias Element = Chunk
         public typealias Failure = EngineError
 
         let document: ProcessedDocument
         let chunker: Chunker
+        let pool: WorkerPool
         var text: String?
         var blocks: [Block] = []
         var session: ChunkingSession?
@@ -87,15 +97,27 @@ public struct DocumentWindows: AsyncSequence, Sendable {
         var pendingStart = 0
         var finished = false
 
-        init(document: ProcessedDocument, chunker: Chunker) {
+        init(document: ProcessedDocument, chunker: Chunker, pool: WorkerPool) {
             self.document = document
             self.chunker = chunker
+            self.pool = pool
         }
 
-        public mutating func next() async throws(EngineError) -> Chunk? { try advance() }
+        public mutating func next() async throws(EngineError) -> Chunk? { try await advanceOnPool() }
 
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EngineError) -> Chunk? {
-            try advance()
+            try await advanceOnPool()
+        }
+
+        /// Cutting a window counts up to its budget's worth of tokens: it runs on the pool's threads.
+        private mutating func advanceOnPool() async throws(EngineError) -> Chunk? {
+            var iterator = self
+            let (chunk, advanced) = try await pool.perform { () throws(EngineError) in
+                let chunk = try iterator.advance()
+                return (chunk, iterator)
+            }
+            self = advanced
+            return chunk
         }
 
         private mutating func advance() throws(EngineError) -> Chunk? {

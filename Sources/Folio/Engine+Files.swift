@@ -12,8 +12,9 @@ public struct ChunkedFile: Sendable {
     /// What was learnt about the source (format, encoding, title).
     public var metadata: DocumentMetadata
     public var chunkCount: Int
-    /// The sum of the chunks' exact token counts.
-    public var tokenCount: Int
+    /// The sum of the chunks' exact token counts (overlap counted in each chunk that repeats it; see
+    /// ``ProcessedDocument/chunkTokenTotal``).
+    public var chunkTokenTotal: Int
 
     /// Whether the chunks came from the cache (memory, disk, or a concurrent ingest) rather than from
     /// reading the file now.
@@ -58,7 +59,7 @@ extension Engine {
             for try await chunk in chunks(of: handle) { try await body(chunk) }
             return ChunkedFile(
                 handle: handle, metadata: document.metadata, chunkCount: document.chunkCount,
-                tokenCount: document.tokenCount)
+                chunkTokenTotal: document.chunkTokenTotal)
         }
         // A pipe's size is unknown: it is costed as a document of a few megabytes.
         let cost = Double(size.map { max(1, $0) } ?? Self.unknownSizeCost)
@@ -77,17 +78,17 @@ extension Engine {
         do {
             return try await pool.run(session, cost: cost) { context in
                 var chunkCount = 0
-                var tokenCount = 0
+                var chunkTokenTotal = 0
                 for try await chunk in stream {
                     try await body(chunk)
                     chunkCount += 1
-                    tokenCount += chunk.tokenCount
+                    chunkTokenTotal += chunk.tokenCount
                     if chunkCount % Self.chunksPerCheckpoint == 0 { try await context.checkpoint() }
                 }
                 guard let metadata = stream.metadata else {
                     throw EngineError(.input, "\(path): the stream ended without its metadata", documentName: path)
                 }
-                return ChunkedFile(handle: nil, metadata: metadata, chunkCount: chunkCount, tokenCount: tokenCount)
+                return ChunkedFile(handle: nil, metadata: metadata, chunkCount: chunkCount, chunkTokenTotal: chunkTokenTotal)
             }
         } catch {
             throw EngineError.wrapping(error, documentName: path)

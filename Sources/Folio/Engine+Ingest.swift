@@ -28,7 +28,9 @@ extension Engine {
                 return try await lookup(
                     digest: digest, name: path, session: session, visibility: visibility, timeToLive: timeToLive
                 ) { [self] in
-                    let (bytes, readDigest) = try readFile(path, scope: scope)
+                    let (bytes, readDigest) = try await pool.perform { () throws(EngineError) in
+                        try readFile(path, scope: scope)
+                    }
                     // Changed between the stat and the read: not this key's content; start over.
                     guard readDigest == digest else { throw FileChangedWhileReading() }
                     return try await process(bytes, name: path, digest: digest, session: session, visibility: visibility)
@@ -37,7 +39,7 @@ extension Engine {
                 // Fall through to the cold path with the new content.
             }
         }
-        let (bytes, digest) = try readFile(path, scope: scope)
+        let (bytes, digest) = try await pool.perform { () throws(EngineError) in try readFile(path, scope: scope) }
         return try await lookup(
             digest: digest, name: path, session: session, visibility: visibility, timeToLive: timeToLive
         ) { [self] in
@@ -59,7 +61,8 @@ extension Engine {
                 .limit, "\(name): \(bytes.count) bytes is over the limit of \(configuration.maxInputBytes) (maxInputBytes)",
                 documentName: name)
         }
-        let digest = SHA256.hash(bytes)
+        // Hashing is linear work: a large input is hashed on the pool's threads, a small one here.
+        let digest = bytes.count < Self.inlineHashLimit ? SHA256Digest(hashing: bytes) : await pool.perform { SHA256Digest(hashing: bytes) }
         return try await lookup(
             digest: digest, name: name, session: session, visibility: visibility, timeToLive: timeToLive
         ) { [self] in
@@ -98,6 +101,9 @@ extension Engine {
     }
 
     // MARK: Steps
+
+    /// Inputs smaller than this are hashed in the calling task: a hop to another thread costs more.
+    static let inlineHashLimit = 64 << 10
 
     struct FileChangedWhileReading: Error {}
 
@@ -167,12 +173,12 @@ extension Engine {
                 var builder = makeIndexBuilder()
                 builder.beginDocument(path: storedName)
                 var kinds: [[BlockKind]] = []
-                var tokenCount = 0
+                var chunkTokenTotal = 0
                 var failure: IndexError?
                 chunker.forEachChunk(of: document) { chunk in
                     guard failure == nil else { return }
                     kinds.append(chunk.blockKinds)
-                    tokenCount += chunk.tokenCount
+                    chunkTokenTotal += chunk.tokenCount
                     do throws(IndexError) { try builder.append(chunk) } catch { failure = error }
                 }
                 if let failure { throw EngineError.wrapping(failure, documentName: name) }
@@ -182,9 +188,10 @@ extension Engine {
                     throw EngineError.wrapping(error, documentName: name)
                 }
                 try await context.checkpoint()
+                let tokenCount = tokenizer.count(document.text)
                 return ProcessedDocument(
                     name: storedName, contentDigest: digest, document: document, kinds: kinds, index: builder.build(),
-                    tokenCount: tokenCount, encoding: configuration.encoding, maxTokens: configuration.maxTokens,
+                    tokenCount: tokenCount, chunkTokenTotal: chunkTokenTotal, encoding: configuration.encoding, maxTokens: configuration.maxTokens,
                     overlapTokens: configuration.overlapTokens)
             }
         } catch {

@@ -105,12 +105,12 @@ public final class Engine: Sendable {
         } catch {
             throw EngineError(.invalidConfiguration, error.message, underlying: error)
         }
-        let ingestor = Ingestor(options: configuration.ingestOptions)
-        do {
-            _ = try ingestor.document(from: [], name: nil)  // checks the limits, at no cost
-        } catch where error.code == .invalidConfiguration {
+        do throws(IngestError) {
+            try configuration.ingestOptions.limits.validate()
+        } catch {
             throw EngineError(.invalidConfiguration, error.message, underlying: error)
-        } catch {}
+        }
+        let ingestor = Ingestor(options: configuration.ingestOptions)
         let scheduler: SchedulerConfiguration
         if let given = configuration.scheduler {
             scheduler = given
@@ -123,13 +123,15 @@ public final class Engine: Sendable {
                 throw EngineError(.invalidConfiguration, error.message, underlying: error)
             }
         }
+        let pool = WorkerPool(configuration: scheduler)
         let cache: DocumentCache<ProcessedDocument>
         let memo: FileDigestMemo
         do {
             cache = try DocumentCache(
                 configuration: DocumentCacheConfiguration(
                     memoryCapacityBytes: configuration.memoryCapacityBytes, directory: configuration.cacheDirectory,
-                    diskCapacityBytes: configuration.diskCapacityBytes, defaultTimeToLive: configuration.defaultTimeToLive))
+                    diskCapacityBytes: configuration.diskCapacityBytes, defaultTimeToLive: configuration.defaultTimeToLive),
+                executor: pool.auxiliaryExecutor)
             memo = try FileDigestMemo(directory: configuration.cacheDirectory.map { Self.trimmed($0) + "/digests" })
         } catch {
             throw wrapping(error)
@@ -145,7 +147,7 @@ public final class Engine: Sendable {
             "index=\(ProcessedDocument.formatVersion)", analyzerFingerprint(configuration.analyzer),
         ].joined(separator: "/")
         return (
-            tokenizer, WorkerPool(configuration: scheduler), cache, memo,
+            tokenizer, pool, cache, memo,
             Chunker(tokenizer: tokenizer, configuration: chunkConfiguration), ingestor, fingerprint
         )
     }
@@ -153,7 +155,7 @@ public final class Engine: Sendable {
     /// `stem` or `exact`, then the stop words (sorted, each length-prefixed so no list reads as another).
     static func analyzerFingerprint(_ analyzer: AnalyzerConfiguration) -> String {
         let stopWords = analyzer.stopWords.sorted().map { "\($0.utf8.count):\($0)" }.joined()
-        return "analyzer=\(analyzer.stemming ? "stem" : "exact"),stop=\(SHA256.hash(Array(stopWords.utf8)))"
+        return "analyzer=\(analyzer.stemming ? "stem" : "exact"),stop=\(SHA256Digest(hashing: stopWords.utf8))"
     }
 
     /// A builder of indexes with this engine's analyzer and encoding.
@@ -169,6 +171,18 @@ public final class Engine: Sendable {
 
     private static func trimmed(_ directory: String) -> String {
         directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    }
+
+    /// Stops the engine: from now on every ingest, search and pack that needs the pool throws
+    /// ``EngineError/Code/shuttingDown``; returns when the pool's work has ended and every entry is
+    /// written to the disk tier.
+    ///
+    /// - Parameter mode: ``WorkerPool/ShutdownMode/drain`` finishes what was admitted;
+    ///   ``WorkerPool/ShutdownMode/cancel`` ends queued work at once and running work at its next
+    ///   checkpoint (their callers get ``EngineError/Code/shuttingDown``).
+    public func shutdown(_ mode: WorkerPool.ShutdownMode = .drain) async {
+        await pool.shutdown(mode)
+        await cache.waitForPendingWrites()
     }
 
     /// Waits until every document processed so far is written to the disk tier. Entries are written

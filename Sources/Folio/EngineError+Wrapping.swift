@@ -27,13 +27,20 @@ extension EngineError {
             let code: Code = error.code == .cancelled ? .cancelled : error.code == .input ? .input : .invalidRequest
             return EngineError(code, error.message, documentName: documentName, underlying: error)
         default:
-            return EngineError(.input, "\(documentName.map { "\($0): " } ?? "")\(error)", documentName: documentName)
+            // Not the caller's fault: nothing in the pipeline throws an error Folio does not know.
+            return EngineError(
+                .unexpected, "\(documentName.map { "\($0): " } ?? "")unexpected error: \(error)", documentName: documentName,
+                underlying: error)
         }
     }
 
     static func wrapping(_ error: SchedulerError, documentName: String?) -> EngineError {
         let prefix = documentName.map { "\($0): " } ?? ""
         switch error.code {
+        case .shuttingDown:
+            return EngineError(
+                .shuttingDown, "\(prefix)the engine is shutting down: \(error.message)", documentName: documentName,
+                underlying: error)
         case .rejected:
             let retryAfter = error.rejection?.retryAfter ?? .seconds(1)
             return EngineError(
@@ -47,7 +54,7 @@ extension EngineError {
         case .unknownClass:
             return EngineError(.invalidRequest, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
         default:
-            return EngineError(.invalidConfiguration, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
+            return EngineError(.unexpected, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
         }
     }
 
@@ -55,6 +62,7 @@ extension EngineError {
         let code: Code =
             switch error.code {
             case .limitExceeded: .limit
+            case .unsupportedFormat: .unsupportedFormat
             case .cancelled: .cancelled
             case .invalidConfiguration: .invalidConfiguration
             default: .input

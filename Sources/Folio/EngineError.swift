@@ -1,25 +1,43 @@
 /// Why the engine could not ingest, search or pack: one error for everything a gateway calls.
 ///
-/// Codes are a struct over a private enum, so adding a code breaks no caller. A gateway maps
-/// them to statuses: ``Code/input`` and ``Code/invalidRequest`` to 4xx, ``Code/limit`` to 413,
-/// ``Code/overloaded`` to 503 with ``retryAfter``, ``Code/cancelled`` to 499, ``Code/cache`` and
-/// ``Code/invalidConfiguration`` to 5xx.
+/// Codes are a struct over a private enum, so adding a code breaks no caller. A gateway maps each
+/// code to one HTTP status (the table in the Folio catalog, "Errors and HTTP statuses"):
+///
+/// | code | status | meaning |
+/// |---|---|---|
+/// | ``Code/input`` | 422 | the document is unreadable or malformed (the file is named) |
+/// | ``Code/unsupportedFormat`` | 415 | a PDF, an image, an executable, binary data: not a format Folio reads |
+/// | ``Code/limit`` | 413 | a size or safety limit was passed (the limit is named) |
+/// | ``Code/invalidRequest`` | 400 | the call's arguments cannot be served |
+/// | ``Code/overloaded`` | 429, `Retry-After` | busy: retry after ``retryAfter`` |
+/// | ``Code/shuttingDown`` | 503 | the engine is stopping: send the request elsewhere |
+/// | ``Code/cancelled`` | 499 | the caller went away (nobody reads the response) |
+/// | ``Code/cache``, ``Code/invalidConfiguration``, ``Code/unexpected`` | 500 | Folio's side |
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String {
-            case input, limit, overloaded, cancelled, cache, invalidConfiguration, invalidRequest
+            case input, unsupportedFormat, limit, overloaded, shuttingDown, cancelled, cache, invalidConfiguration,
+                invalidRequest, unexpected
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
-        /// A document is unreadable, of no supported format, or malformed (the file is named).
+        /// A document is unreadable or malformed: a corrupt container or compression stream, markup
+        /// with a forbidden declaration, an input stream that failed (the file is named).
         public static let input = Code(.input)
+        /// A document is of a kind Folio does not read: a PDF, an image, an executable, an archive
+        /// that is neither DOCX nor ODT, or bytes that are not plausibly text (the file is named, and
+        /// what it looks like).
+        public static let unsupportedFormat = Code(.unsupportedFormat)
         /// A limit was passed: ``EngineConfiguration/maxInputBytes``, an ingest limit (decompressed
         /// bytes, compression ratio, nesting depth), or the index format's size limits.
         public static let limit = Code(.limit)
         /// The worker pool did not admit the work; retry after ``EngineError/retryAfter``.
         public static let overloaded = Code(.overloaded)
-        /// The calling task was cancelled (or the pool is cancelling its work).
+        /// The engine is shutting down (``Engine/shutdown(_:)``): it admits nothing new, and a
+        /// cancelling shutdown ends the work it holds. Not a reason to retry here.
+        public static let shuttingDown = Code(.shuttingDown)
+        /// The calling task was cancelled.
         public static let cancelled = Code(.cancelled)
         /// The cache directory could not be used, or a cached part failed to decode on first use
         /// (the entry is then discarded from both tiers: ingesting again recomputes the document).
@@ -27,8 +45,12 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         /// ``Engine/init(configuration:)`` was given a value out of range.
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// A call's arguments cannot be served: a query with nothing to search, a budget or window
-        /// out of range, a session naming no service class of the pool, no documents.
+        /// out of range, a session naming no service class of the pool, no documents, an index
+        /// counted in another encoding.
         public static let invalidRequest = Code(.invalidRequest)
+        /// An error Folio did not anticipate (``EngineError/underlying`` holds it): a fault on
+        /// Folio's side, never the caller's input. Worth a bug report.
+        public static let unexpected = Code(.unexpected)
 
         public var description: String { value.rawValue }
     }

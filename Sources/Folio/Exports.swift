@@ -1,6 +1,10 @@
-// The Engine is the one import a gateway needs: the types its API speaks in come with it.
+// `import Folio` brings the modules whose types the Engine's API speaks in: documents and chunks
+// (FolioModel), sessions and the pool (FolioScheduler), cache sources, statistics and digests
+// (FolioCache), packed contexts and indexes (FolioIndex), ingest options (FolioIngest) and the
+// tokenizer (FolioTokenizer). Their public surface is what an embedder uses; state machines,
+// simulators and command-line helpers are `package`. FolioChunking, FolioCompression and the
+// platform layer are reachable by their own import.
 @_exported public import FolioCache
-@_exported public import FolioChunking
 @_exported public import FolioIndex
 @_exported public import FolioIngest
 @_exported public import FolioModel

@@ -11,10 +11,11 @@ internal import Synchronization
 /// decoded the first time they are used, once, under a lock. A 2,000,000-character document read
 /// back from disk costs a few hundred bytes until its chunks are asked for.
 ///
-/// - Important: ``tokenCount`` is the sum of the chunks' exact token counts — the tokens a model
-///   is sent when it is sent every chunk. It is not `tokenizer.count(text)`: whitespace between
-///   chunks belongs to no chunk, merges across a cut are not made, and overlap is counted in each
-///   chunk that repeats it. Chunks rebuilt from a cache entry equal the chunks computed fresh.
+/// - Important: ``tokenCount`` is the exact count of the normalized text, `tokenizer.count(text)`.
+///   ``chunkTokenTotal`` is the sum of the chunks' exact counts — the tokens a model is sent when it
+///   is sent every chunk — and differs from it: whitespace between chunks belongs to no chunk, merges
+///   across a cut are not made, and overlap is counted in each chunk that repeats it. Chunks rebuilt
+///   from a cache entry equal the chunks computed fresh.
 public final class ProcessedDocument: CacheableValue, Sendable {
     /// The name the document was processed under: the path or name given to the first ingest of
     /// this content (for a public document, its last path component only).
@@ -26,8 +27,11 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     public let characterCount: Int
     /// UTF-8 bytes of the normalized text.
     public let utf8Count: Int
-    /// The sum of the chunks' exact token counts (see the note above).
+    /// The exact token count of the normalized text in ``encoding`` (what the cache bills as cached
+    /// or uncached tokens).
     public let tokenCount: Int
+    /// The sum of the chunks' exact token counts (see the note above).
+    public let chunkTokenTotal: Int
     public let chunkCount: Int
     public let blockCount: Int
     /// The encoding and budget the chunks were cut with.
@@ -47,12 +51,13 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     private let segments: CachedSegments?
     private let indexByteCount: Int
 
-    static let formatVersion = 1
+    /// 2: the exact token count beside the chunks' total.
+    static let formatVersion = 2
 
     /// A document computed in this process: every part present.
     init(
         name: String, contentDigest: SHA256Digest, document: Document, kinds: [[BlockKind]], index: SearchIndex,
-        tokenCount: Int, encoding: String, maxTokens: Int, overlapTokens: Int
+        tokenCount: Int, chunkTokenTotal: Int, encoding: String, maxTokens: Int, overlapTokens: Int
     ) {
         self.name = name
         self.contentDigest = contentDigest
@@ -60,6 +65,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         characterCount = document.text.unicodeScalars.count
         utf8Count = document.text.utf8.count
         self.tokenCount = tokenCount
+        self.chunkTokenTotal = chunkTokenTotal
         chunkCount = kinds.count
         blockCount = document.blocks.count
         self.encoding = encoding
@@ -238,6 +244,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         characterCount = try reader.varint()
         utf8Count = try reader.varint()
         tokenCount = try reader.varint()
+        chunkTokenTotal = try reader.varint()
         chunkCount = try reader.varint()
         blockCount = try reader.varint()
         encoding = try reader.string()
@@ -269,7 +276,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         writer.varint(metadata.sourceByteCount)
         writer.varint(metadata.replacementCount)
         writer.string(metadata.trailingText)
-        for count in [characterCount, utf8Count, tokenCount, chunkCount, blockCount] { writer.varint(count) }
+        for count in [characterCount, utf8Count, tokenCount, chunkTokenTotal, chunkCount, blockCount] { writer.varint(count) }
         writer.string(encoding)
         writer.varint(maxTokens)
         writer.varint(overlapTokens)

@@ -90,7 +90,7 @@ public struct IngestCommand: ParsableCommand {
                     fileCharacters = chunk.range.end
                     progress.update(currentFileBytes: min(chunk.utf8Range.upperBound, file.byteCount), errors: &errors)
                 }
-                totals.tokens += served.tokenCount
+                totals.tokens += served.chunkTokenTotal
                 totals.chunks += served.chunkCount
                 if served.isCacheHit { totals.cached += served.chunkCount }
             } catch {

@@ -24,7 +24,8 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidQuery = Code(.invalidQuery)
         /// A parameter is out of range (BM25 `k1`, `b`, a boost, a budget, a template).
         public static let invalidConfiguration = Code(.invalidConfiguration)
-        /// Passages were asked for in an encoding the tokenizer cannot provide.
+        /// Chunks counted in one encoding were offered to an index that records another
+        /// (``IndexBuilder/add(path:document:chunker:)``): its token counts would be wrong.
         public static let encodingMismatch = Code(.encodingMismatch)
         /// The collection passes a limit of the format (4 GiB of text per document, 2³² chunks).
         public static let tooLarge = Code(.tooLarge)

@@ -30,8 +30,10 @@ public struct IngestLimits: Hashable, Sendable {
         self.maxArchiveEntries = maxArchiveEntries
     }
 
-    /// - Throws: ``IngestError/Code/invalidConfiguration`` when a limit is not positive.
-    func validate() throws(IngestError) {
+    /// Checks every limit; readers call it before they read, and an embedder may call it up front.
+    ///
+    /// - Throws: ``IngestError/Code/invalidConfiguration`` naming the first limit that is not positive.
+    public func validate() throws(IngestError) {
         let named = [
             ("maxDecompressedBytes", maxDecompressedBytes), ("maxCompressionRatio", maxCompressionRatio),
             ("maxNestingDepth", maxNestingDepth), ("maxArchiveEntries", maxArchiveEntries),

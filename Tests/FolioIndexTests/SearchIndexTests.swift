@@ -84,6 +84,20 @@ import Testing
         }
     }
 
+    /// An index records the encoding of its counts; chunks counted in another are refused, not
+    /// stored under the wrong name.
+    @Test func chunksCountedInAnotherEncodingAreRefused() throws {
+        var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: 128)
+        let o200k = Chunker(tokenizer: try .named(.o200kBase), configuration: try ChunkConfiguration(maxTokens: 128))
+        let document = Document(text: "Either party may terminate.", blocks: [], metadata: DocumentMetadata(format: .plainText))
+        #expect { try builder.add(path: "a.txt", document: document, chunker: o200k) } throws: {
+            ($0 as? IndexError)?.code == .encodingMismatch && "\($0)".contains("o200k_base")
+        }
+        #expect(builder.documentCount == 0)
+        let cl100k = Chunker(tokenizer: Self.cl100k, configuration: try ChunkConfiguration(maxTokens: 128))
+        #expect(try builder.add(path: "a.txt", document: document, chunker: cl100k) == 0)
+    }
+
     @Test func headingsAreABoostedField() throws {
         let index = try Self.index(
             ["Payment is due monthly.", "Payment is due monthly."], headings: [["Fees"], ["Termination"]])

@@ -1,5 +1,6 @@
 import Folio
 import FolioCache
+import FolioChunking
 import FolioCorpora
 import FolioIndex
 import FolioModel
@@ -57,7 +58,8 @@ struct EngineTests {
         let (document, chunks) = try Self.direct(path, maxTokens: 128)
         #expect(handle.cacheSource == .computed)
         #expect(handle.document.chunkCount == chunks.count)
-        #expect(handle.document.tokenCount == chunks.reduce(0) { $0 + $1.tokenCount })
+        #expect(handle.document.chunkTokenTotal == chunks.reduce(0) { $0 + $1.tokenCount })
+        #expect(handle.document.tokenCount == engine.tokenCount(of: document.text))
         #expect(handle.document.characterCount == document.text.unicodeScalars.count)
         #expect(handle.document.utf8Count == document.text.utf8.count)
         #expect(handle.document.blockCount == document.blocks.count)
@@ -95,6 +97,7 @@ struct EngineTests {
                 #expect(fromDisk.cacheSource == .disk)
                 let (document, chunks) = try Self.direct(path)
                 #expect(fromDisk.document.tokenCount == computed.document.tokenCount)
+                #expect(fromDisk.document.chunkTokenTotal == computed.document.chunkTokenTotal)
                 #expect(fromDisk.document.metadata == document.metadata)
                 #expect(try fromDisk.document.blocks() == document.blocks)
                 #expect(try fromDisk.document.chunks() == chunks)
@@ -277,6 +280,33 @@ struct EngineTests {
             #expect(try await fresh.ingest(file: report, session: globex).cacheSource == .disk)
             #expect(try await fresh.ingest(file: contract, session: acme, visibility: .public).cacheSource == .disk)
         }
+    }
+
+    /// With the pool saturated by ingests — more workers than Swift has cooperative threads, each
+    /// reading, counting, cutting and indexing a large document — a task on the cooperative pool
+    /// still runs within milliseconds: that work runs on the pool's own threads. Measured in a process
+    /// of its own (`CooperativeProbe`), where no other test holds the cooperative threads.
+    @Test func ingestsOnAFullPoolLeaveTheCooperativePoolFree() async throws {
+        let executable = try #require(
+            BuiltProducts.executable(named: "CooperativeProbe"), "no CooperativeProbe beside the tests: run `swift build`")
+        let process = Process()
+        process.executableURL = executable
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let report = try JSONDecoder().decode(CooperativeProbeReport.self, from: data)
+        #expect(report.probes >= 20, "only \(report.probes) probes ran while \(report.workers) ingests held the pool")
+        #expect(report.p50Milliseconds < 50, "p50 \(report.p50Milliseconds) ms, p99 \(report.p99Milliseconds) ms")
+    }
+
+    struct CooperativeProbeReport: Decodable {
+        var workers: Int
+        var probes: Int
+        var p50Milliseconds: Double
+        var p99Milliseconds: Double
     }
 
     @Test func aFullPoolAnswersOverloadedWithARetryTime() async throws {
@@ -496,7 +526,7 @@ struct EngineTests {
         #expect(streamed.handle == nil && !streamed.isCacheHit)
         for served in [computed, hit, streamed] {
             #expect(served.chunkCount == direct.count)
-            #expect(served.tokenCount == direct.reduce(0) { $0 + $1.tokenCount })
+            #expect(served.chunkTokenTotal == direct.reduce(0) { $0 + $1.tokenCount })
             #expect(served.metadata.format == document.metadata.format)
         }
         // Streaming caches nothing, and ran as one job on the pool.
