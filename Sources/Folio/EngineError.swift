@@ -1,18 +1,9 @@
 /// Why the engine could not ingest, search or pack: one error for everything a gateway calls.
 ///
-/// Codes are a struct over a private enum, so adding a code breaks no caller. A gateway maps each
-/// code to one HTTP status (the table in the Folio catalog, "Errors and HTTP statuses"):
-///
-/// | code | status | meaning |
-/// |---|---|---|
-/// | ``Code/input`` | 422 | the document is unreadable or malformed (the file is named) |
-/// | ``Code/unsupportedFormat`` | 415 | a PDF, an image, an executable, binary data: not a format Folio reads |
-/// | ``Code/limit`` | 413 | a size or safety limit was passed (the limit is named) |
-/// | ``Code/invalidRequest`` | 400 | the call's arguments cannot be served |
-/// | ``Code/overloaded`` | 429, `Retry-After` | busy: retry after ``retryAfter`` |
-/// | ``Code/shuttingDown`` | 503 | the engine is stopping: send the request elsewhere |
-/// | ``Code/cancelled`` | 499 | the caller went away (nobody reads the response) |
-/// | ``Code/cache``, ``Code/invalidConfiguration``, ``Code/unexpected`` | 500 | Folio's side |
+/// Codes are a struct over a private enum, so adding a code breaks no caller. Each code maps to one
+/// HTTP status — 4xx only for what the caller did, 429 with ``retryAfter`` for busy, 503 for a
+/// stopping engine, 500 for Folio's own faults: the table is in the Folio catalog, "Errors and HTTP
+/// statuses".
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String {

@@ -391,6 +391,57 @@ struct EngineTests {
         }
     }
 
+    /// A stopping engine says so — not "busy, retry in 0 s" — and work it cancels ends the same way.
+    @Test func aShutDownEngineAnswersShuttingDownNotOverloaded() async throws {
+        let scheduler = try SchedulerConfiguration(workers: 1, classes: [ServiceClass(name: "priority", precedence: 0)])
+        let engine = try Self.engine(scheduler: scheduler)
+        let gate = Gate()
+        guard case .admitted(let running) = try engine.pool.submit(Self.session(), cost: 1, { context in
+            await gate.wait()
+            try await context.checkpoint()
+        }) else {
+            Issue.record("the first job must be admitted")
+            return
+        }
+        let queued = Task { try await engine.ingest(bytes: Array("Queued.".utf8), name: "queued.txt", session: Self.session()) }
+        for _ in 0..<10_000 where engine.statistics.pool.classes["priority"]?.queued != 1 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let shutdown = Task { await engine.shutdown(.cancel) }
+        // The queued ingest ends at once; the running job, at its next checkpoint.
+        for _ in 0..<10_000 where engine.statistics.pool.classes["priority"]?.cancelled != 1 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        gate.open()
+        await shutdown.value
+        await #expect { try await queued.value } throws: {
+            let error = $0 as? EngineError
+            return error?.code == .shuttingDown && error?.retryAfter == nil && error?.documentName == "queued.txt"
+        }
+        await #expect(throws: SchedulerError.self) { try await running.value }
+        do {
+            _ = try await engine.ingest(bytes: Array("Late.".utf8), name: "late.txt", session: Self.session())
+            Issue.record("a shut-down engine admitted work")
+        } catch {
+            #expect(error.code == .shuttingDown && error.retryAfter == nil)
+            #expect(error.message.contains("late.txt") && error.message.contains("shutting down"))
+        }
+    }
+
+    /// Only errors Folio knows become the caller's: anything else is Folio's fault.
+    @Test func anUnknownErrorIsUnexpectedNotInput() {
+        struct Surprise: Error {}
+        let error = EngineError.wrapping(Surprise(), documentName: "a.txt")
+        #expect(error.code == .unexpected && error.underlying is Surprise && error.message.contains("a.txt"))
+        let stopping = EngineError.wrapping(SchedulerError(.shuttingDown, "the pool is shutting down"), documentName: nil)
+        #expect(stopping.code == .shuttingDown && stopping.retryAfter == nil)
+        let busy = EngineError.wrapping(
+            SchedulerError(
+                .rejected, "busy", rejection: Rejection(reason: .queueFull(limit: 4), retryAfter: .seconds(3))),
+            documentName: nil)
+        #expect(busy.code == .overloaded && busy.retryAfter == .seconds(3))
+    }
+
     @Test func aStreamIsCollectedAndIngested() async throws {
         let engine = try Self.engine()
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.samplePath("supply-agreement.txt"))))
@@ -424,6 +475,11 @@ struct EngineTests {
         configuration.workers = 2
         configuration.memoryCapacityBytes = -1
         #expect { try Engine(configuration: configuration) } throws: { ($0 as? EngineError)?.code == .invalidConfiguration }
+        configuration.memoryCapacityBytes = 1 << 20
+        configuration.ingestOptions.limits.maxNestingDepth = 0
+        #expect { try Engine(configuration: configuration) } throws: { error in
+            (error as? EngineError)?.code == .invalidConfiguration && "\(error)".contains("maxNestingDepth")
+        }
     }
 
     @Test func anIndexImageIsCheckedAsAMappedFileIs() async throws {

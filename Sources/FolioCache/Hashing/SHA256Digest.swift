@@ -1,9 +1,10 @@
 // Performance notes
-// SHA-256 names every cached source, so a cold ingest hashes every byte it reads. swift-crypto
-// (BoringSSL, which uses the CPU's SHA extensions where present) replaced a hand-written FIPS 180-4
-// implementation. Measured on 2026-12-07 over 100 MB of random bytes, release build, same process
-// (BENCHMARKS.md, "SHA-256"): see the figures there; BoringSSL was several times faster, so the
-// hand-written code went. Warm lookups of files do not hash at all (``FileDigestMemo``).
+// SHA-256 names every cached source, so a cold ingest hashes every byte it reads. Measured on
+// 2026-12-07 over 100 MB of random bytes, release build, one process, best of six rounds (AMD EPYC
+// with SHA extensions; BENCHMARKS.md, "SHA-256"): the hand-written FIPS 180-4 code this file held
+// until then ran at 265 MB/s, swift-crypto (BoringSSL, which uses the SHA extensions) at 1,810 MB/s,
+// 6.8× — so swift-crypto it is, and the hand-written code went. Warm lookups of files do not hash at
+// all (``FileDigestMemo``).
 internal import Crypto
 
 /// A SHA-256 digest: the content address of cached sources.
