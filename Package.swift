@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FolioIndex", targets: ["FolioIndex"]),
         .library(name: "FolioScheduler", targets: ["FolioScheduler"]),
         .library(name: "FolioCache", targets: ["FolioCache"]),
+        .library(name: "FolioSystem", targets: ["FolioSystem"]),
         .library(name: "Folio", targets: ["Folio"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
@@ -40,12 +41,14 @@ let package = Package(
 
         // Value types every stage shares.
         .target(name: "FolioModel"),
+        // The one platform layer: every system call, behind a safe API; depends on nothing.
+        .target(name: "FolioSystem"),
         // The only importer of CZlib: inflate streams (gzip, zlib, raw deflate).
-        .target(name: "FolioCompression", dependencies: ["CZlib", "FolioModel"]),
+        .target(name: "FolioCompression", dependencies: ["CZlib", "FolioModel", "FolioSystem"]),
         // tiktoken-compatible byte-level BPE (hot).
         .target(
             name: "FolioTokenizer",
-            dependencies: ["FolioModel", "FolioCompression"],
+            dependencies: ["FolioModel", "FolioCompression", "FolioSystem"],
             resources: [
                 .copy("Resources/cl100k_base.tiktoken.gz"),
                 .copy("Resources/o200k_base.tiktoken.gz"),
@@ -55,7 +58,7 @@ let package = Package(
         // Files of any supported format → one normalized document; the only importer of CLibXML2.
         .target(
             name: "FolioIngest",
-            dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
+            dependencies: ["FolioModel", "FolioCompression", "CLibXML2", "FolioSystem"],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
         // Deterministic generator of large test documents (reports, contracts, Chinese prose); no dependencies.
@@ -65,13 +68,16 @@ let package = Package(
         // Analyzer, BM25 index (in memory or memory-mapped), search and budgeted context assembly.
         .target(
             name: "FolioIndex",
-            dependencies: ["FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking"]
+            dependencies: [
+                "FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioSystem",
+            ]
         ),
         // Worker pool with priority classes, admission control and passes; its simulator. Beside the pipeline.
         .target(
             name: "FolioScheduler",
             dependencies: [
                 "FolioModel",
+                "FolioSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -81,7 +87,10 @@ let package = Package(
         // Beside the pipeline: values are opaque segments; zlib comes through FolioCompression.
         .target(
             name: "FolioCache",
-            dependencies: ["FolioModel", "FolioCompression", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                "FolioModel", "FolioCompression", "FolioSystem",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         // The Engine: wires ingest, chunking, index and packing through the cache on the priority pool.
         .target(
@@ -89,6 +98,7 @@ let package = Package(
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioScheduler",
                 "FolioCache",
+                "FolioSystem",
             ]
         ),
         // The command line: commands live in a library so tests run them in process.
@@ -97,6 +107,7 @@ let package = Package(
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
                 "FolioScheduler", "FolioCache", "Folio",
+                "FolioSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -131,6 +142,7 @@ let package = Package(
             dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
         ),
         .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
+        .testTarget(name: "FolioSystemTests", dependencies: ["FolioSystem"]),
         .testTarget(
             name: "FolioTests",
             dependencies: ["Folio", "FolioCache", "FolioScheduler", "FolioIndex", "FolioCorpora", "FolioModel", "FolioTestSupport"]
