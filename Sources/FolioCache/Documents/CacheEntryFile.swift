@@ -1,4 +1,5 @@
 internal import FolioCompression
+internal import FolioSystem
 internal import Synchronization
 
 /// A named part of a cached value, stored compressed and inflated only when asked for.
@@ -16,10 +17,12 @@ public struct CacheSegment: Sendable {
 /// segment inflated on demand (a 2,000,000-character document's text and index are inflated when
 /// first used, not when the entry is opened).
 ///
-/// Thread-safe: it holds the entry's mapping and each segment's checksum, and checks a segment
-/// again on the private copy it inflates, so the bytes used are the bytes verified. A segment that
-/// fails then, or a value that finds its data unusable (``discard()``), has the cache that served
-/// the entry drop it from both tiers, so the next lookup recomputes the value.
+/// Thread-safe: it holds the entry's bytes and each segment's checksum. The bytes are a private,
+/// read-only copy made when the entry was opened and verified, so the bytes used are the bytes
+/// verified, whatever happens to the file since (a mapped file — not what the cache opens — would
+/// be checked again on a copy of each segment). A segment that fails to inflate, or a value that
+/// finds its data unusable (``discard()``), has the cache that served the entry drop it from both
+/// tiers, so the next lookup recomputes the value.
 public final class CachedSegments: Sendable {
     struct Segment: Sendable {
         var range: Range<Int>
@@ -73,27 +76,39 @@ public final class CachedSegments: Sendable {
     /// The inflated size of a segment, known without inflating it.
     public func rawByteCount(of name: String) -> Int? { segments[name]?.rawByteCount }
 
-    /// The compressed bytes of all segments, with the entry's header: the size of the entry file.
+    /// The compressed bytes of all segments, with the entry's header: the size of the entry file,
+    /// held in memory (a private copy) for as long as these segments are.
     public var storedByteCount: Int { file.byteCount }
 
-    /// Copies one segment out of the entry, checks the copy against the segment's checksum, and
-    /// inflates it.
+    /// Inflates one segment: from the private copy verified when the entry was opened, or, for a
+    /// mapped file, from a copy of the segment checked again (a mapping shows the file as it is now).
     ///
-    /// - Throws: ``CacheError/Code/corrupt`` when the entry has no such segment, when the copy fails
-    ///   its checksum (the file was rewritten in place since it was opened: nothing Folio does), or
-    ///   when it does not inflate to its recorded size (only a writer bug could cause that).
+    /// - Throws: ``CacheError/Code/corrupt`` when the entry has no such segment, when a mapped
+    ///   segment's copy fails its checksum (the file was rewritten in place since it was opened:
+    ///   nothing Folio does), or when it does not inflate to its recorded size (only a writer bug
+    ///   could cause that).
     public func bytes(of name: String) throws(CacheError) -> [UInt8] {
         guard let segment = segments[name] else {
             throw damaged("\(origin): the entry has no segment \"\(name)\"")
         }
-        let stored = file.copyBytes(segment.range)
-        guard stored.count == segment.range.count, XXH64.hash(stored) == segment.checksum else {
-            throw damaged("\(origin): segment \"\(name)\" changed on disk after the entry was verified (rewritten in place)")
+        let inflated: Result<[UInt8], CompressionError>
+        if file.isPrivateCopy {
+            inflated = file.withUnsafeBytes { raw in
+                let stored = UnsafeRawBufferPointer(rebasing: raw[segment.range]).assumingMemoryBound(to: UInt8.self)
+                return Result { () throws(CompressionError) in
+                    try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount)
+                }
+            }
+        } else {
+            let stored = file.copyBytes(segment.range)
+            guard stored.count == segment.range.count, XXH64.hash(stored) == segment.checksum else {
+                throw damaged("\(origin): segment \"\(name)\" changed on disk after the entry was verified (rewritten in place)")
+            }
+            inflated = Result { () throws(CompressionError) in try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount) }
         }
-        do {
-            return try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount)
-        } catch {
-            throw damaged("\(origin): segment \"\(name)\": \(error.message)", underlying: error)
+        switch inflated {
+        case .success(let bytes): return bytes
+        case .failure(let error): throw damaged("\(origin): segment \"\(name)\": \(error.message)", underlying: error)
         }
     }
 }
@@ -154,7 +169,8 @@ enum CacheEntryFile {
     /// Checks every checksum and length; nothing from a file that fails is used.
     ///
     /// The prefix and the header are copied out and checked before they are parsed; the segments
-    /// are checked in place, and again by ``CachedSegments/bytes(of:)`` on the copy it inflates.
+    /// are checked in place (in a private copy, what ``CachedSegments/bytes(of:)`` inflates; in a
+    /// mapping, again on the copy it inflates).
     ///
     /// - Complexity: One ``XXH64`` pass over the file (~1.2 ms for a 17.7 MB entry); no segment is
     ///   inflated.
