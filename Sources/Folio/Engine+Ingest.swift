@@ -141,7 +141,9 @@ extension Engine {
         }
         guard status.byteCount <= configuration.maxInputBytes else {
             throw EngineError(
-                .limit, "\(path): \(status.byteCount) bytes is over the limit of \(configuration.maxInputBytes) (maxInputBytes)",
+                .limit,
+                "\(path): \(status.byteCount) bytes is over the limit of \(configuration.maxInputBytes)"
+                    + " (maxInputBytes)",
                 documentName: path)
         }
         do {

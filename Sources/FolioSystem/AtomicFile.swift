@@ -28,7 +28,8 @@ public enum AtomicFile {
         permissions: UInt16 = 0o644
     ) throws(SystemError) {
         let directory = directory(of: path)
-        let (file, temporary) = try createTemporary(for: path, in: temporaryDirectory ?? directory, permissions: permissions)
+        let (file, temporary) = try createTemporary(
+            for: path, in: temporaryDirectory ?? directory, permissions: permissions)
         var renamed = false
         defer {
             if !renamed { try? Syscall.unlink(temporary) }

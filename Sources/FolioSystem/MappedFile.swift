@@ -47,7 +47,7 @@ public final class MappedFile: Sendable {
     public static func map(_ path: String, populate: Bool = false) throws(SystemError) -> MappedFile {
         let file = try SystemFile(path)
         let byteCount = try regularFileSize(file)
-        guard byteCount > 0 else { return MappedFile(address: 0, mappedByteCount: 0, byteCount: 0, isPrivateCopy: false) }
+        guard byteCount > 0 else { return empty(isPrivateCopy: false) }
         do {
             let base = try Syscall.mapFile(file.descriptor, byteCount: byteCount, populate: populate)
             return MappedFile(
@@ -66,7 +66,7 @@ public final class MappedFile: Sendable {
     public static func copy(_ path: String) throws(SystemError) -> MappedFile {
         let file = try SystemFile(path)
         let byteCount = try regularFileSize(file)
-        guard byteCount > 0 else { return MappedFile(address: 0, mappedByteCount: 0, byteCount: 0, isPrivateCopy: true) }
+        guard byteCount > 0 else { return empty(isPrivateCopy: true) }
         let memory: (address: UnsafeMutableRawPointer, byteCount: Int)
         do {
             memory = try Syscall.mapAnonymous(byteCount: byteCount)
@@ -79,7 +79,8 @@ public final class MappedFile: Sendable {
             isPrivateCopy: true)
         let read = try file.read(into: UnsafeMutableRawBufferPointer(start: memory.address, count: byteCount), at: 0)
         guard read == byteCount else {
-            throw SystemError(.endOfFile, .read, path, reason: "ends at byte \(read) of \(byteCount): it shrank while being read")
+            throw SystemError(
+                .endOfFile, .read, path, reason: "ends at byte \(read) of \(byteCount): it shrank while being read")
         }
         do {
             try Syscall.protectReadOnly(memory.address, byteCount: memory.byteCount)
@@ -87,6 +88,10 @@ public final class MappedFile: Sendable {
             throw SystemError(.map, path, errno: error.value)
         }
         return copy
+    }
+
+    private static func empty(isPrivateCopy: Bool) -> MappedFile {
+        MappedFile(address: 0, mappedByteCount: 0, byteCount: 0, isPrivateCopy: isPrivateCopy)
     }
 
     private static func regularFileSize(_ file: SystemFile) throws(SystemError) -> Int {

@@ -102,7 +102,9 @@ enum Syscall {
     }
 
     /// One `pread(2)` at `offset`: the byte count, 0 at the end.
-    static func pread(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(Errno) -> Int {
+    static func pread(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int
+    ) throws(Errno) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let count = min(buffer.count, maxTransferByteCount)
         return try retrying { C_pread(descriptor, base, count, off_t(offset)) }
@@ -246,7 +248,12 @@ enum Syscall {
         let advisesHugePages = byteCount >= hugePageByteCount
         if advisesHugePages { length = (byteCount + hugePageByteCount - 1) / hugePageByteCount * hugePageByteCount }
         #endif
-        guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        #if canImport(Darwin)
+        let anonymous = MAP_ANON
+        #else
+        let anonymous = MAP_ANONYMOUS
+        #endif
+        guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | anonymous, -1, 0),
             address != MAP_FAILED
         else { throw Errno.current }
         #if os(Linux)

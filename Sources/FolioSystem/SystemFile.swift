@@ -48,7 +48,8 @@ public final class SystemFile: Sendable {
     ) throws(SystemError) {
         self.path = path
         do {
-            descriptorStorage = Atomic(try Syscall.open(path, access: access, options: options, permissions: permissions))
+            let descriptor = try Syscall.open(path, access: access, options: options, permissions: permissions)
+            descriptorStorage = Atomic(descriptor)
         } catch {
             throw SystemError(.open, path, errno: error.value)
         }
@@ -154,7 +155,8 @@ public final class SystemFile: Sendable {
         var failure: SystemError?
         var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initializedCount in
             while initializedCount < expected {
-                let rest = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initializedCount...]))
+                let rest = UnsafeMutableRawBufferPointer(
+                    UnsafeMutableBufferPointer(rebasing: buffer[initializedCount...]))
                 switch Result(catching: { () throws(SystemError) in try read(into: rest) }) {
                 case .success(0): return  // shrank while being read: the caller's checks will tell
                 case .success(let count): initializedCount += count

@@ -29,7 +29,8 @@ struct LazyBytes: CacheableValue {
     func payload() throws(CacheError) -> [UInt8] { try segments?.bytes(of: "bytes") ?? eager }
 }
 
-/// Segments inflated after the lookup that verified them: from the bytes that were verified, whatever happens to the file.
+/// Segments inflated after the lookup that verified them: from the bytes that were verified,
+/// whatever happens to the file.
 struct CachedSegmentsTests {
     static let key = documentKey("prospectus")
     static let payload = randomBytes(200_000, seed: 11)

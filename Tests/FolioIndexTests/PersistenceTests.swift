@@ -61,7 +61,8 @@ import Testing
             let opened = try SearchIndex.open(path: path)
             try opened.write(to: path + ".copy")  // reads and verifies every page
             try? FileManager.default.removeItem(atPath: path + ".copy")
-            #expect(try opened.search("termination notice", top: 10) == indexes[writer].search("termination notice", top: 10))
+            let query = "termination notice"
+            #expect(try opened.search(query, top: 10) == indexes[writer].search(query, top: 10))
         }
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent

@@ -19,7 +19,8 @@ import Testing
         try withTemporaryDirectory { directory in
             try FileSystem.createDirectories(directory + "/tmp")
             try FileSystem.createDirectories(directory + "/entries")
-            try AtomicFile.replace(directory + "/entries/a.entry", with: [1, 2, 3], temporaryDirectory: directory + "/tmp")
+            let path = directory + "/entries/a.entry"
+            try AtomicFile.replace(path, with: [1, 2, 3], temporaryDirectory: directory + "/tmp")
             #expect(try foundationContents(directory + "/entries/a.entry") == [1, 2, 3])
             #expect(try foundationNames(directory + "/tmp").isEmpty)
         }
@@ -88,7 +89,8 @@ import Testing
             let path = directory + "/missing/file.bin"
             let error = try #require(throws: SystemError.self) { try AtomicFile.replace(path, with: [1]) }
             #expect(error.code == .notFound && error.operation == .create)
-            #expect(error.path.hasPrefix(directory + "/missing/.file.bin.") && AtomicFile.isTemporaryName(".file.bin.1-a.tmp"))
+            #expect(error.path.hasPrefix(directory + "/missing/.file.bin."))
+            #expect(AtomicFile.isTemporaryName(String(error.path.split(separator: "/").last!)))
             #expect(error.message.hasSuffix(": cannot create: No such file or directory"))
         }
     }

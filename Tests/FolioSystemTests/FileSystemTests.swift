@@ -7,8 +7,11 @@ import Testing
         try withTemporaryDirectory { directory in
             for name in ["b.txt", "a.txt", ".hidden", "c"] { try foundationWrite([], to: directory + "/" + name) }
             #expect(try FileSystem.names(inDirectory: directory) == [".hidden", "a.txt", "b.txt", "c"])
-            let error = try #require(throws: SystemError.self) { try FileSystem.names(inDirectory: directory + "/none") }
-            #expect(error.code == .notFound && error.message == "\(directory)/none: cannot list: No such file or directory")
+            let error = try #require(throws: SystemError.self) {
+                try FileSystem.names(inDirectory: directory + "/none")
+            }
+            #expect(error.code == .notFound)
+            #expect(error.message == "\(directory)/none: cannot list: No such file or directory")
             let file = try #require(throws: SystemError.self) { try FileSystem.names(inDirectory: directory + "/c") }
             #expect(file.code == .notDirectory)
         }
@@ -22,7 +25,8 @@ import Testing
             try foundationWrite([1], to: directory + "/a.txt")
             try foundationWrite([1, 2], to: directory + "/b/.secret")
             try foundationWrite([1, 2], to: directory + "/.git/config")
-            try FileManager.default.createSymbolicLink(atPath: directory + "/link.txt", withDestinationPath: directory + "/a.txt")
+            try FileManager.default.createSymbolicLink(
+                atPath: directory + "/link.txt", withDestinationPath: directory + "/a.txt")
             let found = try FileSystem.regularFiles(below: directory)
             #expect(found.map(\.path) == [directory + "/a.txt", directory + "/b/deep/er/x.txt"])
             #expect(found.map(\.byteCount) == [1, 3])
@@ -33,7 +37,9 @@ import Testing
 
     @Test func globMatchesSortedAndNothingIsNoMatch() throws {
         try withTemporaryDirectory { directory in
-            for name in ["r2.html", "r1.html", "r10.txt", "notes.md"] { try foundationWrite([], to: directory + "/" + name) }
+            for name in ["r2.html", "r1.html", "r10.txt", "notes.md"] {
+                try foundationWrite([], to: directory + "/" + name)
+            }
             #expect(try FileSystem.glob(directory + "/r*.html") == [directory + "/r1.html", directory + "/r2.html"])
             #expect(try FileSystem.glob(directory + "/r?.*") == [directory + "/r1.html", directory + "/r2.html"])
             #expect(try FileSystem.glob(directory + "/*.pdf").isEmpty)
@@ -46,7 +52,9 @@ import Testing
             try FileSystem.createDirectories(directory + "/a/b/c")  // already there: fine
             #expect(try FileStatus(path: directory + "/a/b/c").isDirectory)
             try foundationWrite([], to: directory + "/a/file")
-            let error = try #require(throws: SystemError.self) { try FileSystem.createDirectories(directory + "/a/file") }
+            let error = try #require(throws: SystemError.self) {
+                try FileSystem.createDirectories(directory + "/a/file")
+            }
             #expect(error.code == .notDirectory)
             try FileSystem.removeDirectory(directory + "/a/b/c")
             #expect(try FileSystem.names(inDirectory: directory + "/a/b").isEmpty)
@@ -97,7 +105,8 @@ import Testing
 
     @Test func theIdentityTextKeepsItsFormat() {
         let identity = FileIdentity(
-            device: 2049, inode: 77, byteCount: 12, modificationTime: FileTime(seconds: 1_700_000_000, nanoseconds: 5_000),
+            device: 2049, inode: 77, byteCount: 12,
+            modificationTime: FileTime(seconds: 1_700_000_000, nanoseconds: 5_000),
             changeTime: FileTime(seconds: 1_700_000_001, nanoseconds: 123_456_789))
         #expect(identity.description == "2049 77 12 1700000000.5000 1700000001.123456789")
     }

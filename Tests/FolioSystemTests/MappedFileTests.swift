@@ -28,7 +28,8 @@ import Testing
     func aMissingFileOrADirectoryIsATypedError(mode: Mode) throws {
         try withTemporaryDirectory { directory in
             let missing = try #require(throws: SystemError.self) { try mode.open(directory + "/missing") }
-            #expect(missing.code == .notFound && missing.message == "\(directory)/missing: cannot open: No such file or directory")
+            #expect(missing.code == .notFound)
+            #expect(missing.message == "\(directory)/missing: cannot open: No such file or directory")
             let folder = try #require(throws: SystemError.self) { try mode.open(directory) }
             #expect(folder.code == .notRegularFile && folder.message == "\(directory): cannot map: not a regular file")
         }

@@ -42,7 +42,8 @@ struct DiskStore: Sendable {
         } catch where error.code == .notDirectory {
             throw CacheError(.io, "\(path): not a directory", underlying: error)
         } catch {
-            throw CacheError(.io, "\(error.path): cannot create the cache directory: \(error.reason)", underlying: error)
+            throw CacheError(
+                .io, "\(error.path): cannot create the cache directory: \(error.reason)", underlying: error)
         }
     }
 

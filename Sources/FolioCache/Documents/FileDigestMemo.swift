@@ -99,7 +99,10 @@ public final class FileDigestMemo: Sendable {
             throw CacheError(.io, "\(path): no such file")
         }
         let digest = SHA256.hash(bytes)
-        if let before { remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: WallClock.nanosecondsSince1970() / 1_000_000_000) }
+        if let before {
+            let now = WallClock.nanosecondsSince1970() / 1_000_000_000
+            remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: now)
+        }
         return (bytes, digest)
     }
 }

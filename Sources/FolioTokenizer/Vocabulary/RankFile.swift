@@ -29,7 +29,8 @@ enum RankFile {
         do {
             bytes = try SystemFile.readAll(path)
         } catch {
-            throw TokenizerError(.rankFileUnreadable, "\(path): cannot read the rank file (\(error.reason))", underlying: error)
+            throw TokenizerError(
+                .rankFileUnreadable, "\(path): cannot read the rank file (\(error.reason))", underlying: error)
         }
         return try parse(bytes, source: path)
     }
