@@ -217,6 +217,7 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
             name: "CacheBenchmarks",
             dependencies: [
                 "Folio", "FolioCache", "FolioCorpora",
+                "FolioSystem",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/CacheBenchmarks",
