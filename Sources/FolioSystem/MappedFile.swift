@@ -11,8 +11,9 @@
 ///   truncates the file in place (`truncate`, `> file`, `cp` over it, `O_TRUNC`), touching a mapped
 ///   page past the new end raises `SIGBUS`, which ends the process: on Linux even with
 ///   `MAP_PRIVATE`, `MAP_POPULATE`, pages already read, copied on write or locked — truncation
-///   unmaps them all — and on macOS likewise. Neither platform offers a way to keep them short of a
-///   process-wide signal handler, which a library must not install. Replacing a file with `rename`
+///   unmaps them all (checked on Linux 6.18) — and on macOS as POSIX specifies (not checked here).
+///   Neither offers a way to keep the pages short of a process-wide signal handler, which a library
+///   must not install. Replacing a file with `rename`
 ///   (``AtomicFile``) or removing it leaves a mapping whole. A ``copy(_:)`` survives every change to
 ///   the file: the bytes are read once, and a file that shrinks while being read is a
 ///   ``SystemError/Code/endOfFile`` error.

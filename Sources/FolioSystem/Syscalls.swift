@@ -59,7 +59,7 @@ enum Syscall {
         }
     }
 
-    /// Calls `body` with `path` as a C string; `withCString` rethrows, so the typed error goes through a `Result`.
+    /// Calls `body` with `path` as a C string (`withCString` rethrows: the typed error goes through a `Result`).
     @inline(__always)
     private static func withPath<Value>(
         _ path: String, _ body: (UnsafePointer<CChar>) throws(Errno) -> Value
@@ -110,11 +110,14 @@ enum Syscall {
         return try retrying { C_pread(descriptor, base, count, off_t(offset)) }
     }
 
-    /// One `write(2)`: the byte count written, which may be short.
+    /// One `write(2)`: the byte count written, which may be short but is never 0 for bytes given (a
+    /// device that takes none is an `EIO`, so that a write-all loop cannot spin).
     static func write(_ descriptor: Int32, from buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let count = min(buffer.count, maxTransferByteCount)
-        return try retrying { C_write(descriptor, base, count) }
+        let written = try retrying { C_write(descriptor, base, count) }
+        guard written > 0 else { throw Errno(value: EIO) }
+        return written
     }
 
     /// Flushes the file to stable storage. On macOS `fsync` only reaches the drive's cache, so

@@ -81,6 +81,8 @@ public final class SystemFile: Sendable {
     /// Closes the descriptor now, reporting what `close(2)` reports (on some file systems, a write
     /// that failed late). Later calls do nothing; a borrowed descriptor is left open.
     ///
+    /// - Important: Only once no other thread uses the file: the system may hand the number to the
+    ///   next file opened, and a read still under way would then read that one.
     /// - Throws: ``SystemError`` with ``SystemError/Operation/close``.
     public func close() throws(SystemError) {
         guard ownsDescriptor else { return }
@@ -113,7 +115,8 @@ public final class SystemFile: Sendable {
 
     /// Reads once into `buffer` (`read(2)`), from the file's offset.
     ///
-    /// - Returns: The bytes read: fewer than asked when fewer are available, 0 at the end.
+    /// - Returns: The bytes read: fewer than asked when fewer are available (a pipe, a terminal), 0 at
+    ///   the end (or for an empty buffer).
     /// - Throws: ``SystemError`` with ``SystemError/Operation/read``.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
         do {

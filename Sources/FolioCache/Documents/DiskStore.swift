@@ -86,9 +86,9 @@ struct DiskStore: Sendable {
     /// there is none.
     ///
     /// A private copy rather than a mapping: a mapped entry truncated in place by another process
-    /// ends this one with `SIGBUS` (Linux and macOS keep no page of a mapping past a file's new
-    /// end), and a copy is what gets checked, so the bytes used are the bytes verified. See
-    /// BENCHMARKS.md, "Disk hits without a mapping", for what it costs.
+    /// ends this one with `SIGBUS` (Linux, and macOS per POSIX, keep no page of a mapping past a
+    /// file's new end), and a copy is what gets checked, so the bytes used are the bytes verified.
+    /// See BENCHMARKS.md, "Disk hits without a mapping", for what it costs.
     static func open(_ path: String) throws(CacheError) -> MappedFile? {
         do {
             return try MappedFile.copy(path)

@@ -81,9 +81,9 @@ public final class SearchIndex: Sendable {
     /// - Important: The file stays mapped while the index (or anything from it) lives. Replace an
     ///   index file with `rename` — as `folio index` and ``write(to:)`` do, or `mv` — never in place:
     ///   should another process truncate it (`cp` over it, `truncate`, `> file`), this process dies
-    ///   of `SIGBUS` at its next query touching a page past the new end. Neither Linux nor macOS can
-    ///   keep the pages of a mapping the file no longer has (see `FolioSystem.MappedFile`), and
-    ///   copying the file instead would make opening O(*n*).
+    ///   of `SIGBUS` at its next query touching a page past the new end. Linux (and macOS, per POSIX)
+    ///   keeps no page of a mapping past a file's new end (see `FolioSystem.MappedFile`), and copying
+    ///   the file instead would make opening O(*n*).
     /// - Parameter path: An index file, or a directory written by `folio index` (holding `index.folio`).
     /// - Throws: ``IndexError/Code/io``, ``IndexError/Code/notAnIndex``,
     ///   ``IndexError/Code/unsupportedVersion``, ``IndexError/Code/truncated``, ``IndexError/Code/corrupt``.
