@@ -40,6 +40,3 @@ func foundationWrite(_ bytes: [UInt8], to path: String) throws {
 func foundationNames(_ directory: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
 }
-
-/// A pipe's two ends as descriptors, closed by the caller through the returned handles.
-func makePipe() -> Pipe { Pipe() }
