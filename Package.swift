@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FolioIndex", targets: ["FolioIndex"]),
         .library(name: "FolioScheduler", targets: ["FolioScheduler"]),
         .library(name: "FolioCache", targets: ["FolioCache"]),
+        .library(name: "FolioSystem", targets: ["FolioSystem"]),
         .library(name: "Folio", targets: ["Folio"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
@@ -42,12 +43,14 @@ let package = Package(
 
         // Value types every stage shares.
         .target(name: "FolioModel"),
+        // The one platform layer: every system call, behind a safe API; depends on nothing.
+        .target(name: "FolioSystem"),
         // The only importer of CZlib: inflate streams (gzip, zlib, raw deflate).
-        .target(name: "FolioCompression", dependencies: ["CZlib", "FolioModel"]),
+        .target(name: "FolioCompression", dependencies: ["CZlib", "FolioModel", "FolioSystem"]),
         // tiktoken-compatible byte-level BPE (hot).
         .target(
             name: "FolioTokenizer",
-            dependencies: ["FolioModel", "FolioCompression"],
+            dependencies: ["FolioModel", "FolioCompression", "FolioSystem"],
             resources: [
                 .copy("Resources/cl100k_base.tiktoken.gz"),
                 .copy("Resources/o200k_base.tiktoken.gz"),
@@ -57,7 +60,7 @@ let package = Package(
         // Files of any supported format → one normalized document; the only importer of CLibXML2.
         .target(
             name: "FolioIngest",
-            dependencies: ["FolioModel", "FolioCompression", "CLibXML2"],
+            dependencies: ["FolioModel", "FolioCompression", "CLibXML2", "FolioSystem"],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
         // Deterministic generator of large test documents (reports, contracts, Chinese prose); FolioModel for SplitMix64.
@@ -67,13 +70,16 @@ let package = Package(
         // Analyzer, BM25 index (in memory or memory-mapped), search and budgeted context assembly.
         .target(
             name: "FolioIndex",
-            dependencies: ["FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking"]
+            dependencies: [
+                "FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioSystem",
+            ]
         ),
         // Worker pool with priority classes, admission control and passes; its simulator. Beside the pipeline.
         .target(
             name: "FolioScheduler",
             dependencies: [
                 "FolioModel",
+                "FolioSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -84,7 +90,8 @@ let package = Package(
         .target(
             name: "FolioCache",
             dependencies: [
-                "FolioModel", "FolioCompression", .product(name: "DequeModule", package: "swift-collections"),
+                "FolioModel", "FolioCompression", "FolioSystem",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -94,6 +101,7 @@ let package = Package(
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioScheduler",
                 "FolioCache",
+                "FolioSystem",
             ]
         ),
         // The command line: commands live in a library so tests run them in process.
@@ -102,6 +110,7 @@ let package = Package(
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
                 "FolioScheduler", "FolioCache", "Folio",
+                "FolioSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -140,6 +149,7 @@ let package = Package(
         .executableTarget(
             name: "CooperativeProbe", dependencies: ["Folio", "FolioCorpora", "FolioTestSupport"],
             path: "Tests/CooperativeProbe"),
+        .testTarget(name: "FolioSystemTests", dependencies: ["FolioSystem"]),
         .testTarget(
             name: "FolioTests",
             dependencies: [
@@ -217,6 +227,7 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
             name: "CacheBenchmarks",
             dependencies: [
                 "Folio", "FolioCache", "FolioCorpora",
+                "FolioSystem",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/CacheBenchmarks",

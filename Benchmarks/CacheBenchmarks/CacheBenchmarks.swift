@@ -2,6 +2,7 @@ import Benchmark
 import Folio
 import FolioCache
 import FolioCorpora
+import FolioSystem
 import Foundation
 
 /// The cache targets of issue 7, measured: prompt-prefix replay speed, and re-ingest of a
@@ -22,6 +23,10 @@ import Foundation
 ///   content as bytes, which are hashed on every call.
 /// - `Engine:cooperativeLatency:<idle|saturated>` (CooperativeLatency.swift): how long a task on
 ///   Swift's cooperative pool waits to run while the engine's pool is idle or saturated by ingests.
+///
+/// - `Cache:openEntry:<kind>:<how>` opens the same document's entry file and hashes every byte (as
+///   a disk hit verifies it): `map` maps it (`MAP_POPULATE`), `copy` reads it into private memory
+///   (what the disk tier does, so that an outside truncation cannot end the process with SIGBUS).
 ///
 /// Run with `FOLIO_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target CacheBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
@@ -98,6 +103,18 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
             precondition(handle.cacheSource == .disk)
         }
+        let entry = fixture.entryPath
+        for (how, open) in [("map", { try MappedFile.map($0, populate: true) }), ("copy", MappedFile.copy)]
+            as [(String, @Sendable (String) throws -> MappedFile)]
+        {
+            Benchmark("Cache:openEntry:\(kind):\(how)", configuration: .init(maxIterations: 100)) { benchmark in
+                benchmark.startMeasurement()
+                let file = try open(entry)
+                let checksum = file.withUnsafeBytes { XXH64.hash($0) }
+                benchmark.stopMeasurement()
+                blackHole(checksum)
+            }
+        }
         Benchmark("Engine:firstChunk:\(kind):disk", configuration: .init(maxIterations: 50)) { benchmark in
             let engine = try fixture.engine(cacheDirectory: fixture.warmDirectory)
             benchmark.startMeasurement()
@@ -158,6 +175,14 @@ private final class IngestFixture: Sendable {
             semaphore.signal()
         }
         semaphore.wait()
+    }
+
+    /// The document's entry file in the warm cache directory.
+    var entryPath: String {
+        let entries = warmDirectory + "/entries"
+        let scope = try! FileSystem.names(inDirectory: entries).first!
+        let name = try! FileSystem.names(inDirectory: entries + "/" + scope).first { $0.hasSuffix(".entry") }!
+        return entries + "/" + scope + "/" + name
     }
 
     /// The engine that computed the document: it answers from memory.

@@ -2,6 +2,7 @@ internal import FolioChunking
 internal import FolioIngest
 public import FolioModel
 public import FolioScheduler
+internal import FolioSystem
 internal import Foundation
 
 /// How ``Engine/forEachChunk(ofFile:session:visibility:timeToLive:_:)`` served a file.
@@ -104,8 +105,7 @@ extension Engine {
     /// cannot be examined (the streamed path reports why).
     private static func regularFileSize(_ path: String) -> Int? {
         if path == "-" { return nil }
-        var status = stat()
-        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int(status.st_size)
+        guard let status = try? FileStatus(path: path), status.isRegularFile else { return nil }
+        return status.byteCount
     }
 }

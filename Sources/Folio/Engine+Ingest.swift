@@ -4,6 +4,7 @@ internal import FolioIndex
 internal import FolioIngest
 internal import FolioModel
 public import FolioScheduler
+internal import FolioSystem
 internal import Foundation
 
 extension Engine {
@@ -135,17 +136,20 @@ extension Engine {
 
     /// The file's bytes and digest, within the size limit.
     func readFile(_ path: String, scope: CacheScope) throws(EngineError) -> (bytes: [UInt8], digest: SHA256Digest) {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw EngineError(
-                .input, "\(path): cannot read: \(String(cString: strerror(errno)))", documentName: path)
+        let status: FileStatus
+        do {
+            status = try FileStatus(path: path)
+        } catch {
+            throw EngineError(.input, "\(path): cannot read: \(error.reason)", documentName: path, underlying: error)
         }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
+        guard status.isRegularFile else {
             throw EngineError(.input, "\(path): not a regular file", documentName: path)
         }
-        guard Int(status.st_size) <= configuration.maxInputBytes else {
+        guard status.byteCount <= configuration.maxInputBytes else {
             throw EngineError(
-                .limit, "\(path): \(status.st_size) bytes is over the limit of \(configuration.maxInputBytes) (maxInputBytes)",
+                .limit,
+                "\(path): \(status.byteCount) bytes is over the limit of \(configuration.maxInputBytes)"
+                    + " (maxInputBytes)",
                 documentName: path)
         }
         do {

@@ -258,7 +258,9 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         guard cacheSegments.rawByteCount(of: "index") == indexByteCount else {
             throw CacheError(.corrupt, "\(cacheSegments.origin): the index segment's size differs from the recorded one")
         }
+        // Plus the entry itself: its compressed bytes stay in private memory while the document lives.
         residentByteCount = Self.residentEstimate(indexByteCount: indexByteCount, blockCount: blockCount, chunkCount: chunkCount)
+            + cacheSegments.storedByteCount
         parts = Mutex(Parts())
         segments = cacheSegments
     }

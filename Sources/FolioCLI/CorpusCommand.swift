@@ -1,5 +1,6 @@
 public import ArgumentParser
 internal import FolioCorpora
+internal import FolioSystem
 internal import Foundation
 
 /// `folio bench corpus`: a generated test document of an exact size, written as it is made.
@@ -49,31 +50,32 @@ public struct CorpusCommand: ParsableCommand {
             generator.write(characters: characters) { output.write($0) }
             return 0
         }
-        guard let file = fopen(outputPath, "wb") else {
-            errors.write("folio: \(outputPath): \(String(cString: strerror(errno)))\n")
-            return 1
-        }
         do {
+            let file = try SystemFile(outputPath, access: .writeOnly, options: [.create, .truncate])
+            // Pieces are small (a sentence or so): gathered, and written 1 MiB at a time.
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(Self.writeBufferSize)
             try generator.write(characters: characters) { piece in
-                var piece = piece
-                let written = piece.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
-                if !written { throw WriteFailure(reason: String(cString: strerror(errno))) }
+                buffer.append(contentsOf: piece.utf8)
+                if buffer.count >= Self.writeBufferSize {
+                    try file.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
-        } catch {
-            fclose(file)
-            errors.write("folio: \(outputPath): \((error as? WriteFailure)?.reason ?? "\(error)")\n")
+            try file.write(buffer)
+            try file.close()
+        } catch let error as SystemError {
+            errors.write("folio: \(outputPath): \(error.reason)\n")
             return 1
-        }
-        if fclose(file) != 0 {
-            errors.write("folio: \(outputPath): \(String(cString: strerror(errno)))\n")
+        } catch {
+            errors.write("folio: \(outputPath): \(error)\n")
             return 1
         }
         return 0
     }
 
-    private struct WriteFailure: Error {
-        let reason: String
-    }
+    /// Bytes gathered before each `write(2)`.
+    static let writeBufferSize = 1 << 20
 
     private static func kind(_ argument: String) throws -> CorpusGenerator.Kind {
         guard let kind = CorpusGenerator.Kind(rawValue: argument) else {

@@ -3,6 +3,7 @@ internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
 internal import FolioModel
+internal import FolioSystem
 internal import Foundation
 
 /// `folio index`: a search index over many files, written to a directory.
@@ -52,12 +53,12 @@ public struct IndexCommand: ParsableCommand {
             }
         }
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try FileSystem.createDirectories(out)
         } catch {
-            errors.write("folio: \(out): cannot create the directory: \(error.localizedDescription)\n")
+            errors.write("folio: \(error.path): cannot create the directory: \(error.reason)\n")
             return 1
         }
-        let path = (out as NSString).appendingPathComponent(SearchIndex.fileName)
+        let path = (out.hasSuffix("/") ? out : out + "/") + SearchIndex.fileName
         do {
             try building.write(to: path)
         } catch {
@@ -65,7 +66,7 @@ public struct IndexCommand: ParsableCommand {
             return 1
         }
         let seconds = (clock.now - start) / .seconds(1)
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let bytes = (try? FileStatus(path: path))?.byteCount ?? 0
         errors.write(
             "folio: indexed \(building.documentCount) files (\(failures) failed), \(building.chunkCount) chunks, \(bytes) bytes in \(path), \(String(format: "%.2f", seconds)) s\n")
         return failures == 0 ? 0 : 1

@@ -5,6 +5,7 @@ internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
 internal import FolioScheduler
+internal import FolioSystem
 internal import Foundation
 
 /// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
@@ -42,7 +43,7 @@ public struct IngestCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let showsProgress = isatty(2) == 1
+        let showsProgress = SystemFile.standardError.isTerminal
         try runWithStandardStreams(self) { command, output, errors in
             await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)
         }
@@ -55,13 +56,15 @@ public struct IngestCommand: ParsableCommand {
         configuration.overlapTokens = chunking.overlap
         guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
         if let out {
-            let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else {
-                errors.write("folio: \(out): cannot open for writing: \(String(cString: strerror(errno)))\n")
+            let opened: SystemFile
+            do {
+                opened = try SystemFile(out, access: .writeOnly, options: [.create, .truncate])
+            } catch {
+                errors.write("folio: \(out): cannot open for writing: \(error.reason)\n")
                 return 1
             }
-            defer { close(descriptor) }
-            var file = StandardStream.file(descriptor: descriptor)
+            defer { withExtendedLifetime(opened) {} }  // open until the stream below is flushed
+            var file = StandardStream.file(descriptor: opened.descriptor)
             defer { file.flush() }
             return await ingest(engine: engine, output: &file, errors: &errors, showsProgress: showsProgress)
         }
@@ -128,20 +131,25 @@ struct InputFiles {
         var result = InputFiles()
         var seen: Set<String> = []
         func add(_ path: String) {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let status = try? FileStatus(path: path) else {
                 result.problems.append("\(path): no such file or directory")
                 return
             }
-            if isDirectory.boolValue {
+            if status.isDirectory {
                 for file in filesBelow(path) where seen.insert(file.path).inserted { result.files.append(file) }
             } else if seen.insert(path).inserted {
-                result.files.append(File(path: path, byteCount: byteCount(of: path)))
+                result.files.append(File(path: path, byteCount: status.byteCount))
             }
         }
         for path in paths {
-            if path.contains(where: { "*?[".contains($0) }) && !FileManager.default.fileExists(atPath: path) {
-                let matches = glob(path)
+            if path.contains(where: { "*?[".contains($0) }) && (try? FileStatus(path: path)) == nil {
+                let matches: [String]
+                do {
+                    matches = try FileSystem.glob(path)
+                } catch {
+                    result.problems.append("\(path): \(error.reason)")
+                    continue
+                }
                 if matches.isEmpty { result.problems.append("\(path): no file matches the pattern") }
                 for match in matches { add(match) }
             } else {
@@ -151,33 +159,10 @@ struct InputFiles {
         return result
     }
 
-    private static func byteCount(of path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
-
     /// Regular files below a directory, recursively, in path order, skipping names that start with '.'.
     private static func filesBelow(_ directory: String) -> [File] {
-        let root = URL(fileURLWithPath: directory)
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles]
-        ) else { return [] }
-        var files: [File] = []
-        for case let url as URL in enumerator {
-            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true else {
-                continue
-            }
-            let relative = String(url.path.dropFirst(root.path.count))
-            files.append(File(path: directory.hasSuffix("/") ? directory + relative.drop { $0 == "/" } : directory + relative, byteCount: values.fileSize ?? 0))
-        }
-        return files.sorted { $0.path < $1.path }
-    }
-
-    /// The paths matching a shell pattern, sorted (glob(3)).
-    private static func glob(_ pattern: String) -> [String] {
-        var matches = glob_t()
-        defer { globfree(&matches) }
-        guard Glibc.glob(pattern, 0, nil, &matches) == 0 else { return [] }
-        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        let found = (try? FileSystem.regularFiles(below: directory)) ?? []
+        return found.map { File(path: $0.path, byteCount: $0.byteCount) }
     }
 }
 

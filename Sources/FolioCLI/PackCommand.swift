@@ -4,6 +4,7 @@ internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
 internal import FolioModel
+internal import FolioSystem
 internal import Foundation
 
 /// `folio pack`: the passages that answer a query, packed into a token budget with citations.
@@ -110,8 +111,11 @@ public struct PackCommand: ParsableCommand {
     private func runBatch(
         _ file: String, engine: Engine, configuration: PackConfiguration, output: inout some TextSink, errors: inout some TextSink
     ) async -> Int32 {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            errors.write("folio: \(file): cannot read the batch file\n")
+        let data: [UInt8]
+        do {
+            data = try SystemFile.readAll(file)
+        } catch {
+            errors.write("folio: \(file): cannot read the batch file: \(error.reason)\n")
             return 1
         }
         var results: [String?] = []
@@ -252,13 +256,11 @@ enum IndexSource {
     ///
     /// - Throws: ``IndexError/Code/input`` when nothing is at `path`.
     static func locate(_ path: String) throws(IndexError) -> (isDirectory: Bool, indexFile: String?) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let status = try? FileStatus(path: path) else {
             throw IndexError(.input, "\(path): no such file or directory")
         }
-        let indexFile = isDirectory.boolValue ? (path as NSString).appendingPathComponent(SearchIndex.fileName) : path
-        let isIndex = FileManager.default.fileExists(atPath: indexFile) && isIndexFile(indexFile)
-        return (isDirectory.boolValue, isIndex ? indexFile : nil)
+        let indexFile = status.isDirectory ? (path.hasSuffix("/") ? path : path + "/") + SearchIndex.fileName : path
+        return (status.isDirectory, isIndexFile(indexFile) ? indexFile : nil)
     }
 
     /// The ids of `paths` as indexed; nil (no filter) when `paths` is empty.
@@ -277,8 +279,9 @@ enum IndexSource {
     }
 
     private static func isIndexFile(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 8)).map { Array($0) == Array("FOLIOIDX".utf8) } ?? false
+        guard let file = try? SystemFile(path) else { return false }
+        var signature = [UInt8](repeating: 0, count: 8)
+        let count = signature.withUnsafeMutableBytes { try? file.read(into: $0, at: 0) }
+        return count == 8 && signature == Array("FOLIOIDX".utf8)
     }
 }

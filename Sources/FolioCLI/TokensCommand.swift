@@ -1,6 +1,7 @@
 public import ArgumentParser
 internal import FolioModel
 internal import FolioTokenizer
+internal import FolioSystem
 internal import Foundation
 
 /// `folio tokens`: exact token counts (and ids) of files, as tiktoken would give them.
@@ -80,7 +81,7 @@ public struct TokensCommand: ParsableCommand {
     /// A built-in encoding by name, or a rank file by path.
     static func tokenizer(for name: String, pattern: String?) throws(TokenizerError) -> BPETokenizer {
         if let known = EncodingName(rawValue: name) { return try BPETokenizer.named(known) }
-        guard name.contains("/") || FileManager.default.fileExists(atPath: name) else {
+        guard name.contains("/") || (try? FileStatus(path: name)) != nil else {
             return try BPETokenizer.named(name)  // throws unknownEncoding with the list of names
         }
         let guessed = EncodingName.guess(fromFileName: name)

@@ -53,10 +53,13 @@ public struct CompressionError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     /// What happened and what to do about it.
     public let message: String
+    /// The error that caused this one (a file-system error), if any.
+    public let underlying: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
     public var description: String { message }

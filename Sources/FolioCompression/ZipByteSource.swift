@@ -1,8 +1,4 @@
-#if canImport(Darwin)
-internal import Darwin
-#elseif canImport(Glibc)
-internal import Glibc
-#endif
+internal import FolioSystem
 
 /// Random access to the bytes of a ZIP archive, for ``ZipArchive``.
 ///
@@ -44,7 +40,7 @@ public final class ZipFileSource: ZipByteSource, Sendable {
     /// The path the source was opened with.
     public let path: String
     public let byteCount: Int
-    private let fileDescriptor: Int32
+    private let file: SystemFile
 
     /// Opens the file at `path` for reading.
     ///
@@ -52,29 +48,21 @@ public final class ZipFileSource: ZipByteSource, Sendable {
     ///   regular file.
     public init(path: String) throws(CompressionError) {
         self.path = path
-        var descriptor: Int32
-        repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else {
-            throw CompressionError(.unreadable, "cannot open \(path): \(Self.describeErrno())")
+        do {
+            file = try SystemFile(path, options: .nonBlocking)
+        } catch {
+            throw CompressionError(.unreadable, "cannot open \(path): \(error.reason)", underlying: error)
         }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = Self.describeErrno()
-            close(descriptor)
-            throw CompressionError(.unreadable, "cannot read the size of \(path): \(reason)")
+        let status: FileStatus
+        do {
+            status = try file.status()
+        } catch {
+            throw CompressionError(.unreadable, "cannot read the size of \(path): \(error.reason)", underlying: error)
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
+        guard status.isRegularFile else {
             throw CompressionError(.unreadable, "cannot read \(path) as an archive: it is not a regular file")
         }
-        self.fileDescriptor = descriptor
-        self.byteCount = Int(status.st_size)
-    }
-
-    deinit {
-        close(fileDescriptor)
+        byteCount = status.byteCount
     }
 
     public func read(at offset: Int, count: Int, into buffer: inout [UInt8]) throws(CompressionError) {
@@ -83,31 +71,19 @@ public final class ZipFileSource: ZipByteSource, Sendable {
             buffer.removeAll(keepingCapacity: true)
             buffer.append(contentsOf: repeatElement(0, count: count))
         }
-        let filled: Int? = buffer.withUnsafeMutableBytes { raw in
-            var filled = 0
-            while filled < count {
-                let result = pread(fileDescriptor, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
-                if result > 0 {
-                    filled += result
-                } else if result == 0 {
-                    break  // end of file: the file shrank since it was opened
-                } else if errno != EINTR {
-                    return nil
-                }
-            }
-            return filled
+        let filled = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) in try file.read(into: raw, at: offset) }
         }
-        guard let filled else {
-            throw CompressionError(.unreadable, "cannot read \(path) at offset \(offset): \(Self.describeErrno())")
-        }
-        guard filled == count else {
+        switch filled {
+        case .failure(let error):
+            throw CompressionError(
+                .unreadable, "cannot read \(path) at offset \(offset): \(error.reason)", underlying: error)
+        case .success(let filled) where filled != count:
             throw CompressionError(
                 .unreadable,
                 "cannot read \(path): it ends at offset \(offset + filled), before \(offset + count) (did it shrink?)")
+        case .success:
+            return
         }
-    }
-
-    private static func describeErrno() -> String {
-        String(cString: strerror(errno))
     }
 }

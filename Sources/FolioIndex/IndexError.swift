@@ -41,11 +41,24 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: Code
     /// What happened and what to do.
     public var message: String
+    /// The error that caused this one (a file-system error), if any. Not part of equality.
+    public var underlying: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
     public var description: String { message }
+
+    /// Equal when code and message are: the underlying error explains, it does not identify.
+    public static func == (lhs: IndexError, rhs: IndexError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+    }
 }

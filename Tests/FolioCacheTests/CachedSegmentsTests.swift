@@ -29,7 +29,8 @@ struct LazyBytes: CacheableValue {
     func payload() throws(CacheError) -> [UInt8] { try segments?.bytes(of: "bytes") ?? eager }
 }
 
-/// Segments inflated after the lookup that verified them: from the file as it was verified, or not at all.
+/// Segments inflated after the lookup that verified them: from the bytes that were verified,
+/// whatever happens to the file.
 struct CachedSegmentsTests {
     static let key = documentKey("prospectus")
     static let payload = randomBytes(200_000, seed: 11)
@@ -45,9 +46,11 @@ struct CachedSegmentsTests {
         return (lookup.value, try #require(entryFiles(in: directory).first), reader)
     }
 
-    /// The new segment is a valid zlib stream of another payload, so inflating would succeed:
-    /// only checking the copy that is inflated catches it.
-    @Test func aSegmentRewrittenInPlaceAfterTheHitIsNotInflated() async throws {
+    /// An entry is copied into private memory and verified as it is opened: rewriting its file in
+    /// place afterwards changes nothing the value uses. The new segment is a valid zlib stream of
+    /// another payload, so only a checksum catches it: the next lookup that opens the file does,
+    /// and discards it.
+    @Test func aSegmentRewrittenInPlaceAfterTheHitInflatesAsVerified() async throws {
         try await withCacheDirectory { directory in
             let (value, path, reader) = try await Self.diskHit(in: directory)
             // The same key's entry for a payload with one byte changed: random bytes are stored
@@ -65,17 +68,32 @@ struct CachedSegmentsTests {
             try #require(other.count == original.count)
             let headerLength = original[8..<12].reversed().reduce(0) { $0 << 8 | Int($1) }
             let segmentStart = 8 + 4 + 8 + headerLength
-            // Written into the file itself, not replaced by a rename: the mapping sees it.
+            // Written into the file itself, not replaced by a rename.
             let handle = try #require(FileHandle(forUpdatingAtPath: path))
             try handle.seek(toOffset: UInt64(segmentStart))
             try handle.write(contentsOf: other[segmentStart...])
             try handle.close()
-            #expect { _ = try value.payload() } throws: { ($0 as? CacheError)?.code == .corrupt }
-            // Discarded from both tiers: counted, the file gone, and the next lookup recomputes.
-            #expect(reader.statistics.disk.discardedCorrupt == 1)
-            #expect(!FileManager.default.fileExists(atPath: path))
-            let again = try await reader.value(for: Self.key) { LazyBytes(bytes: Self.payload, tokenCount: 5) }
+            #expect(try value.payload() == Self.payload)
+            #expect(reader.statistics.disk.discardedCorrupt == 0)
+            // A fresh cache opens the rewritten file, finds the segment's checksum wrong, discards
+            // the entry and recomputes.
+            let fresh = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: directory))
+            let again = try await fresh.value(for: Self.key) { LazyBytes(bytes: Self.payload, tokenCount: 5) }
             #expect(again.source == .computed && again.value.eager == Self.payload)
+            #expect(fresh.statistics.disk.discardedCorrupt == 1)
+        }
+    }
+
+    /// Truncating an entry's file in place after the hit (`truncate`, `cp` over it): a mapped entry
+    /// would end the process with SIGBUS on its next read; the private copy inflates as verified.
+    @Test func anEntryTruncatedInPlaceAfterTheHitInflatesAsVerified() async throws {
+        try await withCacheDirectory { directory in
+            let (value, path, _) = try await Self.diskHit(in: directory)
+            let handle = try #require(FileHandle(forUpdatingAtPath: path))
+            try handle.truncate(atOffset: 30)
+            try handle.close()
+            #expect(try fileSize(path) == 30)
+            #expect(try value.payload() == Self.payload)
         }
     }
 

@@ -39,6 +39,38 @@ import Testing
         #expect(try opened.text(ofDocument: 0) == built.text(ofDocument: 0))
     }
 
+    /// Each write has a temporary file of its own (before, one name per process, opened with
+    /// `O_TRUNC`: two writers in one process wrote into the same file and mixed their bytes).
+    @Test func concurrentWritersOfOneIndexPathLeaveOneWritersWholeFile() async throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let indexes = [
+            try Self.contractIndex(characters: 120_000, seed: 1), try Self.contractIndex(characters: 90_000, seed: 2),
+        ]
+        let images = indexes.map(\.imageBytes)
+        try #require(images[0] != images[1])
+        for _ in 0..<5 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in indexes {
+                    group.addTask { try index.write(to: path) }  // both must succeed
+                }
+                try await group.waitForAll()
+            }
+            let written = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            let writer = try #require(images.firstIndex(of: written), "the file is neither writer's whole index")
+            let opened = try SearchIndex.open(path: path)
+            try opened.write(to: path + ".copy")  // reads and verifies every page
+            try? FileManager.default.removeItem(atPath: path + ".copy")
+            let query = "termination notice"
+            #expect(try opened.search(query, top: 10) == indexes[writer].search(query, top: 10))
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasPrefix("." + name.prefix(20)) }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+    }
+
     @Test func aTruncatedFileIsReportedWhenOpened() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

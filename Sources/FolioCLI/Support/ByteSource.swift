@@ -1,12 +1,11 @@
-internal import Foundation
+internal import FolioSystem
 
 /// A file or standard input read in blocks with POSIX calls.
 package struct ByteSource: ~Copyable {
     /// Bytes per read.
     package static let blockSize = 1 << 20
 
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let file: SystemFile
     package let path: String
 
     /// Opens `path`; `-` is `standardInput` (descriptor 0 unless a test passes another).
@@ -14,24 +13,20 @@ package struct ByteSource: ~Copyable {
     /// - Throws: ``ReadFailure`` with the system's reason.
     package init(path: String, standardInput: Int32 = 0) throws(ReadFailure) {
         self.path = path
-        if path == "-" {
-            descriptor = standardInput
-            ownsDescriptor = false
+        guard path != "-" else {
+            file = SystemFile(borrowing: standardInput, name: path)
             return
         }
-        let opened = open(path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { throw ReadFailure(path: path, reason: String(cString: strerror(errno))) }
-        var status = stat()
-        if fstat(opened, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
-            close(opened)
+        let opened: SystemFile
+        do {
+            opened = try SystemFile(path)
+        } catch {
+            throw ReadFailure(path: path, reason: error.reason)
+        }
+        if (try? opened.status())?.isDirectory == true {
             throw ReadFailure(path: path, reason: "Is a directory")
         }
-        descriptor = opened
-        ownsDescriptor = true
-    }
-
-    deinit {
-        if ownsDescriptor { close(descriptor) }
+        file = opened
     }
 
     /// Calls `body` with each block until the end of the input.
@@ -39,10 +34,11 @@ package struct ByteSource: ~Copyable {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Self.blockSize)
         defer { buffer.deallocate() }
         while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ReadFailure(path: path, reason: String(cString: strerror(errno)))
+            let count: Int
+            do {
+                count = try file.read(into: UnsafeMutableRawBufferPointer(buffer))
+            } catch {
+                throw ReadFailure(path: path, reason: error.reason)
             }
             if count == 0 { return }
             body(UnsafeBufferPointer(rebasing: buffer[0..<count]))

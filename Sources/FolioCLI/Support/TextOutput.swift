@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import FolioSystem
 internal import Foundation
 internal import Synchronization
 
@@ -33,15 +34,7 @@ package struct StandardStream: TextSink {
 
     /// Writes out what is buffered (a closed pipe is not an error worth reporting).
     package mutating func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            offset += written
-        }
+        try? SystemFile(borrowing: descriptor, name: "output").write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,4 +1,5 @@
 internal import FolioCompression
+internal import FolioSystem
 internal import Synchronization
 
 /// A named part of a cached value, stored compressed and inflated only when asked for.
@@ -16,15 +17,15 @@ public struct CacheSegment: Sendable {
 /// segment inflated on demand (a 2,000,000-character document's text and index are inflated when
 /// first used, not when the entry is opened).
 ///
-/// Thread-safe: it holds the entry's mapping and each segment's checksum, and checks a segment
-/// again on the private copy it inflates, so the bytes used are the bytes verified. A segment that
-/// fails then, or a value that finds its data unusable (``discard()``), has the cache that served
-/// the entry drop it from both tiers, so the next lookup recomputes the value.
+/// Thread-safe: it holds the entry's bytes, a private read-only copy made and verified when the
+/// entry was opened, so the bytes used are the bytes verified whatever happens to the file since
+/// (a mapping would show a rewrite in place, and end the process with `SIGBUS` on a truncation). A
+/// segment that fails to inflate, or a value that finds its data unusable (``discard()``), has the
+/// cache that served the entry drop it from both tiers, so the next lookup recomputes the value.
 public final class CachedSegments: Sendable {
     struct Segment: Sendable {
         var range: Range<Int>
         var rawByteCount: Int
-        var checksum: UInt64
     }
 
     private let file: MappedFile
@@ -39,6 +40,7 @@ public final class CachedSegments: Sendable {
     private let discardHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(file: MappedFile, segments: [String: Segment], origin: String, tokenCount: Int) {
+        precondition(file.isPrivateCopy, "segments are inflated from the bytes verified: a private copy, not a mapping")
         self.file = file
         self.segments = segments
         self.origin = origin
@@ -73,27 +75,27 @@ public final class CachedSegments: Sendable {
     /// The inflated size of a segment, known without inflating it.
     public func rawByteCount(of name: String) -> Int? { segments[name]?.rawByteCount }
 
-    /// The compressed bytes of all segments, with the entry's header: the size of the entry file.
+    /// The compressed bytes of all segments, with the entry's header: the size of the entry file,
+    /// held in memory (a private copy) for as long as these segments are.
     public var storedByteCount: Int { file.byteCount }
 
-    /// Copies one segment out of the entry, checks the copy against the segment's checksum, and
-    /// inflates it.
+    /// Inflates one segment from the entry's private copy, verified when the entry was opened.
     ///
-    /// - Throws: ``CacheError/Code/corrupt`` when the entry has no such segment, when the copy fails
-    ///   its checksum (the file was rewritten in place since it was opened: nothing Folio does), or
-    ///   when it does not inflate to its recorded size (only a writer bug could cause that).
+    /// - Throws: ``CacheError/Code/corrupt`` when the entry has no such segment, or when it does not
+    ///   inflate to its recorded size (only a writer bug could cause that: its checksum passed).
     public func bytes(of name: String) throws(CacheError) -> [UInt8] {
         guard let segment = segments[name] else {
             throw damaged("\(origin): the entry has no segment \"\(name)\"")
         }
-        let stored = file.copyBytes(segment.range)
-        guard stored.count == segment.range.count, XXH64.hash(stored) == segment.checksum else {
-            throw damaged("\(origin): segment \"\(name)\" changed on disk after the entry was verified (rewritten in place)")
+        let inflated = file.withUnsafeBytes { raw in
+            let stored = UnsafeRawBufferPointer(rebasing: raw[segment.range]).assumingMemoryBound(to: UInt8.self)
+            return Result { () throws(CompressionError) in
+                try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount)
+            }
         }
-        do {
-            return try ZlibBlock.decompress(stored, byteCount: segment.rawByteCount)
-        } catch {
-            throw damaged("\(origin): segment \"\(name)\": \(error.message)", underlying: error)
+        switch inflated {
+        case .success(let bytes): return bytes
+        case .failure(let error): throw damaged("\(origin): segment \"\(name)\": \(error.message)", underlying: error)
         }
     }
 }
@@ -154,10 +156,12 @@ enum CacheEntryFile {
     /// Checks every checksum and length; nothing from a file that fails is used.
     ///
     /// The prefix and the header are copied out and checked before they are parsed; the segments
-    /// are checked in place, and again by ``CachedSegments/bytes(of:)`` on the copy it inflates.
+    /// are checked in place, in the private copy that ``CachedSegments/bytes(of:)`` inflates from.
     ///
     /// - Complexity: One ``XXH64`` pass over the file (~1.2 ms for a 17.7 MB entry); no segment is
     ///   inflated.
+    ///
+    /// - Precondition: `file` is a private copy (``DiskStore/open(_:)``).
     static func decode(_ file: MappedFile, origin: String) throws(CacheError) -> (Header, CachedSegments) {
         var reader = ByteReader(file.copyBytes(0..<prefixByteCount))
         guard Array(try reader.raw(magic.count)) == magic else {
@@ -193,7 +197,7 @@ enum CacheEntryFile {
             guard file.withUnsafeBytes({ XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[range])) }) == checksum else {
                 throw CacheError(.corrupt, "\(origin): segment \"\(name)\" fails its checksum")
             }
-            segments[name] = CachedSegments.Segment(range: range, rawByteCount: rawCount, checksum: checksum)
+            segments[name] = CachedSegments.Segment(range: range, rawByteCount: rawCount)
             cursor += storedCount
         }
         guard segments.count == segmentCount, header.isAtEnd, cursor == file.byteCount else {

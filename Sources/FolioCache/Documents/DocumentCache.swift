@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import Dispatch
+internal import FolioSystem
 internal import Synchronization
 
 /// Sizes and lifetimes of the document cache's tiers.
@@ -239,8 +235,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         let path = store.path(for: key)
         let file: MappedFile
         do {
-            guard let mapped = try MappedFile.map(path) else { return nil }
-            file = mapped
+            guard let copy = try DiskStore.open(path) else { return nil }
+            file = copy
         } catch {
             return nil
         }
@@ -401,11 +397,7 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
 
     // MARK: Time
 
-    static func wallMilliseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return UInt64(spec.tv_sec) * 1_000 + UInt64(spec.tv_nsec) / 1_000_000
-    }
+    static func wallMilliseconds() -> UInt64 { UInt64(WallClock.nanosecondsSince1970() / 1_000_000) }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+internal import FolioSystem
 internal import Synchronization
 
 /// Remembers the SHA-256 of files by identity (device, inode, size, modification and change times,
@@ -48,7 +44,7 @@ public final class FileDigestMemo: Sendable {
         guard let directory else { return }
         let path = scopeDirectory(directory, scope)
         for name in DiskStore.names(in: path) { DiskStore.remove(path + "/" + name) }
-        rmdir(path)
+        try? FileSystem.removeDirectory(path)
     }
 
     /// A file's identity as `stat` sees it, or nil when it cannot be statted.
@@ -58,11 +54,10 @@ public final class FileDigestMemo: Sendable {
     }
 
     static func identity(of path: String, scope: CacheScope) -> Identity? {
-        var status = stat()
-        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let text = "\(scope)\n\(path)\n\(status.st_dev) \(status.st_ino) \(status.st_size) "
-            + "\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
-        return Identity(text: text, modifiedSeconds: Int64(status.st_mtim.tv_sec))
+        guard let status = try? FileStatus(path: path), status.isRegularFile else { return nil }
+        // The text names persisted memos: its format (FileIdentity's description) must not change.
+        let text = "\(scope)\n\(path)\n\(status.identity)"
+        return Identity(text: text, modifiedSeconds: status.modificationTime.seconds)
     }
 
     /// The remembered digest of the file as it is now, if any.
@@ -104,7 +99,10 @@ public final class FileDigestMemo: Sendable {
             throw CacheError(.io, "\(path): no such file")
         }
         let digest = SHA256Digest(hashing: bytes)
-        if let before { remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: Int64(time(nil))) }
+        if let before {
+            let now = WallClock.nanosecondsSince1970() / 1_000_000_000
+            remember(digest, path: path, scope: scope, identityBefore: before, hashedAt: now)
+        }
         return (bytes, digest)
     }
 }

@@ -16,11 +16,13 @@ extension IndexBuilder {
         return try! SearchIndex(storage: IndexStorage(image: image))  // our own image: it cannot fail
     }
 
-    /// Writes the index to `path` atomically: a temporary file beside it, `fsync`, then `rename`.
+    /// Writes the index to `path` atomically: a temporary file of its own beside it, `fsync`, then `rename`.
     ///
     /// - Throws: ``IndexError/Code/io`` when the file cannot be written.
     public func write(to path: String) throws(IndexError) {
-        try IndexFile.writeAtomically(image(), to: path)
+        try image().withUnsafeBytes { bytes in
+            Result { () throws(IndexError) in try IndexFile.writeAtomically(bytes, to: path) }
+        }.get()
     }
 
     /// The bytes of the index in the ``IndexFormat`` layout.

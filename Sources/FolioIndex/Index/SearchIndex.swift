@@ -1,3 +1,4 @@
+internal import FolioSystem
 internal import Foundation
 
 /// A read-only index over the chunks of one or many documents: built in memory by ``IndexBuilder``
@@ -77,13 +78,18 @@ public final class SearchIndex: Sendable {
     /// section directory and the page table are read; every other page is checked against its
     /// checksum when a query first needs it).
     ///
+    /// - Important: The file stays mapped while the index (or anything from it) lives. Replace an
+    ///   index file with `rename` — as `folio index` and ``write(to:)`` do, or `mv` — never in place:
+    ///   should another process truncate it (`cp` over it, `truncate`, `> file`), this process dies
+    ///   of `SIGBUS` at its next query touching a page past the new end. Linux (and macOS, per POSIX)
+    ///   keeps no page of a mapping past a file's new end (see `FolioSystem.MappedFile`), and copying
+    ///   the file instead would make opening O(*n*).
     /// - Parameter path: An index file, or a directory written by `folio index` (holding `index.folio`).
     /// - Throws: ``IndexError/Code/io``, ``IndexError/Code/notAnIndex``,
     ///   ``IndexError/Code/unsupportedVersion``, ``IndexError/Code/truncated``, ``IndexError/Code/corrupt``.
     public static func open(path: String) throws(IndexError) -> SearchIndex {
-        var isDirectory: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? (path as NSString).appendingPathComponent(Self.fileName) : path
+        let isDirectory = (try? FileStatus(path: path))?.isDirectory == true
+        let file = isDirectory ? (path.hasSuffix("/") ? path : path + "/") + Self.fileName : path
         let (pointer, count, release) = try IndexStorage.map(path: file)
         let validated: (sections: IndexFile.Sections, pagedStart: Int, pageChecksums: UnsafeBufferPointer<UInt32>)
         do {
@@ -104,7 +110,7 @@ public final class SearchIndex: Sendable {
     /// Writes the index to `path` (atomically).
     public func write(to path: String) throws(IndexError) {
         try storage.verify(termSlots.lowerBound..<storage.count)
-        try IndexFile.writeAtomically(Array(UnsafeRawBufferPointer(start: storage.base, count: storage.count)), to: path)
+        try IndexFile.writeAtomically(UnsafeRawBufferPointer(start: storage.base, count: storage.count), to: path)
     }
 
     // MARK: - Collection facts

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import FolioCompression
-internal import Foundation
+internal import FolioSystem
 
 /// Reading and writing index files.
 enum IndexFile {
@@ -79,39 +74,16 @@ enum IndexFile {
         return (sections, pagedStart, checksums)
     }
 
-    /// Writes `bytes` to `path` through a temporary file, `fsync` and `rename`, so a reader sees the
-    /// old file or the new one, never a part.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(IndexError) {
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw IndexError(.io, "\(path): cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                written += result
-            }
-        }
-        if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        close(descriptor)
-        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw IndexError(.io, "\(path): cannot write the index: \(failure)")
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
+    /// Writes `bytes` to `path` through a temporary file of this write's own, `fsync` and `rename`,
+    /// so a reader sees the old file or the new one, never a part, and writers of one path (in one
+    /// process or several) never mix their bytes: the last rename wins, whole (``AtomicFile``).
+    ///
+    /// - Throws: ``IndexError/Code/io`` naming `path`, with the ``SystemError`` as `underlying`.
+    static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws(IndexError) {
+        do {
+            try AtomicFile.replace(path, with: bytes)
+        } catch {
+            throw IndexError(.io, "\(path): cannot write the index: \(error.message)", underlying: error)
         }
     }
 }

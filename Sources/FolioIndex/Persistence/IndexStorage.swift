@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import FolioCompression
+internal import FolioSystem
 internal import Synchronization
 
 /// The bytes of an index: a read-only memory map of a file, or an image built in memory.
@@ -48,29 +44,20 @@ final class IndexStorage: @unchecked Sendable {
         return (UnsafeRawPointer(pointer), { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() })
     }
 
-    /// Maps `path` read-only.
+    /// Maps `path` read-only (`MappedFile`); the release function keeps the mapping alive until it is called.
     ///
-    /// - Throws: ``IndexError/Code/io`` when it cannot be opened or mapped.
+    /// - Throws: ``IndexError/Code/io`` when it cannot be opened, is not a regular file, or cannot be mapped.
     static func map(path: String) throws(IndexError) -> (pointer: UnsafeRawPointer, count: Int, release: @Sendable () -> Void) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw IndexError(.io, "\(path): cannot open the index: \(String(cString: strerror(errno)))")
+        let file: MappedFile
+        do {
+            file = try MappedFile.map(path)
+        } catch where error.code == .notRegularFile {
+            throw IndexError(.io, "\(path): not a regular file", underlying: error)
+        } catch {
+            throw IndexError(.io, "\(path): cannot \(error.operation) the index: \(error.reason)", underlying: error)
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw IndexError(.io, "\(path): cannot stat the index: \(String(cString: strerror(errno)))")
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw IndexError(.io, "\(path): not a regular file")
-        }
-        let size = Int(status.st_size)
-        guard size > 0 else { return (UnsafeRawPointer(bitPattern: 16)!, 0, {}) }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            throw IndexError(.io, "\(path): cannot map the index: \(String(cString: strerror(errno)))")
-        }
-        let address = UInt(bitPattern: mapped)
-        return (UnsafeRawPointer(mapped), size, { _ = munmap(UnsafeMutableRawPointer(bitPattern: address), size) })
+        guard let base = file.baseAddress else { return (UnsafeRawPointer(bitPattern: 16)!, 0, {}) }
+        return (base, file.byteCount, { withExtendedLifetime(file) {} })
     }
 
     /// Mapped bytes with a page table to verify against.

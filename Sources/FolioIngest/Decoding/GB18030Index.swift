@@ -1,3 +1,4 @@
+internal import FolioSystem
 internal import Foundation
 
 /// The GB18030 mapping tables, read once per process from the bundled `gb18030-index.bin`.
@@ -50,11 +51,14 @@ package final class GB18030Index: Sendable {
             let bundle = Bundle.module.bundlePath
             fatalError("the GB18030 table gb18030-index.bin is missing from Folio's resources (\(bundle)); reinstall")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            fatalError("\(path): cannot read the GB18030 table; reinstall Folio")
+        let bytes: [UInt8]
+        do throws(SystemError) {
+            bytes = try SystemFile.readAll(path)
+        } catch {
+            fatalError("\(path): cannot read the GB18030 table (\(error.reason)); reinstall Folio")
         }
         do throws(FormatError) {
-            return try GB18030Index(fileBytes: Array(data))
+            return try GB18030Index(fileBytes: bytes)
         } catch {
             fatalError("\(path): \(error.reason); the file is damaged: reinstall Folio or rerun the generator script")
         }

@@ -1,4 +1,5 @@
 internal import FolioCompression
+internal import FolioSystem
 internal import Foundation
 internal import Synchronization
 
@@ -13,8 +14,7 @@ final class FileInput: ByteInput {
     /// Bytes per read.
     static let blockSize = 1 << 18
 
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let file: SystemFile
     /// Bytes read so far.
     private(set) var byteCount = 0
     /// The size of a regular file, nil for a pipe.
@@ -25,45 +25,35 @@ final class FileInput: ByteInput {
     /// - Throws: ``IngestError/Code/unreadable`` with the system's reason.
     init(path: String, standardInput: Int32 = 0) throws(IngestError) {
         if path == "-" {
-            descriptor = standardInput
-            ownsDescriptor = false
+            file = SystemFile(borrowing: standardInput, name: "-")
             fileSize = nil
             return
         }
-        let opened = open(path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { throw IngestError(.unreadable, String(cString: strerror(errno)), path: path) }
-        var status = stat()
-        guard fstat(opened, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(opened)
-            throw IngestError(.unreadable, reason, path: path)
+        let status: FileStatus
+        do {
+            file = try SystemFile(path)
+            status = try file.status()
+        } catch {
+            throw IngestError(.unreadable, error.reason, path: path, underlying: error)
         }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
-            close(opened)
-            throw IngestError(.unreadable, "is a directory", path: path)
-        }
-        descriptor = opened
-        ownsDescriptor = true
-        fileSize = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : nil
-    }
-
-    deinit {
-        if ownsDescriptor { close(descriptor) }
+        if status.isDirectory { throw IngestError(.unreadable, "is a directory", path: path) }
+        fileSize = status.isRegularFile ? status.byteCount : nil
     }
 
     func next() throws(IngestError) -> [UInt8]? {
         var block = [UInt8](repeating: 0, count: Self.blockSize)
-        while true {
-            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw IngestError(.unreadable, String(cString: strerror(errno)))
-            }
-            if count == 0 { return nil }
-            byteCount += count
-            block.removeSubrange(count...)
-            return block
+        let count: Int
+        do {
+            count = try block.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) in try file.read(into: buffer) }
+            }.get()
+        } catch {
+            throw IngestError(.unreadable, error.reason, underlying: error)
         }
+        if count == 0 { return nil }
+        byteCount += count
+        block.removeSubrange(count...)
+        return block
     }
 }
 

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import DequeModule
+internal import Foundation  // exp
 internal import HeapModule
 
 /// The scheduling policy as a value-type state machine: the one implementation that both the real

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+internal import FolioSystem
 
 /// The pass ledger's file: an append-only log of grants, one line each, replayed on open.
 ///
@@ -21,19 +17,26 @@ struct PassLedgerLog {
     }
 
     let path: String
-    let descriptor: Int32
+    let file: SystemFile
 
     /// Opens or creates the file, creates it durably (fsync of the directory), and reads its records.
     static func open(path: String) throws(SchedulerError) -> (PassLedgerLog, [Record]) {
-        let descriptor = systemOpen(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ioError(path, "cannot open") }
-        let log = PassLedgerLog(path: path, descriptor: descriptor)
+        let file: SystemFile
+        do {
+            file = try SystemFile(path, access: .readWrite, options: [.create, .append])
+        } catch {
+            throw ioError(path, "cannot open", error)
+        }
+        let log = PassLedgerLog(path: path, file: file)
         do throws(SchedulerError) {
             let bytes = try log.readAll()
             let (records, validLength) = try parse(bytes, path: path)
             if validLength < bytes.count {
-                guard ftruncate(descriptor, off_t(validLength)) == 0, fsync(descriptor) == 0 else {
-                    throw ioError(path, "cannot cut off a torn last record")
+                do {
+                    try file.truncate(to: validLength)
+                    try file.synchronize()
+                } catch {
+                    throw ioError(path, "cannot cut off a torn last record", error)
                 }
             }
             try syncDirectory(of: path)
@@ -46,38 +49,33 @@ struct PassLedgerLog {
 
     /// Appends one record and waits until it is on stable storage.
     func append(_ record: Record) throws(SchedulerError) {
-        var bytes = Array(Self.line(for: record).utf8)
-        let written = bytes.withUnsafeMutableBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
+        do {
+            try file.write(Array(Self.line(for: record).utf8))
+        } catch {
+            throw Self.ioError(path, "cannot append a grant", error)
         }
-        guard written else { throw Self.ioError(path, "cannot append a grant") }
-        guard fsync(descriptor) == 0 else { throw Self.ioError(path, "cannot sync a grant to disk") }
+        do {
+            try file.synchronize()
+        } catch {
+            throw Self.ioError(path, "cannot sync a grant to disk", error)
+        }
     }
 
-    func close() { _ = systemClose(descriptor) }
+    func close() { try? file.close() }
 
     private func readAll() throws(SchedulerError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        var offset: off_t = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Self.ioError(path, "cannot read")
+            let offset = bytes.count
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) in try file.read(into: buffer, at: offset) }
             }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-            offset += off_t(count)
+            switch count {
+            case .failure(let error): throw Self.ioError(path, "cannot read", error)
+            case .success(0): return bytes
+            case .success(let count): bytes += chunk[0..<count]
+            }
         }
     }
 
@@ -168,16 +166,20 @@ struct PassLedgerLog {
 
     private static func syncDirectory(of path: String) throws(SchedulerError) {
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let descriptor = systemOpen(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ioError(directory, "cannot open the ledger's directory to sync it") }
-        defer { _ = systemClose(descriptor) }
-        guard fsync(descriptor) == 0 else { throw ioError(directory, "cannot sync the ledger's directory") }
+        let handle: SystemFile
+        do {
+            handle = try SystemFile(directory.isEmpty ? "/" : directory)
+        } catch {
+            throw ioError(directory, "cannot open the ledger's directory to sync it", error)
+        }
+        do {
+            try handle.synchronize()
+        } catch {
+            throw ioError(directory, "cannot sync the ledger's directory", error)
+        }
     }
 
-    private static func ioError(_ path: String, _ what: String) -> SchedulerError {
-        SchedulerError(.ledgerIO, "\(path): \(what) (\(String(cString: strerror(errno))))")
+    private static func ioError(_ path: String, _ what: String, _ error: SystemError) -> SchedulerError {
+        SchedulerError(.ledgerIO, "\(path): \(what) (\(error.reason))", underlying: error)
     }
 }
-
-private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { open(path, flags, mode) }
-private func systemClose(_ descriptor: Int32) -> Int32 { close(descriptor) }

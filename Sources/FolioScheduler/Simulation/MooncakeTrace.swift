@@ -1,3 +1,4 @@
+internal import FolioSystem
 internal import Foundation
 
 /// A request trace in Mooncake's format: one JSON object per line with `timestamp` (ms),
@@ -38,13 +39,13 @@ package struct MooncakeTrace: Sendable {
     /// - Throws: ``SchedulerError/Code/invalidTrace`` naming the file, and the line for a malformed
     ///   record or a negative length.
     package init(contentsOf path: String) throws(SchedulerError) {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try SystemFile.readAll(path)
         } catch {
-            throw SchedulerError(.invalidTrace, "\(path): cannot read the trace (\(error.localizedDescription))", underlying: error)
+            throw SchedulerError(.invalidTrace, "\(path): cannot read the trace (\(error.reason))", underlying: error)
         }
-        try self.init(bytes: [UInt8](data), origin: path)
+        try self.init(bytes: bytes, origin: path)
     }
 
     /// Parses trace bytes; `origin` names them in errors.

@@ -1,5 +1,5 @@
-internal import Foundation
 internal import FolioCompression
+internal import FolioSystem
 
 /// The entries of a tiktoken rank file, in file order.
 struct RankFileEntries {
@@ -25,14 +25,14 @@ enum RankFile {
     /// - Throws: ``TokenizerError/Code/rankFileUnreadable`` (missing file, broken gzip),
     ///   ``TokenizerError/Code/rankFileCorrupt`` naming the line.
     static func load(path: String) throws(TokenizerError) -> RankFileEntries {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try SystemFile.readAll(path)
         } catch {
             throw TokenizerError(
-                .rankFileUnreadable, "\(path): cannot read the rank file (\(Self.reason(error)))", underlying: error)
+                .rankFileUnreadable, "\(path): cannot read the rank file (\(error.reason))", underlying: error)
         }
-        return try parse(Array(data), source: path)
+        return try parse(bytes, source: path)
     }
 
     /// Parses rank-file bytes, plain or gzipped.
@@ -104,19 +104,6 @@ enum RankFile {
             entries.lines.append(lineNumber)
         }
         return entries
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        if nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileReadNoSuchFileError {
-            return "No such file or directory"
-        }
-        return nsError.localizedDescription
     }
 }
 
