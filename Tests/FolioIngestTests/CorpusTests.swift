@@ -87,6 +87,8 @@ struct CorpusTests {
     enum Expectation: Sendable {
         case error(IngestError.Code, limit: String? = nil)
         case document(@Sendable (Document) throws -> Void)
+
+        var isError: Bool { if case .error = self { true } else { false } }
     }
 
     static let contractPrefix = "corpora/contracts/txt/"
@@ -227,6 +229,42 @@ struct CorpusTests {
         let control = accept(listener, nil, nil)
         #expect(control >= 0, "a connection to port \(port) was not seen")
         if control >= 0 { close(control) }
+    }
+
+    // MARK: What Folio does not read
+
+    @Test(arguments: files("corpora/pdf", extensions: [".pdf"]) + files("corpora/pdf-generated", extensions: [".pdf"]))
+    func pdfsAreRefusedAsPDFs(_ relative: String) throws {
+        let path = SharedCorpora.path(relative)
+        let error = #expect(throws: IngestError.self) { try Ingestor().document(atPath: path) }
+        #expect(error?.code == .unsupportedFormat)
+        #expect(error?.message == "\(path): a PDF document" + BinarySamples.readable + " (PDF is not supported yet)")
+    }
+
+    /// Every other shared file is read as it was before PDFs were refused: no text file, filing, office
+    /// document, gzip stream or hostile text looks binary. Reading stops at the first block.
+    @Test func noOtherSharedFileIsRefused() throws {
+        let root = SharedCorpora.path("")
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root))
+        var checked = 0
+        for case let relative as String in enumerator where !relative.hasSuffix(".pdf") {
+            let path = root + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
+            do {
+                try Ingestor().read(atPath: path) { _ throws(IngestError) in throw IngestError(.cancelled, "enough") }
+            } catch {
+                #expect(error.code != .unsupportedFormat, "\(relative): \(error.message)")
+                // Hostile files may fail as their expectation says; nothing else may.
+                let name = (relative as NSString).lastPathComponent
+                let mayFail = relative.hasPrefix("corpora/hostile/") && Self.hostile[name].map(\.isError) == true
+                #expect(mayFail || error.code == .cancelled, "\(relative): \(error.message)")
+            }
+            checked += 1
+        }
+        #expect(checked > 100)
     }
 }
 
