@@ -86,6 +86,32 @@ enum BinarySamples {
         return header + body + [UInt8](repeating: 0, count: 1024)
     }()
 
+    /// An Office Open XML package whose main part is `mainPath` (`xl/workbook.xml` for a workbook).
+    static func officePackage(mainPath: String, mainXML: String) -> [UInt8] {
+        var zip = ZipWriter()
+        zip.add(
+            "[Content_Types].xml",
+            ascii(
+                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"
+            ))
+        zip.add(
+            "_rels/.rels",
+            ascii(
+                "<?xml version=\"1.0\"?>"
+                    + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                    + "<Relationship Id=\"rId1\" "
+                    + "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+                    + "Target=\"\(mainPath)\"/></Relationships>"))
+        zip.add(mainPath, ascii(mainXML))
+        return zip.finish()
+    }
+
+    static func zip(_ entries: [(String, String)]) -> [UInt8] {
+        var zip = ZipWriter()
+        for (path, text) in entries { zip.add(path, ascii(text), method: path == "mimetype" ? .stored : .deflate) }
+        return zip.finish()
+    }
+
     /// Uniform random bytes from a seeded generator.
     static func random(count: Int, seed: UInt64) -> [UInt8] {
         var generator = SeededRandom(seed: seed)
@@ -188,6 +214,30 @@ enum BinarySamples {
             bytes: [0xFF, 0xFE, 0, 0]
                 + "1\n00:00:01,000 --> 00:00:02,000\nHello\n".unicodeScalars.flatMap { uint32LE(Int($0.value)) },
             expected: "UTF-32LE text"),
+        BinarySample(
+            name: "budget.xlsx",
+            bytes: officePackage(
+                mainPath: "xl/workbook.xml",
+                mainXML: "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"/>"),
+            expected: "an Excel workbook (XLSX)" + readable),
+        BinarySample(
+            name: "deck.pptx",
+            bytes: officePackage(
+                mainPath: "ppt/presentation.xml",
+                mainXML: "<p:presentation xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\"/>"),
+            expected: "a PowerPoint presentation (PPTX)"),
+        BinarySample(
+            name: "novel.epub",
+            bytes: zip([("mimetype", "application/epub+zip"), ("META-INF/container.xml", "<container/>")]),
+            expected: "an EPUB e-book"),
+        BinarySample(
+            name: "sheet.ods",
+            bytes: zip([("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]),
+            expected: "an OpenDocument spreadsheet (ODS)"),
+        BinarySample(
+            name: "app.jar",
+            bytes: zip([("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"), ("Main.class", "\u{1}")]),
+            expected: "a Java archive (JAR)"),
         BinarySample(name: "data.bin", bytes: random(count: 4096, seed: 1), expected: "binary data ("),
         BinarySample(
             name: "zeros.txt", bytes: [UInt8](repeating: 0, count: 100_000),
