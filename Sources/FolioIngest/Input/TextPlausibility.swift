@@ -15,8 +15,8 @@ internal import FolioModel
 /// chosen; binary data is refused instead of being decoded into characters nobody wrote.
 ///
 /// The rules follow `file(1)` and Apache Tika, loosened where real text needs it; the thresholds were
-/// chosen on the shared corpora, chardet's test files in 40 encodings and 8,000 of the system's files
-/// (numbers in `BENCHMARKS.md`):
+/// chosen on the shared corpora, chardet's test files (51 encodings and languages) and 8,000 of the
+/// system's files (numbers in `BENCHMARKS.md`):
 /// 1. Control characters: those `file(1)` says never appear in text (U+0000–U+0006, U+000E–U+001A,
 ///    U+001C–U+001F and U+007F; BEL, BS, TAB, LF, VT, FF, CR and ESC do appear). More than
 ///    ``maxControlPercent`` % of the sample, and at least ``minControlCount``, make it binary data: text
