@@ -8,7 +8,7 @@
 ///
 /// Most of these formats are binary; RTF and PostScript are text, and a caller who forces a text
 /// format (``IngestOptions/format``) still gets their characters verbatim.
-struct UnsupportedFormat: Equatable, Sendable {
+struct UnsupportedFormat: Sendable {
     /// What the content is, as a noun phrase: "a PDF document".
     let description: String
     /// Whether the format is made of text (RTF, PostScript), so that reading it as text is not wrong.
@@ -101,17 +101,20 @@ struct UnsupportedFormat: Equatable, Sendable {
     /// An OLE compound file: which program wrote it shows in the names of its streams (UTF-16LE), when
     /// the directory lies in the bytes at hand.
     private static func compoundFile(_ bytes: Signature) -> UnsupportedFormat {
+        if bytes.find(utf16LE: "WordDocument") != nil {
+            return .init(description: "a Word 97-2003 document (.doc)", note: "save it as DOCX to read it")
+        }
         let streams: [(String, String)] = [
-            ("WordDocument", "a Word 97-2003 document (.doc)"), ("Workbook", "an Excel 97-2003 workbook (.xls)"),
+            ("Workbook", "an Excel 97-2003 workbook (.xls)"),
             ("PowerPoint Document", "a PowerPoint 97-2003 presentation (.ppt)"),
             ("__substg1.0_", "an Outlook message (.msg)"), ("VisioDocument", "a Visio drawing (.vsd)"),
         ]
         for (stream, description) in streams where bytes.find(utf16LE: stream) != nil {
-            return .init(description: description, note: "save it as DOCX to read it")
+            return .init(description: description)
         }
         return .init(
             description: "a legacy Microsoft Office file (OLE compound file: .doc, .xls, .ppt or .msg)",
-            note: "save it as DOCX to read it")
+            note: "a Word document saved as DOCX can be read")
     }
 
     private static func programs(_ bytes: Signature) -> UnsupportedFormat? {
@@ -148,8 +151,7 @@ struct UnsupportedFormat: Equatable, Sendable {
         if bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) { return .init(description: "a WebAssembly module") }
         // Python 3 bytecode: a magic number from 3000 up, CR LF, then 32 bits of flags (0, 1 or 3).
         if (0x0B...0x0E).contains(bytes[1] ?? 0), bytes.matches([0x0D, 0x0A], at: 2),
-            [0, 1, 3].contains(bytes[4] ?? 9),
-            bytes.matches([0, 0, 0], at: 5)
+            [0, 1, 3].contains(bytes[4] ?? 9), bytes.matches([0, 0, 0], at: 5)
         {
             return .init(description: "compiled Python bytecode (.pyc)")
         }
