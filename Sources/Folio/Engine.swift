@@ -42,7 +42,7 @@ public final class Engine: Sendable {
     let chunker: Chunker
     let ingestor: Ingestor
     /// Everything in the pipeline that shapes a processed document, part of every cache key:
-    /// `cl100k_base/512/0/folio-extract-1/…`.
+    /// `cl100k_base/512/0/folio-extract-2/…`.
     public let pipelineFingerprint: String
 
     /// An engine with the default configuration (``EngineConfiguration/init()``). When the default

@@ -71,6 +71,7 @@ public struct EngineConfiguration: Sendable {
     }
 
     /// The version of Folio's extraction and chunking, part of every cache key: bump it when a
-    /// reader or the chunker changes its output, so stale entries are never served.
-    public static let extractorVersion = "folio-extract-1"
+    /// reader or the chunker changes its output, so stale entries are never served. 2: binary
+    /// input (PDF, images, executables, non-Office ZIPs) is refused instead of read as text.
+    public static let extractorVersion = "folio-extract-2"
 }

@@ -15,7 +15,8 @@ public struct ExtractCommand: ParsableCommand {
             jsonl prints one line per block: {"kind", "level", "start", "end", "text"}, where start and end \
             are Unicode-scalar offsets into that text (Python's text[start:end]). Output streams while the \
             file is read. A file that cannot be read is named on standard error with the reason (and the \
-            limit it hit) and the exit status is 1.
+            limit it hit) and the exit status is 1; so is one of a format Folio does not read (PDF, images, \
+            executables, archives, binary data), told by its content whatever its name or --input-format.
             """
     )
 

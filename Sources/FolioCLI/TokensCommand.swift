@@ -15,7 +15,8 @@ public struct TokensCommand: ParsableCommand {
             bytes.decode("utf-8", errors="replace") does, and "replaced" says how many. Text that looks \
             like a special token (<|endoftext|>) is ordinary text. Files are streamed, so memory stays \
             small whatever their size (except with --ids, or for megabytes without a space or a \
-            punctuation mark, which are one piece to merge).
+            punctuation mark, which are one piece to merge). Formats are not detected: a PDF or any other \
+            file is counted as its bytes, as tiktoken would count them.
             A file that cannot be read is named on standard error; the others are still reported and the \
             exit status is 1.
             """

@@ -14,7 +14,10 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
 
         /// The file could not be opened or read (missing, a directory, an I/O error).
         public static let unreadable = Code(.unreadable)
-        /// The content is of no format Folio reads (a ZIP that is neither DOCX nor ODT, say).
+        /// The content is of a format Folio does not read (a PDF, an image, an executable, an archive, an
+        /// XLSX or another ZIP that is neither DOCX nor ODT), or is not plausibly text (binary data, UTF-16
+        /// without a byte-order mark, an undeclared legacy encoding). The reason says what it looks like:
+        /// "a PDF document; Folio reads HTML, XML, DOCX, ODT and text (PDF is not supported yet)".
         public static let unsupportedFormat = Code(.unsupportedFormat)
         /// An XML document (or a DOCX/ODT part) is not well-formed.
         public static let malformed = Code(.malformed)

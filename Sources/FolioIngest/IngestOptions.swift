@@ -51,6 +51,10 @@ public struct IngestLimits: Hashable, Sendable {
 /// How to read a file: what to assume about it and the limits to apply.
 public struct IngestOptions: Hashable, Sendable {
     /// The format to read the file as, or nil to detect it (content first, then the file name's extension).
+    ///
+    /// It picks a reader among the formats Folio reads; it does not make other content text. A PDF, an
+    /// image or binary data is refused as ``IngestError/Code/unsupportedFormat`` whatever the format says;
+    /// only text-based formats Folio does not parse (RTF, PostScript) are read verbatim as ``InputFormat/text``.
     public var format: InputFormat?
     /// The character encoding of text, HTML or XML, or nil to detect it (byte-order mark, then a declared
     /// charset, then strict UTF-8, then GB18030). When given, it is used as is; a byte-order mark of this

@@ -4,12 +4,15 @@ internal import FolioModel
 /// One file's way through Folio: gzip → format detection → decoding to UTF-8 → the format's reader.
 ///
 /// 1. The first bytes are read; gzip (magic `1F 8B`) is inflated as the rest streams, within limits.
-/// 2. ``FormatSniffer`` (or the caller's ``IngestOptions/format``) picks the reader.
+/// 2. Content of a format Folio does not read (``UnsupportedFormat``: PDF, images, executables, archives)
+///    is refused, whatever the name or ``IngestOptions/format`` says; ``FormatSniffer`` (or the caller's
+///    ``IngestOptions/format``) picks the reader.
 /// 3. ZIP containers (DOCX, ODT) are read entry by entry from the file, or from memory when they came
 ///    gzipped or through a pipe.
 /// 4. Text formats are decoded to UTF-8: the caller's encoding wins (a byte-order mark of that encoding
 ///    is skipped), then a byte-order mark, then the document's declaration (`<meta charset>`,
-///    `<?xml encoding?>`), then detection (strict UTF-8, then GB18030).
+///    `<?xml encoding?>`), then detection (strict UTF-8, then GB18030). Input that is not plausibly text
+///    in that encoding (``TextPlausibility``) is refused.
 /// 5. Blocks are handed to `emit` after each input block, so memory stays bounded by one block's output.
 struct IngestPipeline {
     let options: IngestOptions
@@ -40,6 +43,12 @@ struct IngestPipeline {
         // Enough of the input to detect the format and the encoding.
         while first.count < FormatSniffer.windowSize, let more = try input.next() { first += more }
         let rest: any ByteInput = input
+
+        // What Folio cannot read is refused here, whatever the file is named. A forced text format reads
+        // a text-based one (RTF, PostScript) verbatim; nothing makes a binary format text.
+        if let unsupported = UnsupportedFormat.recognize(first), !unsupported.isText || options.format == nil {
+            throw IngestError(.unsupportedFormat, unsupported.reason(insideGzip: isGzipped))
+        }
 
         let hint = FormatSniffer.extensionHint(name)
         let container: FormatSniffer.Container
@@ -80,6 +89,12 @@ struct IngestPipeline {
             reader = PlainTextReader()
         }
         var (decoder, skip) = decoder(for: first, format: format)
+        let inputEnded = first.count < FormatSniffer.windowSize
+        if let refusal = TextPlausibility.refusal(
+            first, skipping: skip, encoding: decoder.detectedEncoding, inputEnded: inputEnded, inflated: isGzipped)
+        {
+            throw IngestError(.unsupportedFormat, refusal)
+        }
         var utf8: [UInt8] = []
         utf8.reserveCapacity(first.count + first.count / 2)
         var block = first

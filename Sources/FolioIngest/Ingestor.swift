@@ -13,7 +13,9 @@ public import FolioModel
 /// Formats are detected by content first and by the file name second (``IngestOptions/format``
 /// overrides both): plain text in UTF-8, UTF-16 (with a byte-order mark), GB18030 or windows-1252; HTML,
 /// XHTML and inline-XBRL filings; XML and XBRL instances; DOCX and ODT; and gzip-compressed versions of
-/// all of them. Hostile input fails with an ``IngestError`` naming the file and the reason or limit.
+/// all of them. Hostile input fails with an ``IngestError`` naming the file and the reason or limit, and
+/// content of any other format (PDF, images, executables, archives, binary data) with
+/// ``IngestError/Code/unsupportedFormat`` saying what it looks like, whatever the file's name.
 ///
 /// - Important: Offsets are Unicode scalars into ``Document/text``. A plain-text document's text is the
 ///   decoded file verbatim (only a byte-order mark removed), so offsets are offsets into the file's

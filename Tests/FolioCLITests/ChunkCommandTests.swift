@@ -141,6 +141,36 @@ struct ChunkCommandTests {
         #expect(summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
     }
 
+    /// `folio chunk` refuses a PDF as `folio extract` does; `folio ingest` reports it and goes on.
+    @Test func binaryFilesAreRefusedAndIngestGoesOn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-binary-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pdf = directory.appendingPathComponent("contract.pdf")
+        try Data(ExtractCommandTests.pdf.utf8).write(to: pdf)
+        let binary = directory.appendingPathComponent("data.txt")
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: binary)
+        let note = directory.appendingPathComponent("note.txt")
+        try Data("A contract of two sentences. It is text.".utf8).write(to: note)
+        let pdfLine =
+            "folio: \(pdf.path): a PDF document; Folio reads HTML, XML, DOCX, ODT and text (PDF is not supported yet)"
+
+        for cache in [[], ["--cache", directory.appendingPathComponent(".cache").path]] {
+            let chunked = try await Self.chunk(cache + [pdf.path])
+            #expect(chunked.status == 1)
+            #expect(chunked.output.isEmpty)
+            #expect(chunked.errors == pdfLine + "\n")
+
+            let run = try await Self.ingest(cache + [directory.path])
+            #expect(run.status == 1)
+            #expect(Set(Self.lines(run.output).map { $0["path"] as! String }) == [note.path])
+            let errorLines = run.errors.split(separator: "\n").map(String.init)
+            #expect(errorLines.contains(pdfLine))
+            #expect(errorLines.contains { $0.hasPrefix("folio: \(binary.path): binary data (") }, "\(errorLines)")
+            #expect(errorLines.last?.contains("3 files, 2 failed") == true, "\(errorLines)")
+        }
+    }
+
     @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).jsonl").path
         let quiet = try await Self.ingest([Self.sample, "--out", out])

@@ -67,6 +67,24 @@ struct ExtractCommandTests {
         #expect(missing.errors == "folio: /nonexistent/report.html: No such file or directory\n")
     }
 
+    /// A minimal PDF: `folio extract` must not print its bytes as text.
+    static let pdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+    @Test func aPDFIsRefusedWithOneLineSayingWhatItIs() throws {
+        let path = try Self.file(Self.pdf, name: "contract.pdf")
+        for arguments in [[path], ["--format", "jsonl", path], ["--input-format", "text", path]] {
+            let run = try Self.run(arguments)
+            #expect(run.status == 1)
+            #expect(run.output.isEmpty)
+            #expect(
+                run.errors == "folio: \(path): a PDF document; Folio reads HTML, XML, DOCX, ODT and text "
+                    + "(PDF is not supported yet)\n")
+        }
+        // Named as text, it is still a PDF.
+        let renamed = try Self.file(Self.pdf, name: "contract.txt")
+        #expect(try Self.run([renamed]).errors.hasPrefix("folio: \(renamed): a PDF document;"))
+    }
+
     @Test func theInputEncodingCanBeForced() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("extract-\(UUID()).txt")
         try Data([0x43, 0x61, 0x66, 0xE9]).write(to: url)  // "Café" in windows-1252

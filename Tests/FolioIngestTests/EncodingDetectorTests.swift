@@ -122,6 +122,29 @@ struct EncodingDetectorTests {
         #expect(utf8 == Array(input.dropLast()) + [0xEF, 0xBF, 0xBD])
     }
 
+    /// UTF-8 validity, decided with an early exit, agrees with repairing the bytes: no replacement, and
+    /// no incomplete sequence held back when the input has ended.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func utf8ValidityAgreesWithRepair(_ seed: UInt64) {
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array(" \n".utf8), Array("é".utf8), Array("中".utf8), Array("😀".utf8), [0x80], [0xC0, 0xAF],
+            [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], [0xFF], Array("abcdefgh".utf8),
+        ]
+        var random = SplitMix64(seed: seed)
+        for round in 0..<2_000 {
+            let count = Int.random(in: 0...12, using: &random)
+            let bytes = (0..<count).flatMap { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+            var repair = UTF8Repair()
+            _ = repair.append(bytes)
+            for inputEnded in [false, true] {
+                let expected = repair.replacementCount == 0 && !(inputEnded && repair.heldByteCount > 0)
+                #expect(
+                    EncodingDetector.isValid(bytes, as: .utf8, inputEnded: inputEnded) == expected,
+                    "seed \(seed), round \(round): \(bytes)")
+            }
+        }
+    }
+
     /// The automatic decoder's output equals decoding with the encoding it chose from the start.
     @Test(arguments: [UInt64(1), 2, 3, 4, 5])
     func automaticEqualsTheChosenEncodingInAnyBlocks(_ seed: UInt64) {

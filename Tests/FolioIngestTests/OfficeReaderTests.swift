@@ -187,6 +187,13 @@ struct OfficeReaderTests {
         spreadsheet.add("mimetype", Array("application/vnd.oasis.opendocument.spreadsheet".utf8), method: .stored)
         let ods = #expect(throws: IngestError.self) { try Ingestor().document(from: spreadsheet.finish(), name: "x.ods") }
         #expect(ods?.code == .unsupportedFormat)
+        #expect(ods?.reason.hasPrefix("an OpenDocument spreadsheet (ODS);") == true)
+
+        // An Office Open XML package of another application has a main part too: it is not read as an
+        // empty DOCX.
+        let workbook = Self.docx(body: "", mainPath: "xl/workbook.xml")
+        let xlsx = #expect(throws: IngestError.self) { try Ingestor().document(from: workbook, name: "budget.xlsx") }
+        #expect(xlsx?.message == "budget.xlsx: an Excel workbook (XLSX); Folio reads HTML, XML, DOCX, ODT and text")
 
         let good = Self.docx(body: Self.paragraph("Text"))
         let truncated = #expect(throws: IngestError.self) {

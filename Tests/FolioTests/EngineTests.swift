@@ -389,6 +389,13 @@ struct EngineTests {
         await #expect { try await engine.ingest(bytes: [0x41], name: "a.txt", session: Self.session(serviceClass: "gold")) } throws: { error in
             (error as? EngineError)?.code == .invalidRequest
         }
+        // What Folio cannot read is its own code (a gateway answers 415), named and described.
+        let pdf = Array("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".utf8)
+        await #expect { try await engine.ingest(bytes: pdf, name: "scan.txt", session: Self.session()) } throws: { error in
+            let error = error as? EngineError
+            return error?.code == .unsupportedFormat && error?.documentName == "scan.txt"
+                && error?.message.contains("PDF") == true
+        }
     }
 
     /// A stopping engine says so — not "busy, retry in 0 s" — and work it cancels ends the same way.

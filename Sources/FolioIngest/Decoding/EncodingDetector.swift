@@ -45,16 +45,54 @@ package enum EncodingDetector {
     package static func isValid(
         _ bytes: UnsafeBufferPointer<UInt8>, as encoding: TextEncoding, inputEnded: Bool
     ) -> Bool {
+        if encoding == .utf8 { return isValidUTF8(bytes, inputEnded: inputEnded) }
         var scratch: [UInt8] = []
         scratch.reserveCapacity(bytes.count * 2 + 16)
-        if encoding == .utf8 {
-            var repair = UTF8Repair()
-            repair.append(bytes, into: &scratch)
-            return repair.replacementCount == 0 && !(inputEnded && repair.heldByteCount > 0)
-        }
         var decoder = TextDecoder(encoding)
         decoder.decode(bytes, into: &scratch)
         return decoder.replacementCount == 0 && !(inputEnded && decoder.heldByteCount > 0)
+    }
+
+    /// Whether `bytes` are well-formed UTF-8, a sequence cut by their end counting as well-formed unless
+    /// `inputEnded`; stops at the first ill-formed sequence and writes nothing. Repairing the window
+    /// instead, to count replacements, took 1.2 ms per 64 KiB of GB18030 (release build, 2026-12-07);
+    /// this stops at once, and takes 32 µs instead of 50 on Chinese UTF-8.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, inputEnded: Bool) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            while index &+ 8 <= count,
+                UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index &+= 8
+            }
+            if index >= count { break }
+            let lead = base[index]
+            if lead < 0x80 {
+                index &+= 1
+                continue
+            }
+            // The common sequences by bit tests, as `UTF8Repair` does: three bytes with an unrestricted
+            // second byte (E1–EC, EE–EF: CJK), and two bytes.
+            if lead >= 0xE1 && lead <= 0xEF && lead != 0xED && index &+ 2 < count
+                && base[index &+ 1] & 0xC0 == 0x80 && base[index &+ 2] & 0xC0 == 0x80
+            {
+                index &+= 3
+                continue
+            }
+            if lead >= 0xC2 && lead <= 0xDF && index &+ 1 < count && base[index &+ 1] & 0xC0 == 0x80 {
+                index &+= 2
+                continue
+            }
+            guard let shape = UTF8Sequence.shape(ofLead: lead) else { return false }
+            for offset in 1..<shape.length {
+                if index &+ offset >= count { return !inputEnded }
+                if !UTF8Sequence.isValid(base[index &+ offset], at: offset, second: shape.second) { return false }
+            }
+            index &+= shape.length
+        }
+        return true
     }
 
     /// The number of ASCII bytes at the start of `bytes`.

@@ -2,6 +2,9 @@ internal import FolioModel
 
 /// Tells a file's format from its first bytes, and from its name only when the bytes do not say.
 ///
+/// Formats Folio does not read have been ruled out before (``UnsupportedFormat``), and text is checked for
+/// binary content once its encoding is chosen (``TextPlausibility``).
+///
 /// 1. `PK\3\4` (or an empty archive's `PK\5\6`): a ZIP container (DOCX or ODT, decided by its entries).
 /// 2. Markup: after whitespace, a byte-order mark, an XML declaration, comments and a doctype, the first
 ///    element decides: `html` (XHTML when an XML declaration or the XHTML namespace is there; inline

@@ -6,7 +6,9 @@ internal import FolioModel
 /// XML parser, nothing is extracted to disk, and entry paths are only ever looked up, never trusted.
 ///
 /// 1. An ODT names itself in its `mimetype` entry; a DOCX has a main document part (found through
-///    `_rels/.rels`, else `word/document.xml`). Any other ZIP is ``IngestError/Code/unsupportedFormat``.
+///    `_rels/.rels`, else `word/document.xml`). Any other ZIP is ``IngestError/Code/unsupportedFormat``,
+///    named when its entries tell what it is (an XLSX's main part is `xl/workbook.xml`, an EPUB's
+///    `mimetype` says so, a JAR has a manifest).
 /// 2. DOCX: `word/styles.xml` is read first for heading and list styles, then the main part streams
 ///    through ``DOCXDocumentHandler``; the title comes from `docProps/core.xml`.
 /// 3. ODT: `content.xml` streams through ``ODTContentHandler``; the title comes from `meta.xml`.
@@ -38,13 +40,17 @@ struct OfficeContainer {
         if let mimetype = archive.entry(named: "mimetype") {
             let type = String(decoding: try readAll(mimetype).filter { $0 > 0x20 }, as: UTF8.self)
             if type == ODFNamespaces.textDocumentMediaType { return try readODT(emit: emit) }
-            if type.hasPrefix("application/vnd.oasis.opendocument.") {
-                throw IngestError(.unsupportedFormat, "an OpenDocument file of type \(type); Folio reads text documents (ODT)")
+            if let other = Self.otherPackage(mediaType: type) {
+                throw IngestError(.unsupportedFormat, other.reason(insideGzip: false))
             }
         }
-        if let main = mainDocumentPath() { return try readDOCX(mainPath: main, emit: emit) }
-        throw IngestError(
-            .unsupportedFormat, "a ZIP archive that is neither a DOCX (no word/document.xml) nor an ODT (no mimetype entry)")
+        if let main = mainDocumentPath() {
+            if let other = Self.otherOfficePackage(mainPath: main) {
+                throw IngestError(.unsupportedFormat, other.reason(insideGzip: false))
+            }
+            return try readDOCX(mainPath: main, emit: emit)
+        }
+        throw IngestError(.unsupportedFormat, otherArchive().reason(insideGzip: false))
     }
 
     // MARK: DOCX

@@ -51,8 +51,12 @@ enum DocumentInvariants {
         for block in document.blocks {
             #expect(block.range.start >= previousEnd, "blocks overlap at \(block)", sourceLocation: sourceLocation)
             #expect(block.utf8Range.lowerBound >= previousUTF8End, sourceLocation: sourceLocation)
-            #expect(block.range.end <= scalars.count, sourceLocation: sourceLocation)
-            guard block.range.end <= scalars.count, block.utf8Range.upperBound <= utf8.count else { return }
+            guard block.range.end <= scalars.count, block.utf8Range.upperBound <= utf8.count else {
+                Issue.record(
+                    "\(block) runs past the text (\(scalars.count) scalars, \(utf8.count) UTF-8 bytes)",
+                    sourceLocation: sourceLocation)
+                return
+            }
             var byScalars = ""
             byScalars.unicodeScalars.append(contentsOf: scalars[block.range.start..<block.range.end])
             let byBytes = String(decoding: utf8[block.utf8Range], as: UTF8.self)
