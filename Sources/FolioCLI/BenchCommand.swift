@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioChunking
 internal import FolioIngest
 internal import FolioModel
@@ -6,18 +6,18 @@ internal import FolioTokenizer
 internal import Foundation
 
 /// `folio bench`: throughput of Folio's stages on the user's own files.
-public struct BenchCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct BenchCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
         subcommands: [Tokenize.self, Extract.self, Chunk.self, Index.self, Gunzip.self, CorpusCommand.self]
     )
 
-    public init() {}
+    package init() {}
 
     /// `folio bench tokenize`: encode and count throughput of one encoding on the concatenated files.
-    public struct Tokenize: ParsableCommand {
-        public static let configuration = CommandConfiguration(
+    package struct Tokenize: ParsableCommand {
+        package static let configuration = CommandConfiguration(
             abstract: "Encode and count throughput (MB/s of UTF-8 input, single thread).",
             discussion: """
                 The files are decoded (UTF-8, invalid bytes replaced) and concatenated into one text in \
@@ -29,15 +29,11 @@ public struct BenchCommand: ParsableCommand {
         @Option(name: .long, help: "cl100k_base or o200k_base.")
         var encoding = "cl100k_base"
 
-        @Option(name: .long, help: "Timed runs per operation.")
-        var `repeat` = 5
+        @OptionGroup var inputs: BenchInputs
 
-        @Argument(help: "Input files.")
-        var files: [String]
+        package init() {}
 
-        public init() {}
-
-        public func run() throws {
+        package func run() throws {
             try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
@@ -50,7 +46,7 @@ public struct BenchCommand: ParsableCommand {
                 return 1
             }
             var text = ""
-            for path in files {
+            for path in inputs.files {
                 do {
                     text += UTF8Repair.repair(try ByteSource(path: path).readAll()).text
                 } catch {
@@ -59,7 +55,7 @@ public struct BenchCommand: ParsableCommand {
                 }
             }
             let byteCount = text.utf8.count
-            let runs = max(1, self.repeat)
+            let runs = inputs.runs
             for operation in ["encode", "count"] {
                 let (seconds, tokens) = timedRuns(runs) {
                     operation == "encode" ? tokenizer.encode(text).count : tokenizer.count(text)
@@ -75,8 +71,8 @@ public struct BenchCommand: ParsableCommand {
     }
 
     /// `folio bench extract`: extraction throughput on each file, in process.
-    public struct Extract: ParsableCommand {
-        public static let configuration = CommandConfiguration(
+    package struct Extract: ParsableCommand {
+        package static let configuration = CommandConfiguration(
             abstract: "Extraction throughput (MB/s of input file, single thread).",
             discussion: """
                 Each file is read into memory once; then extracting it (detection, decompression, decoding, \
@@ -86,22 +82,18 @@ public struct BenchCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "Timed runs per file.")
-        var `repeat` = 5
+        @OptionGroup var inputs: BenchInputs
 
-        @Argument(help: "Input files.")
-        var files: [String]
+        package init() {}
 
-        public init() {}
-
-        public func run() throws {
+        package func run() throws {
             try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
         package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
             let ingestor = Ingestor()
             var status: Int32 = 0
-            for path in files {
+            for path in inputs.files {
                 let bytes: [UInt8]
                 do {
                     bytes = try ByteSource(path: path).readAll()
@@ -113,7 +105,7 @@ public struct BenchCommand: ParsableCommand {
                 let seconds: [Double]
                 let document: Document
                 do {
-                    (seconds, document) = try timedRuns(max(1, self.repeat)) { () throws(IngestError) in
+                    (seconds, document) = try timedRuns(inputs.runs) { () throws(IngestError) in
                         try ingestor.document(from: bytes, name: path)
                     }
                 } catch {
@@ -133,8 +125,8 @@ public struct BenchCommand: ParsableCommand {
     }
 
     /// `folio bench chunk`: chunking throughput of documents in memory, or of the whole pipeline.
-    public struct Chunk: ParsableCommand {
-        public static let configuration = CommandConfiguration(
+    package struct Chunk: ParsableCommand {
+        package static let configuration = CommandConfiguration(
             abstract: "Chunking throughput (MB/s of document text, single thread), or of the whole pipeline.",
             discussion: """
                 Each file is extracted once; then cutting its document into chunks (segmenting, counting, \
@@ -152,15 +144,11 @@ public struct BenchCommand: ParsableCommand {
         @Flag(name: .long, help: "Time extraction and chunking together, from the file's bytes.")
         var pipeline = false
 
-        @Option(name: .long, help: "Timed runs per file.")
-        var `repeat` = 5
+        @OptionGroup var inputs: BenchInputs
 
-        @Argument(help: "Input files.")
-        var files: [String]
+        package init() {}
 
-        public init() {}
-
-        public func run() throws {
+        package func run() throws {
             try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
@@ -168,7 +156,7 @@ public struct BenchCommand: ParsableCommand {
             guard let chunker = chunking.makeChunker(errors: &errors) else { return 1 }
             let ingestor = Ingestor()
             var status: Int32 = 0
-            for path in files {
+            for path in inputs.files {
                 do {
                     let bytes = try ByteSource(path: path).readAll()
                     let document = try ingestor.document(from: bytes, name: path)
@@ -176,7 +164,7 @@ public struct BenchCommand: ParsableCommand {
                     let seconds: [Double]
                     let chunks: [FolioModel.Chunk]
                     if pipeline {
-                        (seconds, chunks) = try timedRuns(max(1, self.repeat)) { () throws(ChunkingError) in
+                        (seconds, chunks) = try timedRuns(inputs.runs) { () throws(ChunkingError) in
                             var chunks: [FolioModel.Chunk] = []
                             try chunker.forEachChunk(
                                 reading: { send throws(IngestError) in try ingestor.read(bytes: bytes, name: path, send) }
@@ -184,7 +172,7 @@ public struct BenchCommand: ParsableCommand {
                             return chunks
                         }
                     } else {
-                        (seconds, chunks) = timedRuns(max(1, self.repeat)) { chunker.chunks(of: document) }
+                        (seconds, chunks) = timedRuns(inputs.runs) { chunker.chunks(of: document) }
                     }
                     let measured = pipeline ? bytes.count : textBytes
                     output.write(
@@ -211,8 +199,8 @@ public struct BenchCommand: ParsableCommand {
     }
 
     /// `folio bench gunzip`: the gzip stage alone, for comparing with zlib.
-    public struct Gunzip: ParsableCommand {
-        public static let configuration = CommandConfiguration(
+    package struct Gunzip: ParsableCommand {
+        package static let configuration = CommandConfiguration(
             abstract: "Decompression throughput of the ingestion pipeline's gzip stage (MB/s of inflated output).",
             discussion: """
                 Each gzip file is read into memory once; then its stream is inflated through the same streaming \
@@ -220,24 +208,20 @@ public struct BenchCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "Timed runs per file.")
-        var `repeat` = 5
+        @OptionGroup var inputs: BenchInputs
 
-        @Argument(help: "Gzip files.")
-        var files: [String]
+        package init() {}
 
-        public init() {}
-
-        public func run() throws {
+        package func run() throws {
             try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
         package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
             var status: Int32 = 0
-            for path in files {
+            for path in inputs.files {
                 do {
                     let bytes = try ByteSource(path: path).readAll()
-                    let (seconds, inflated) = try timedRuns(max(1, self.repeat)) { () throws(IngestError) in
+                    let (seconds, inflated) = try timedRuns(inputs.runs) { () throws(IngestError) in
                         try IngestStages.gunzip(bytes)
                     }
                     output.write(
@@ -284,4 +268,22 @@ func throughputFields(byteCount: Int, seconds: [Double]) -> String {
     let best = Double(byteCount) / seconds[0] / 1e6
     let median = Double(byteCount) / seconds[seconds.count / 2] / 1e6
     return "\"best_mb_per_s\": \(String(format: "%.1f", best)), \"median_mb_per_s\": \(String(format: "%.1f", median))"
+}
+
+/// The options every `folio bench` subcommand shares: how many timed runs, and the files.
+package struct BenchInputs: ParsableArguments {
+    @Option(name: .long, help: "Timed runs after one warm-up run (at least 1).")
+    var `repeat` = 5
+
+    @Argument(help: "Input files.")
+    var files: [String]
+
+    package init() {}
+
+    package func validate() throws {
+        guard self.repeat >= 1 else { throw ValidationError("--repeat must be at least 1, not \(self.repeat)") }
+    }
+
+    /// The number of timed runs.
+    var runs: Int { self.repeat }
 }

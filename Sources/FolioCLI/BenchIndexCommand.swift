@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
@@ -8,8 +8,8 @@ internal import Foundation
 
 extension BenchCommand {
     /// `folio bench index`: index build MB/s, query latency and open time.
-    public struct Index: ParsableCommand {
-        public static let configuration = CommandConfiguration(
+    package struct Index: ParsableCommand {
+        package static let configuration = CommandConfiguration(
             abstract: "Index build throughput (MB/s of chunk text, one thread), query latency and open time.",
             discussion: """
                 The files are extracted and cut into chunks of --max-tokens once (not timed). Then: building \
@@ -26,15 +26,11 @@ extension BenchCommand {
         @Option(name: .long, help: "A file with one query per line (default: a few contract questions).")
         var queries: String?
 
-        @Option(name: .long, help: "Timed build runs.")
-        var `repeat` = 5
+        @OptionGroup var inputs: BenchInputs
 
-        @Argument(help: "Input files.")
-        var files: [String]
+        package init() {}
 
-        public init() {}
-
-        public func run() throws {
+        package func run() throws {
             try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
         }
 
@@ -43,12 +39,12 @@ extension BenchCommand {
                 let tokenizer = try BPETokenizer.named(.cl100kBase)
                 let chunker = Chunker(tokenizer: tokenizer, configuration: try ChunkConfiguration(maxTokens: maxTokens))
                 var documents: [(path: String, text: String, chunks: [FolioModel.Chunk])] = []
-                for path in files {
+                for path in inputs.files {
                     let document = try Ingestor().document(atPath: path)
                     documents.append((path, document.text, chunker.chunks(of: document)))
                 }
                 let chunkBytes = documents.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.text.utf8.count } }
-                let (seconds, whole) = try timedRuns(max(1, self.repeat)) { () throws(IndexError) -> SearchIndex in
+                let (seconds, whole) = try timedRuns(inputs.runs) { () throws(IndexError) -> SearchIndex in
                     var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens)
                     for document in documents { try builder.add(path: document.path, text: document.text, chunks: document.chunks) }
                     return builder.build()

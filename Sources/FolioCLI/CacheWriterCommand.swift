@@ -1,12 +1,12 @@
-public import ArgumentParser
+package import ArgumentParser
 package import FolioCache
 internal import FolioModel
 
 /// `folio _cache-writer DIR --seed S --count N`: writes random entries into a document cache, so a
 /// test can kill the process with SIGKILL at random moments and check that no damaged entry is
 /// ever served. Hidden from help: it exists for the crash-safety test.
-public struct CacheWriterCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CacheWriterCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "_cache-writer",
         abstract: "Write random entries into a document cache (for crash-safety tests).",
         discussion: """
@@ -36,14 +36,14 @@ public struct CacheWriterCommand: ParsableCommand {
     @Option(help: "Entries to write.")
     var count = 100
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard !directory.isEmpty else { throw ValidationError("DIR must not be empty") }
         guard (0...1_000_000).contains(count) else { throw ValidationError("--count must be 0…1000000, not \(count)") }
     }
 
-    public func run() throws {
+    package func run() throws {
         let (directory, seed, count) = (directory, seed, count)
         let status = waitForTask {
             var output = LineFlushedStream(StandardStream.output)

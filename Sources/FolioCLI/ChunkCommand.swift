@@ -1,10 +1,10 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import Folio
 internal import FolioModel
 
 /// `folio chunk`: a document's token-budgeted chunks as JSON lines.
-public struct ChunkCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct ChunkCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "chunk",
         abstract: "Cut a file into chunks that each fit a token budget exactly.",
         discussion: """
@@ -28,9 +28,9 @@ public struct ChunkCommand: ParsableCommand {
     @Argument(help: "The file to read ('-' reads standard input).")
     var file: String
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams(self) { command, output, errors in await command.execute(output: &output, errors: &errors) }
     }
 

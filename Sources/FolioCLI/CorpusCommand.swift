@@ -1,11 +1,11 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioCorpora
 internal import FolioSystem
 internal import Foundation
 
 /// `folio bench corpus`: a generated test document of an exact size, written as it is made.
-public struct CorpusCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CorpusCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Write a generated test document (deterministic).",
         discussion: """
@@ -33,13 +33,13 @@ public struct CorpusCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "The file to write (default: standard output).")
     var outputPath: String?
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         if characters < 0 { throw ValidationError("--chars must be at least 0, not \(characters)") }
     }
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

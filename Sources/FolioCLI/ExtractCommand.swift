@@ -1,10 +1,10 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioIngest
 internal import FolioModel
 
 /// `folio extract`: a file's normalized text, or its blocks as JSON lines.
-public struct ExtractCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct ExtractCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Turn a file (HTML, inline XBRL, XML, DOCX, ODT, text; gzipped or not) into normalized text.",
         discussion: """
@@ -20,7 +20,7 @@ public struct ExtractCommand: ParsableCommand {
             """
     )
 
-    public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    package enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
         case text, jsonl
     }
 
@@ -32,9 +32,9 @@ public struct ExtractCommand: ParsableCommand {
     @Argument(help: "The file to read ('-' reads standard input).")
     var file: String
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
@@ -7,8 +7,8 @@ internal import FolioSystem
 internal import Foundation
 
 /// `folio index`: a search index over many files, written to a directory.
-public struct IndexCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct IndexCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Index files (directories recursively, globs) for `folio search` and `folio pack`.",
         discussion: """
@@ -28,9 +28,9 @@ public struct IndexCommand: ParsableCommand {
     @Argument(help: "Files, directories or glob patterns.")
     var paths: [String]
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 
@@ -74,8 +74,8 @@ public struct IndexCommand: ParsableCommand {
 }
 
 /// `folio search`: the best chunks for a query, as JSON lines.
-public struct SearchCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct SearchCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search an index written by `folio index` (or files, indexed on the fly).",
         discussion: """
@@ -102,13 +102,13 @@ public struct SearchCommand: ParsableCommand {
     @Argument(help: "Words and \"quoted phrases\".")
     var query: String
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive") }
     }
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import Folio
 internal import FolioCache
 internal import FolioChunking
@@ -9,8 +9,8 @@ internal import FolioSystem
 internal import Foundation
 
 /// `folio ingest`: many files, directories and globs to chunks, one JSON line per chunk.
-public struct IngestCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct IngestCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Cut many files (directories recursively, globs) into token-budgeted chunks.",
         discussion: """
@@ -40,9 +40,9 @@ public struct IngestCommand: ParsableCommand {
     @Argument(help: "Files, directories and glob patterns.")
     var paths: [String]
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         let showsProgress = SystemFile.standardError.isTerminal
         try runWithStandardStreams(self) { command, output, errors in
             await command.execute(output: &output, errors: &errors, showsProgress: showsProgress)

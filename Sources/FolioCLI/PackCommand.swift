@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import Folio
 internal import FolioChunking
 internal import FolioIndex
@@ -8,8 +8,8 @@ internal import FolioSystem
 internal import Foundation
 
 /// `folio pack`: the passages that answer a query, packed into a token budget with citations.
-public struct PackCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct PackCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Pack the passages that best answer a query into a token budget, exactly, with citations.",
         discussion: """
@@ -46,9 +46,9 @@ public struct PackCommand: ParsableCommand {
     @Argument(help: "A file, an index directory, or a directory of files.")
     var source: String?
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         if batch != nil {
             guard source == nil && query == nil else { throw ValidationError("--batch takes its paths and queries from the file; give no FILE and no --query") }
         } else {
@@ -56,7 +56,7 @@ public struct PackCommand: ParsableCommand {
         }
     }
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams(self) { command, output, errors in await command.execute(output: &output, errors: &errors) }
     }
 

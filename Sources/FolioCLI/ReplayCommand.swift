@@ -1,11 +1,11 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioCache
 internal import FolioScheduler
 internal import Foundation
 
 /// `folio replay`: a request trace through the prompt-prefix cache.
-public struct ReplayCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct ReplayCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay a request trace through the prompt-prefix block cache.",
         discussion: """
@@ -29,16 +29,16 @@ public struct ReplayCommand: ParsableCommand {
     @Option(help: "folio (default, online), lru, or belady (offline ceiling).")
     var policy = "folio"
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard ["folio", "lru", "belady"].contains(policy) else {
             throw ValidationError("--policy must be folio, lru or belady, not \(policy)")
         }
         guard capacityBlocks >= 1 else { throw ValidationError("--capacity-blocks must be at least 1") }
     }
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

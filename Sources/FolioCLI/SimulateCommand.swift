@@ -1,9 +1,9 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioScheduler
 
 /// `folio simulate`: replay a Mooncake-format trace through the worker pool's policy on a virtual clock.
-public struct SimulateCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct SimulateCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Replay a request trace through the scheduler on a virtual clock.",
         discussion: """
@@ -46,9 +46,9 @@ public struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("only-class"), help: "Replay only this class's requests (priority or standard).")
     var onlyClass: String?
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard Simulator.Policy(rawValue: policy) != nil else {
             throw ValidationError("--policy must be folio, fifo or strict, not \(policy)")
         }
@@ -61,7 +61,7 @@ public struct SimulateCommand: ParsableCommand {
         }
     }
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

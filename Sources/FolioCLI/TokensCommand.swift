@@ -1,12 +1,12 @@
-public import ArgumentParser
+package import ArgumentParser
 internal import FolioModel
 internal import FolioTokenizer
 internal import FolioSystem
 internal import Foundation
 
 /// `folio tokens`: exact token counts (and ids) of files, as tiktoken would give them.
-public struct TokensCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct TokensCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "tokens",
         abstract: "Count the tokens of files exactly (tiktoken-compatible).",
         discussion: """
@@ -38,9 +38,9 @@ public struct TokensCommand: ParsableCommand {
     @Argument(help: "Files to read; none or '-' reads standard input.")
     var files: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
     }
 

@@ -1,10 +1,10 @@
-public import ArgumentParser
+internal import ArgumentParser
 internal import Folio
 internal import FolioScheduler
 
 /// The option of commands that run on Folio's Engine (`folio chunk`, `ingest`, `pack`): where
 /// processed documents are kept between runs.
-public struct CacheArguments: ParsableArguments {
+package struct CacheArguments: ParsableArguments {
     @Option(
         name: .long,
         help: """
@@ -13,7 +13,7 @@ public struct CacheArguments: ParsableArguments {
             """)
     var cache: String?
 
-    public init() {}
+    package init() {}
 
     /// The session every command-line job runs for.
     static let session = Session(tenant: "cli", id: "folio", serviceClass: ServiceClass.priority.name)

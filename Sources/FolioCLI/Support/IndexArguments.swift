@@ -1,11 +1,11 @@
-public import ArgumentParser
+internal import ArgumentParser
 internal import FolioChunking
 internal import FolioIndex
 internal import FolioIngest
 internal import FolioTokenizer
 
 /// The options of commands that index documents (`folio index`, and `folio pack` on files).
-public struct IndexArguments: ParsableArguments {
+package struct IndexArguments: ParsableArguments {
     @Option(name: .long, help: "Most tokens in an indexed chunk, the unit a search returns and a pack selects (16 to 1,000,000).")
     var chunkTokens = IndexArguments.defaultChunkTokens
 
@@ -21,11 +21,16 @@ public struct IndexArguments: ParsableArguments {
     /// The default chunk budget of an index.
     static let defaultChunkTokens = 96
 
-    public init() {}
+    /// The chunk configuration `validate()` built from `--chunk-tokens` (not an argument: no coding key).
+    private(set) var chunkConfiguration: ChunkConfiguration?
 
-    public func validate() throws {
+    private enum CodingKeys: String, CodingKey { case chunkTokens, encoding, noStemming, noStopWords }
+
+    package init() {}
+
+    package mutating func validate() throws {
         do {
-            _ = try ChunkConfiguration(maxTokens: chunkTokens)
+            chunkConfiguration = try ChunkConfiguration(maxTokens: chunkTokens)
         } catch {
             throw ValidationError("--chunk-tokens: \(error.message)")
         }
@@ -37,9 +42,12 @@ public struct IndexArguments: ParsableArguments {
 
     /// A builder and chunker for these options, or nil after writing why the tokenizer cannot load.
     func makeBuilder(errors: inout some TextSink) -> (IndexBuilder, Chunker)? {
+        guard let chunkConfiguration else {
+            preconditionFailure("ArgumentParser validates options before a command runs")
+        }
         do {
             let tokenizer = try BPETokenizer.named(encoding)
-            let chunker = Chunker(tokenizer: tokenizer, configuration: try! ChunkConfiguration(maxTokens: chunkTokens))
+            let chunker = Chunker(tokenizer: tokenizer, configuration: chunkConfiguration)
             return (IndexBuilder(analyzer: analyzer, encoding: encoding, maxChunkTokens: chunkTokens), chunker)
         } catch {
             errors.write("folio: \(error.message)\n")
@@ -49,7 +57,7 @@ public struct IndexArguments: ParsableArguments {
 }
 
 /// The BM25 options of `folio search` and `folio pack`.
-public struct BM25Arguments: ParsableArguments {
+package struct BM25Arguments: ParsableArguments {
     @Option(name: .long, help: "BM25 term-frequency saturation.")
     var k1 = 1.2
 
@@ -59,9 +67,9 @@ public struct BM25Arguments: ParsableArguments {
     @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
     var headingBoost = 2.0
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         _ = try parameters()
     }
 
@@ -75,7 +83,7 @@ public struct BM25Arguments: ParsableArguments {
 }
 
 /// The options of `folio pack`.
-public struct PackArguments: ParsableArguments {
+package struct PackArguments: ParsableArguments {
     @Option(name: .long, help: "Most tokens of the packed text, exactly counted (16 to 10,000,000).")
     var budget = 2048
 
@@ -96,9 +104,9 @@ public struct PackArguments: ParsableArguments {
     @Option(name: .long, help: "Line before each document's first passage: {path} {file}.")
     var documentHeader = "<< {path} >>\n"
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         _ = try configuration()
     }
 

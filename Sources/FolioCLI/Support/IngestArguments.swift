@@ -1,11 +1,11 @@
-public import ArgumentParser
+internal import ArgumentParser
 internal import FolioIngest
 internal import FolioModel
 internal import FolioChunking
 internal import FolioTokenizer
 
 /// The options every command that reads documents shares: input format, encoding and limits.
-public struct IngestArguments: ParsableArguments {
+package struct IngestArguments: ParsableArguments {
     @Option(name: .long, help: "auto, utf-8, utf-16le, utf-16be, gb18030 or windows-1252.")
     var inputEncoding = "auto"
 
@@ -21,9 +21,9 @@ public struct IngestArguments: ParsableArguments {
     @Option(name: .long, help: "Most inflated bytes per compressed byte (gzip, ZIP entries).")
     var maxCompressionRatio = IngestLimits().maxCompressionRatio
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         if inputEncoding != "auto" && TextEncoding(rawValue: inputEncoding.lowercased()) == nil {
             throw ValidationError(
                 "unknown input encoding '\(inputEncoding)': expected auto, "
@@ -46,7 +46,7 @@ public struct IngestArguments: ParsableArguments {
 }
 
 /// The options of commands that cut documents into chunks.
-public struct ChunkArguments: ParsableArguments {
+package struct ChunkArguments: ParsableArguments {
     @Option(name: .long, help: "Most tokens in a chunk (16 to 1,000,000).")
     var maxTokens = 512
 
@@ -56,11 +56,16 @@ public struct ChunkArguments: ParsableArguments {
     @Option(name: .long, help: "cl100k_base or o200k_base.")
     var encoding = "cl100k_base"
 
-    public init() {}
+    /// The configuration `validate()` built from the options (not an argument: no coding key).
+    private(set) var configuration: ChunkConfiguration?
 
-    public func validate() throws {
+    private enum CodingKeys: String, CodingKey { case maxTokens, overlap, encoding }
+
+    package init() {}
+
+    package mutating func validate() throws {
         do {
-            _ = try ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
+            configuration = try ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
         } catch {
             throw ValidationError(error.message)
         }
@@ -68,11 +73,9 @@ public struct ChunkArguments: ParsableArguments {
 
     /// The chunker these options describe, or nil after writing why the tokenizer cannot load.
     func makeChunker(errors: inout some TextSink) -> Chunker? {
+        guard let configuration else { preconditionFailure("ArgumentParser validates options before a command runs") }
         do {
-            let tokenizer = try BPETokenizer.named(encoding)
-            // validate() has checked the configuration.
-            let configuration = try! ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap)
-            return Chunker(tokenizer: tokenizer, configuration: configuration)
+            return Chunker(tokenizer: try BPETokenizer.named(encoding), configuration: configuration)
         } catch {
             errors.write("folio: \(error.message)\n")
             return nil
