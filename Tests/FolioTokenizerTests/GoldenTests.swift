@@ -17,21 +17,33 @@ struct GoldenTests {
         let text: String?
         let `repeat`: String?
         let count: Int?
-        let cl100k_base: Expectation
-        let o200k_base: Expectation
+        let cl100k: Expectation
+        let o200k: Expectation
+
+        enum CodingKeys: String, CodingKey {
+            case name, text, `repeat`, count
+            case cl100k = "cl100k_base"
+            case o200k = "o200k_base"
+        }
 
         var fullText: String { text ?? String(repeating: `repeat`!, count: count!) }
         var testDescription: String { name }
 
         func expectation(for encoding: EncodingName) -> Expectation {
-            encoding == .cl100kBase ? cl100k_base : o200k_base
+            encoding == .cl100kBase ? cl100k : o200k
         }
     }
 
     struct Sample: Decodable, CustomTestStringConvertible, Sendable {
         let path: String
-        let cl100k_base: Expectation
-        let o200k_base: Expectation
+        let cl100k: Expectation
+        let o200k: Expectation
+
+        enum CodingKeys: String, CodingKey {
+            case path
+            case cl100k = "cl100k_base"
+            case o200k = "o200k_base"
+        }
         var testDescription: String { path }
     }
 
@@ -74,7 +86,7 @@ extension GoldenTests {
         let url = PackageCorpora.root.deletingLastPathComponent().appendingPathComponent(sample.path)
         let (text, replaced) = UTF8Repair.repair(Array(try Data(contentsOf: url)))
         #expect(replaced == 0)
-        let expected = encoding == .cl100kBase ? sample.cl100k_base : sample.o200k_base
+        let expected = encoding == .cl100kBase ? sample.cl100k : sample.o200k
         let ids = tokenizer.encode(text).map(\.rawValue)
         #expect(ids.count == expected.tokens)
         #expect(SHA256.hex(littleEndianIDs: ids) == expected.sha256)

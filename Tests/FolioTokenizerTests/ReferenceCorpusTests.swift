@@ -12,9 +12,15 @@ struct ReferenceCorpusTests {
         let path: String
         let encoding: String
         let tokens: Int
-        let ids_sha256_u32le: String
-        let utf8_invalid_sequences: Int
+        let idsSHA256: String
+        let invalidUTF8Sequences: Int
         var testDescription: String { "\(path) \(encoding)" }
+
+        enum CodingKeys: String, CodingKey {
+            case path, encoding, tokens
+            case idsSHA256 = "ids_sha256_u32le"
+            case invalidUTF8Sequences = "utf8_invalid_sequences"
+        }
     }
 
     static let references: [Reference] = {
@@ -32,10 +38,10 @@ struct ReferenceCorpusTests {
     func countAndIdsMatchTiktoken(_ reference: Reference) throws {
         let tokenizer = try BPETokenizer.named(reference.encoding)
         let (text, replaced) = UTF8Repair.repair(try SharedCorpora.bytes("corpora/" + reference.path))
-        #expect(replaced == reference.utf8_invalid_sequences)
+        #expect(replaced == reference.invalidUTF8Sequences)
         let ids = tokenizer.encode(text)
         #expect(ids.count == reference.tokens)
-        #expect(SHA256.hex(littleEndianIDs: ids.lazy.map(\.rawValue)) == reference.ids_sha256_u32le)
+        #expect(SHA256.hex(littleEndianIDs: ids.lazy.map(\.rawValue)) == reference.idsSHA256)
         #expect(tokenizer.count(text) == reference.tokens)
     }
 }

@@ -29,9 +29,16 @@ package struct MooncakeTrace: Sendable {
 
     private struct Line: Decodable {
         var timestamp: Int64
-        var input_length: Int
-        var output_length: Int
-        var hash_ids: [Int64]?
+        var inputLength: Int
+        var outputLength: Int
+        var hashIDs: [Int64]?
+
+        enum CodingKeys: String, CodingKey {
+            case timestamp
+            case inputLength = "input_length"
+            case outputLength = "output_length"
+            case hashIDs = "hash_ids"
+        }
     }
 
     /// Reads a trace file. Blank lines are skipped.
@@ -65,13 +72,13 @@ package struct MooncakeTrace: Sendable {
                     "\(origin): line \(lineNumber) is not a trace record {timestamp, input_length, output_length, hash_ids}",
                     underlying: error)
             }
-            guard parsed.timestamp >= 0, parsed.input_length >= 0, parsed.output_length >= 0 else {
+            guard parsed.timestamp >= 0, parsed.inputLength >= 0, parsed.outputLength >= 0 else {
                 throw SchedulerError(.invalidTrace, "\(origin): line \(lineNumber) has a negative timestamp or length")
             }
             requests.append(
                 Request(
-                    timestampMs: parsed.timestamp, inputLength: parsed.input_length,
-                    outputLength: parsed.output_length, hashIDs: parsed.hash_ids ?? []))
+                    timestampMs: parsed.timestamp, inputLength: parsed.inputLength,
+                    outputLength: parsed.outputLength, hashIDs: parsed.hashIDs ?? []))
         }
         guard !requests.isEmpty else { throw SchedulerError(.invalidTrace, "\(origin): the trace has no requests") }
         self.init(requests: requests)
