@@ -86,11 +86,13 @@ extension Chunker {
     package func forEachChunkBatch(
         reading read: @escaping ChunkStream.Read, _ body: ([Chunk]) throws(ChunkingError) -> Void
     ) throws(ChunkingError) -> DocumentMetadata {
-        let queue = HandoffQueue<[ExtractedBlock], DocumentMetadata, IngestError>(
-            capacity: ChunkStream.blockQueueCapacity, cancellation: { _ in IngestError(.cancelled, "the chunker stopped reading") })
+        let queue = HandoffQueue<SegmentedBlocks, DocumentMetadata, IngestError>(
+            capacity: ChunkStream.blockQueueCapacity,
+            cancellation: { _ in IngestError(.cancelled, "the chunker stopped reading") })
         let reader = Thread {
             do throws(IngestError) {
-                queue.finish(.success(try read { blocks throws(IngestError) in try queue.put(blocks) }))
+                // Units are found here, beside the reading: the cutting thread only counts and cuts.
+                queue.finish(.success(try read { blocks throws(IngestError) in try queue.put(SegmentedBlocks(blocks)) }))
             } catch {
                 queue.finish(.failure(error))
             }
@@ -103,14 +105,14 @@ extension Chunker {
         var session = makeSession()
         var ready: [Chunk] = []
         while true {
-            let blocks: [ExtractedBlock]?
+            let blocks: SegmentedBlocks?
             do {
                 blocks = try queue.take()
             } catch {
                 throw ChunkingError(.input, error.message, underlying: error)
             }
             guard let blocks else { break }
-            for block in blocks { session.append(block) { ready.append($0) } }
+            session.append(blocks) { ready.append($0) }
             if !ready.isEmpty {
                 try body(ready)
                 ready = []
