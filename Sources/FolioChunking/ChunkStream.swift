@@ -91,8 +91,13 @@ extension Chunker {
             cancellation: { _ in IngestError(.cancelled, "the chunker stopped reading") })
         let reader = Thread {
             do throws(IngestError) {
-                // Units are found here, beside the reading: the cutting thread only counts and cuts.
-                queue.finish(.success(try read { blocks throws(IngestError) in try queue.put(SegmentedBlocks(blocks)) }))
+                let metadata = try read { blocks throws(IngestError) in
+                    // While the cutter has blocks waiting, reading is ahead: this thread finds the units
+                    // and the cutter only counts and cuts. When the cutter waits for blocks (markup is
+                    // slower to read than text), it finds them itself.
+                    try queue.put(SegmentedBlocks(blocks, segmenting: queue.count > 0))
+                }
+                queue.finish(.success(metadata))
             } catch {
                 queue.finish(.failure(error))
             }

@@ -108,9 +108,13 @@ public struct ChunkingSession: Sendable {
         cutter.append(block, emit: emit)
     }
 
-    /// Takes a batch of blocks whose units were found beforehand (on the streaming pipeline's reading
-    /// thread).
+    /// Takes a batch of blocks, whose units may have been found beforehand (on the streaming pipeline's
+    /// reading thread).
     mutating func append(_ batch: SegmentedBlocks, emit: (Chunk) -> Void) {
+        guard batch.isSegmented else {
+            for block in batch.blocks { cutter.append(block, emit: emit) }
+            return
+        }
         var unitStart = 0
         for (index, block) in batch.blocks.enumerated() {
             let unitEnd = batch.unitEnds[index]

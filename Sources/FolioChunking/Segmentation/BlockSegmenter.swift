@@ -76,17 +76,23 @@ enum BlockSegmenter {
     }
 }
 
-/// A batch of blocks with their units, found on the reading thread of the streaming pipeline.
+/// A batch of blocks with their units, found on the reading thread of the streaming pipeline (or
+/// not, and then the cutter finds them).
 struct SegmentedBlocks: Sendable {
     var blocks: [ExtractedBlock]
+    /// Whether the units below were found; if not, they are empty.
+    let isSegmented: Bool
     /// The units of all the blocks, in order: block `i` has `units[unitEnds[i - 1]..<unitEnds[i]]`.
     var units: [Segment] = []
     var unitEnds: [Int] = []
     /// The path text of each heading block (nil for other blocks).
     var headingTexts: [String?] = []
 
-    init(_ blocks: [ExtractedBlock]) {
+    /// The blocks, with their units found now when `segmenting`.
+    init(_ blocks: [ExtractedBlock], segmenting: Bool) {
         self.blocks = blocks
+        isSegmented = segmenting
+        guard segmenting else { return }
         unitEnds.reserveCapacity(blocks.count)
         headingTexts.reserveCapacity(blocks.count)
         for block in blocks {

@@ -86,6 +86,10 @@ package final class HandoffQueue<Item: Sendable, Outcome: Sendable, Failure: Err
         }
     }
 
+    /// Items queued and not yet taken: for a producer that does extra work for the consumer only
+    /// when the consumer has work waiting.
+    package var count: Int { state.withLock { $0.items.count } }
+
     // MARK: Producer
 
     /// Queues `item`, waiting while the queue is full.
