@@ -7,6 +7,12 @@
 // the overlap), and when a unit too long for the budget is searched for a finer cut (galloping, then
 // bisection, over the cuts in a window the budget bounds). Offsets are bytes; scalar offsets are
 // counted (SWAR) only when a chunk is emitted.
+//
+// A block's units are found apart from placing them (`BlockSegmenter`): they depend on the block alone,
+// so the streaming pipeline finds them on its reading thread, and the cutting thread, the pipeline's
+// slowest stage, only counts and cuts (callgrind, 5 MB generated report: 639 M -> 435 M instructions on
+// that thread). Streamed chunk texts are cut from `source`, a string the blocks are appended to, rather
+// than decoded from `buffer`: String(decoding:) validated every chunk's bytes again (5 % of the thread).
 
 internal import FolioModel
 internal import FolioTokenizer
@@ -103,7 +109,9 @@ struct ChunkCutter {
         var text = extracted.text
         separator.withUTF8 { separator in
             text.withUTF8 { text in
-                append(extracted.block, separator: separator, text: text, units: units, headingText: headingText, emit: emit)
+                append(
+                    extracted.block, separator: separator, text: text, units: units, headingText: headingText,
+                    emit: emit)
             }
         }
     }
@@ -158,7 +166,9 @@ struct ChunkCutter {
         found.reserveCapacity(segments.count)
         for segment in segments {
             found.append(
-                Unit(start: start + segment.start, end: start + segment.end, level: segment.level, finest: segment.finest, block: ordinal))
+                Unit(
+                    start: start + segment.start, end: start + segment.end, level: segment.level,
+                    finest: segment.finest, block: ordinal))
         }
         if var last = lastOfBlock, let first = found.first,
             withText({ text, base in text.continuesCluster(at: first.start - base, end: text.bytes.count) })
@@ -450,7 +460,6 @@ struct ChunkCutter {
             blocksBase = keepBlock
         }
     }
-
 }
 
 /// A piece of text the cutter places whole when it can: a sentence, or a heading or table row.

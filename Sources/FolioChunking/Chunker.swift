@@ -118,7 +118,8 @@ public struct ChunkingSession: Sendable {
         var unitStart = 0
         for (index, block) in batch.blocks.enumerated() {
             let unitEnd = batch.unitEnds[index]
-            cutter.append(block, units: batch.units[unitStart..<unitEnd], headingText: batch.headingTexts[index], emit: emit)
+            cutter.append(
+                block, units: batch.units[unitStart..<unitEnd], headingText: batch.headingTexts[index], emit: emit)
             unitStart = unitEnd
         }
     }

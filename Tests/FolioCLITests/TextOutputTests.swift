@@ -26,14 +26,17 @@ struct TextOutputTests {
     @Test func everyByteThatNeedsAnEscapeIsEscapedAtEveryPositionOfAWord() {
         // Each special character at each of the positions 0..<20, so it lands in every lane of the
         // eight-byte scan and in the byte-at-a-time tail.
-        let specials: [Character] = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", " ", "é", "中"]
+        let specials: [Character] = [
+            "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", " ", "é", "中",
+        ]
         for special in specials {
             for position in 0..<20 {
                 for length in [position + 1, position + 9, 24] {
                     var characters = Array(repeating: Character("a"), count: max(length, position + 1))
                     characters[position] = special
                     let text = String(characters)
-                    #expect(jsonString(text) == Self.referenceEscape(text), "\(special.debugDescription) at \(position)")
+                    #expect(
+                        jsonString(text) == Self.referenceEscape(text), "\(special.debugDescription) at \(position)")
                 }
             }
         }
@@ -63,7 +66,8 @@ struct TextOutputTests {
     @Test func aChunkLineIsOneJSONObjectAppendedAfterWhatWasThere() throws {
         let chunk = Chunk(
             index: 12, range: TextRange(start: 100, end: 131), utf8Range: 104..<140, tokenCount: 9,
-            text: "Revenue \"grew\"\n\tby 5 % — 中文\\", headings: ["PART II", "Item 7. \"MD&A\""], boundary: .sentence)
+            text: "Revenue \"grew\"\n\tby 5 % — 中文\\", headings: ["PART II", "Item 7. \"MD&A\""],
+            boundary: .sentence)
         var bytes = Array("previous line\n".utf8)
         ChunkCommand.appendJSONLine(chunk, path: "dir/report \"a\".txt", to: &bytes)
         let text = String(decoding: bytes, as: UTF8.self)

@@ -30,7 +30,9 @@ struct SegmentedBlocksTests {
         let path = PackageCorpora.root.appendingPathComponent("samples/\(name)").path
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         for (maxTokens, overlap) in [(32, 0), (200, 50)] {
-            let chunker = Chunker(tokenizer: ChunkerTests.cl100k, configuration: try ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap))
+            let chunker = Chunker(
+                tokenizer: ChunkerTests.cl100k,
+                configuration: try ChunkConfiguration(maxTokens: maxTokens, overlapTokens: overlap))
             let batch = chunker.chunks(of: try Ingestor().document(from: bytes, name: name))
             let batches = try Self.blocks(of: bytes, name: name)
             #expect(Self.chunks(chunker, batches) { _ in true } == batch)
@@ -45,8 +47,10 @@ struct SegmentedBlocksTests {
             let seed = random.state
             var text = ""
             for _ in 0..<Int.random(in: 1...60, using: &random) {
-                text += RandomText.make(RandomText.adversarial, count: Int.random(in: 0...120, using: &random), using: &random)
-                text += ["\n\n", "\n", "。", ". ", "\n\nItem 7. Results\n\n", "\u{0C}", "\n\n# Heading\n\n"].randomElement(using: &random)!
+                let count = Int.random(in: 0...120, using: &random)
+                text += RandomText.make(RandomText.adversarial, count: count, using: &random)
+                let separators = ["\n\n", "\n", "。", ". ", "\n\nItem 7. Results\n\n", "\u{0C}", "\n\n# Heading\n\n"]
+                text += separators.randomElement(using: &random)!
             }
             let bytes = Array(text.utf8)
             let chunker = Chunker(

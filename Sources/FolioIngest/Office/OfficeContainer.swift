@@ -62,7 +62,9 @@ struct OfficeContainer {
         return archive.entry(named: "word/document.xml") != nil ? "word/document.xml" : nil
     }
 
-    private func readDOCX(mainPath: String, emit: ([ExtractedBlock]) throws(IngestError) -> Void) throws(IngestError) -> Result {
+    private func readDOCX(
+        mainPath: String, emit: ([ExtractedBlock]) throws(IngestError) -> Void
+    ) throws(IngestError) -> Result {
         let folder = mainPath.split(separator: "/").dropLast().joined(separator: "/")
         let fileName = mainPath.split(separator: "/").last.map(String.init) ?? mainPath
         var stylesPath = Self.resolve("styles.xml", relativeTo: folder)

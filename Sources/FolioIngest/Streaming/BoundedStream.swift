@@ -78,7 +78,10 @@ public struct BoundedStream<Element: Sendable, Outcome: Sendable, Failure: Error
         private let job: Job
         private let isStarted = Atomic(false)
 
-        init(capacity: Int, threadName: String, cancellation: @escaping @Sendable (String) -> Failure, job: @escaping Job) {
+        init(
+            capacity: Int, threadName: String, cancellation: @escaping @Sendable (String) -> Failure,
+            job: @escaping Job
+        ) {
             queue = HandoffQueue(capacity: capacity, cancellation: cancellation)
             self.cancellation = cancellation
             self.threadName = threadName
