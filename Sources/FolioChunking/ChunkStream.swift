@@ -23,10 +23,10 @@ public typealias ChunkStream = BoundedStream<Chunk, DocumentMetadata, ChunkingEr
 extension BoundedStream where Element == Chunk, Outcome == DocumentMetadata, Failure == ChunkingError {
     /// Batches of chunks the pipeline may be ahead of the consumer; a batch holds the chunks cut from
     /// one batch of blocks.
-    public static var bufferCapacity: Int { 4 }
+    public static var bufferCapacity: Int { 2 }
     /// Batches of blocks ingestion may be ahead of cutting; a batch holds the blocks one read of the
     /// input completed.
-    public static var blockQueueCapacity: Int { 4 }
+    public static var blockQueueCapacity: Int { 2 }
 
     /// A reader of blocks: hands them to `send` in batches, returns what it learnt about the source.
     package typealias Read =

@@ -5,7 +5,8 @@
 // instead of as strings joined and copied: one pass over each chunk's text, eight bytes at a time while no
 // byte needs an escape, runs copied whole. `folio chunk --max-tokens 512` of a 50 MB generated report
 // (2026-12-07): the consuming thread went from 11 % to 6.6 % of the CPU samples (`perf record`).
-// Standard output is written in pieces of 256 KiB (was 64 KiB).
+// Standard output is written in pieces of 256 KiB (was 64 KiB): piped into `cat`, the 200 MB report
+// took 0.21-0.23 s of system time against 0.23-0.28 s.
 
 internal import ArgumentParser
 internal import Foundation
