@@ -60,7 +60,10 @@ let package = Package(
         // Files of any supported format → one normalized document; the only importer of CLibXML2.
         .target(
             name: "FolioIngest",
-            dependencies: ["FolioModel", "FolioCompression", "CLibXML2", "FolioSystem"],
+            dependencies: [
+                "FolioModel", "FolioCompression", "CLibXML2", "FolioSystem",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
         // Deterministic generator of large test documents (reports, contracts, Chinese prose); FolioModel for SplitMix64.

@@ -45,8 +45,10 @@ let benchmarks: @Sendable () -> Void = {
         closure: { (benchmark: Benchmark, bytes: [UInt8]) in
             for _ in benchmark.scaledIterations {
                 var count = 0
-                try! chunker.forEachChunk(reading: { send throws(IngestError) in try Ingestor().read(bytes: bytes, name: "report.html", send) }) { _ in
-                    count += 1
+                try! chunker.forEachChunkBatch(reading: { send throws(IngestError) in
+                    try Ingestor().readBatches(bytes: bytes, name: "report.html", send)
+                }) { chunks in
+                    count += chunks.count
                 }
                 blackHole(count)
             }

@@ -74,7 +74,7 @@ extension Engine {
     ) async throws(EngineError) -> ChunkedFile {
         let ingestor = self.ingestor
         let stream = chunker.chunks(reading: { send throws(IngestError) in
-            try ingestor.read(atPath: path, standardInput: standardInput, send)
+            try ingestor.readBatches(atPath: path, standardInput: standardInput, send)
         })
         do {
             return try await pool.run(session, cost: cost) { context in

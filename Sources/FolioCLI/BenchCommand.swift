@@ -166,9 +166,11 @@ package struct BenchCommand: ParsableCommand {
                     if pipeline {
                         (seconds, chunks) = try timedRuns(inputs.runs) { () throws(ChunkingError) in
                             var chunks: [FolioModel.Chunk] = []
-                            try chunker.forEachChunk(
-                                reading: { send throws(IngestError) in try ingestor.read(bytes: bytes, name: path, send) }
-                            ) { chunks.append($0) }
+                            try chunker.forEachChunkBatch(
+                                reading: { send throws(IngestError) in
+                                    try ingestor.readBatches(bytes: bytes, name: path, send)
+                                }
+                            ) { chunks.append(contentsOf: $0) }
                             return chunks
                         }
                     } else {

@@ -44,7 +44,7 @@ package struct ChunkCommand: ParsableCommand {
         var status: Int32 = 0
         do {
             _ = try await engine.forEachChunk(ofFile: file, standardInput: standardInput, session: CacheArguments.session) { chunk in
-                output.write(Self.jsonLine(chunk))
+                output.write { Self.appendJSONLine(chunk, to: &$0) }
             }
         } catch {
             errors.write("folio: \(error.message)\n")
@@ -54,14 +54,30 @@ package struct ChunkCommand: ParsableCommand {
         return status
     }
 
-    /// `{"index", "start", "end", "tokens", "headings", "text"}` for one chunk, with `"path"` first when given.
-    static func jsonLine(_ chunk: Chunk, path: String? = nil) -> String {
-        var line = "{"
-        if let path { line += "\"path\": \(jsonString(path)), " }
-        line += "\"index\": \(chunk.index), \"start\": \(chunk.range.start), \"end\": \(chunk.range.end), "
-        line += "\"tokens\": \(chunk.tokenCount), \"headings\": ["
-        line += chunk.headings.map(jsonString).joined(separator: ", ")
-        line += "], \"text\": \(jsonString(chunk.text))}\n"
-        return line
+    /// Appends `{"index", "start", "end", "tokens", "headings", "text"}` for one chunk to `line`, with
+    /// `"path"` first when given, and a newline.
+    static func appendJSONLine(_ chunk: Chunk, path: String? = nil, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "{"))
+        if let path {
+            line.append(contentsOf: #""path": "#.utf8)
+            appendJSONString(path, to: &line)
+            line.append(contentsOf: ", ".utf8)
+        }
+        line.append(contentsOf: #""index": "#.utf8)
+        appendDecimal(chunk.index, to: &line)
+        line.append(contentsOf: #", "start": "#.utf8)
+        appendDecimal(chunk.range.start, to: &line)
+        line.append(contentsOf: #", "end": "#.utf8)
+        appendDecimal(chunk.range.end, to: &line)
+        line.append(contentsOf: #", "tokens": "#.utf8)
+        appendDecimal(chunk.tokenCount, to: &line)
+        line.append(contentsOf: #", "headings": ["#.utf8)
+        for (position, heading) in chunk.headings.enumerated() {
+            if position > 0 { line.append(contentsOf: ", ".utf8) }
+            appendJSONString(heading, to: &line)
+        }
+        line.append(contentsOf: #"], "text": "#.utf8)
+        appendJSONString(chunk.text, to: &line)
+        line.append(contentsOf: "}\n".utf8)
     }
 }

@@ -89,7 +89,7 @@ package struct IngestCommand: ParsableCommand {
             var fileCharacters = 0
             do {
                 let served = try await engine.forEachChunk(ofFile: file.path, session: session) { chunk in
-                    output.write(ChunkCommand.jsonLine(chunk, path: file.path))
+                    output.write { ChunkCommand.appendJSONLine(chunk, path: file.path, to: &$0) }
                     fileCharacters = chunk.range.end
                     progress.update(currentFileBytes: min(chunk.utf8Range.upperBound, file.byteCount), errors: &errors)
                 }

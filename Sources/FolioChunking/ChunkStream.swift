@@ -1,24 +1,63 @@
+// Performance notes
+//
+// The streamed path must cut as fast as the batch path cuts a document in memory, with reading,
+// extracting and the consumer's work hidden on the other core. `folio chunk --max-tokens 512` of a 200 MB
+// generated report went at about half the batch speed: each block and each chunk crossed a thread
+// boundary on its own (two semaphores and a lock per block, a continuation per chunk), a third of the CPU
+// time was the kernel switching threads. Blocks now cross in batches (what one read of the input gave)
+// and chunks in batches (what one batch of blocks gave), through `HandoffQueue`, which wakes a side only
+// when it sleeps. See BENCHMARKS.md, "Issue 15: the streaming path", for the figures and what was dropped.
+
 public import FolioIngest
 public import FolioModel
 internal import Foundation
-internal import Synchronization
+
+/// A document's chunks, streamed while its file is read (see ``Chunker/chunks(atPath:ingestor:)``).
+///
+/// A stream is consumed once, by one task. After the last chunk, `metadata` holds what was learnt
+/// about the source. A failure ends the iteration by throwing a ``ChunkingError``: code
+/// ``ChunkingError/Code/input`` with the `IngestError` as its `underlying` error, or
+/// ``ChunkingError/Code/cancelled``.
+public typealias ChunkStream = BoundedStream<Chunk, DocumentMetadata, ChunkingError>
+
+extension BoundedStream where Element == Chunk, Outcome == DocumentMetadata, Failure == ChunkingError {
+    /// Batches of chunks the pipeline may be ahead of the consumer; a batch holds the chunks cut from
+    /// one batch of blocks.
+    public static var bufferCapacity: Int { 2 }
+    /// Batches of blocks ingestion may be ahead of cutting; a batch holds the blocks one read of the
+    /// input completed.
+    public static var blockQueueCapacity: Int { 2 }
+
+    /// A reader of blocks: hands them to `send` in batches, returns what it learnt about the source.
+    package typealias Read =
+        @Sendable (_ send: ([ExtractedBlock]) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata
+}
 
 extension Chunker {
     /// The chunks of the file at `path`, cut while the file is still being read.
     ///
     /// Ingestion (reading, decoding, parsing) runs on one thread and segmenting, counting and cutting
-    /// on another, with a bounded queue of blocks between them and a bounded buffer of
-    /// ``ChunkStream/bufferCapacity`` chunks before the consumer: a slow consumer slows the reader
-    /// instead of growing memory. The chunks are those ``chunks(of:)`` gives for the document
+    /// on another, with a bounded queue of batches of blocks between them and at most
+    /// ``BoundedStream/bufferCapacity`` batches of chunks before the consumer: a slow consumer slows the
+    /// reader instead of growing memory. The chunks are those ``chunks(of:)`` gives for the document
     /// `ingestor.document(atPath:)` reads. Ending the iteration early, or cancelling the consuming task,
     /// stops both threads.
     public func chunks(atPath path: String, ingestor: Ingestor = Ingestor()) -> ChunkStream {
-        chunks(reading: { send throws(IngestError) in try ingestor.read(atPath: path, send) })
+        chunks(reading: { send throws(IngestError) in try ingestor.readBatches(atPath: path, send) })
     }
 
     /// The chunks of any reader of blocks, streamed as ``chunks(atPath:ingestor:)`` streams a file's.
     package func chunks(reading read: @escaping ChunkStream.Read) -> ChunkStream {
-        ChunkStream(chunker: self, read: read)
+        ChunkStream(
+            capacity: ChunkStream.bufferCapacity, threadName: "folio.chunk",
+            cancellation: { ChunkingError(.cancelled, $0) },
+            job: { send throws(ChunkingError) in try forEachChunkBatch(reading: read, send) }
+        )
+    }
+
+    /// The chunks of bytes in memory, streamed as ``chunks(atPath:ingestor:)`` streams a file's.
+    public func chunks(from bytes: [UInt8], name: String? = nil, ingestor: Ingestor = Ingestor()) -> ChunkStream {
+        chunks(reading: { send throws(IngestError) in try ingestor.readBatches(bytes: bytes, name: name, send) })
     }
 
     /// Reads the file at `path` and hands each chunk to `body` as soon as it is cut, on the calling
@@ -31,19 +70,33 @@ extension Chunker {
     public func forEachChunk(
         atPath path: String, ingestor: Ingestor = Ingestor(), _ body: (Chunk) throws(ChunkingError) -> Void
     ) throws(ChunkingError) -> DocumentMetadata {
-        try forEachChunk(reading: { send throws(IngestError) in try ingestor.read(atPath: path, send) }, body)
+        try forEachChunkBatch(reading: { send throws(IngestError) in try ingestor.readBatches(atPath: path, send) }) {
+            chunks throws(ChunkingError) in
+            for chunk in chunks { try body(chunk) }
+        }
     }
 
-    /// ``forEachChunk(atPath:ingestor:_:)`` over any reader of blocks.
+    /// The pipeline behind the streams: a reader thread runs `read` and queues its batches of blocks;
+    /// the calling thread cuts them and hands `body` the chunks each batch completed (never an empty
+    /// batch). Returns what was learnt about the source.
+    ///
+    /// - Throws: ``ChunkingError/Code/input`` (with the `IngestError` as `underlying`) when `read`
+    ///   fails; an error thrown by `body`, which stops the reader.
     @discardableResult
-    package func forEachChunk(
-        reading read: @escaping ChunkStream.Read,
-        _ body: (Chunk) throws(ChunkingError) -> Void
+    package func forEachChunkBatch(
+        reading read: @escaping ChunkStream.Read, _ body: ([Chunk]) throws(ChunkingError) -> Void
     ) throws(ChunkingError) -> DocumentMetadata {
-        let queue = BlockQueue(capacity: ChunkStream.blockQueueCapacity)
+        let queue = HandoffQueue<SegmentedBlocks, DocumentMetadata, IngestError>(
+            capacity: ChunkStream.blockQueueCapacity,
+            cancellation: { _ in IngestError(.cancelled, "the chunker stopped reading") })
         let reader = Thread {
             do throws(IngestError) {
-                let metadata = try read { block throws(IngestError) in try queue.put(block) }
+                let metadata = try read { blocks throws(IngestError) in
+                    // While the cutter has blocks waiting, reading is ahead: this thread finds the units
+                    // and the cutter only counts and cuts. When the cutter waits for blocks (markup is
+                    // slower to read than text), it finds them itself.
+                    try queue.put(SegmentedBlocks(blocks, segmenting: queue.count > 0))
+                }
                 queue.finish(.success(metadata))
             } catch {
                 queue.finish(.failure(error))
@@ -57,139 +110,22 @@ extension Chunker {
         var session = makeSession()
         var ready: [Chunk] = []
         while true {
-            let block: ExtractedBlock?
+            let blocks: SegmentedBlocks?
             do {
-                block = try queue.take()
+                blocks = try queue.take()
             } catch {
                 throw ChunkingError(.input, error.message, underlying: error)
             }
-            guard let block else { break }
-            session.append(block) { ready.append($0) }
-            for chunk in ready { try body(chunk) }
-            ready.removeAll(keepingCapacity: true)
-        }
-        session.finish { ready.append($0) }
-        for chunk in ready { try body(chunk) }
-        guard case .success(let metadata)? = queue.result else {
-            preconditionFailure("the block queue ended without a result")
-        }
-        return metadata
-    }
-
-    /// The chunks of bytes in memory, streamed as ``chunks(atPath:ingestor:)`` streams a file's.
-    public func chunks(from bytes: [UInt8], name: String? = nil, ingestor: Ingestor = Ingestor()) -> ChunkStream {
-        chunks(reading: { send throws(IngestError) in try ingestor.read(bytes: bytes, name: name, send) })
-    }
-}
-
-/// A document's chunks, streamed while its file is read (see ``Chunker/chunks(atPath:ingestor:)``).
-///
-/// A stream is consumed once, by one task. After the last chunk, ``metadata`` holds what was learnt
-/// about the source. A failure ends the iteration by throwing a ``ChunkingError``: code
-/// ``ChunkingError/Code/input`` with the `IngestError` as its `underlying` error, or
-/// ``ChunkingError/Code/cancelled``.
-public struct ChunkStream: AsyncSequence, Sendable {
-    public typealias Element = Chunk
-    public typealias Failure = ChunkingError
-
-    /// Chunks the pipeline may be ahead of the consumer.
-    public static let bufferCapacity = 16
-    /// Blocks ingestion may be ahead of cutting.
-    public static let blockQueueCapacity = 64
-
-    package typealias Read = @Sendable (_ body: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> DocumentMetadata
-
-    private let channel: ProducerChannel<Chunk, DocumentMetadata, ChunkingError>
-
-    init(chunker: Chunker, read: @escaping Read) {
-        channel = ProducerChannel(
-            capacity: Self.bufferCapacity, threadName: "folio.chunk",
-            cancellation: { ChunkingError(.cancelled, $0) },
-            job: { send throws(ChunkingError) in try chunker.forEachChunk(reading: read, send) }
-        )
-    }
-
-    /// What was learnt about the source, once the last chunk has been delivered.
-    public var metadata: DocumentMetadata? { channel.outcome }
-
-    public func makeAsyncIterator() -> Iterator { Iterator(channel: channel) }
-
-    public struct Iterator: AsyncIteratorProtocol {
-        public typealias Element = Chunk
-        public typealias Failure = ChunkingError
-
-        private let channel: ProducerChannel<Chunk, DocumentMetadata, ChunkingError>
-        private let lifetime: ProducerChannel<Chunk, DocumentMetadata, ChunkingError>.ConsumerLifetime
-
-        fileprivate init(channel: ProducerChannel<Chunk, DocumentMetadata, ChunkingError>) {
-            self.channel = channel
-            self.lifetime = channel.makeLifetime()
-        }
-
-        public mutating func next() async throws(ChunkingError) -> Chunk? {
-            try await channel.next()
-        }
-
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(ChunkingError) -> Chunk? {
-            try await channel.next()
-        }
-    }
-}
-
-/// A bounded queue of blocks between two threads: `put` waits while it is full, `take` while it is
-/// empty. Cancelling makes the next `put` throw, which stops the reader.
-final class BlockQueue: Sendable {
-    private struct State {
-        var blocks = FIFOBuffer<ExtractedBlock>()
-        var result: Result<DocumentMetadata, IngestError>?
-        var isCancelled = false
-    }
-
-    private let state = Mutex(State())
-    private let freeSlots: DispatchSemaphore
-    private let filledSlots = DispatchSemaphore(value: 0)
-
-    init(capacity: Int) {
-        // Created empty and then given its permits (see ProducerChannel).
-        freeSlots = DispatchSemaphore(value: 0)
-        for _ in 0..<capacity { freeSlots.signal() }
-    }
-
-    var result: Result<DocumentMetadata, IngestError>? { state.withLock { $0.result } }
-
-    func put(_ block: ExtractedBlock) throws(IngestError) {
-        freeSlots.wait()
-        let accepted = state.withLock { state -> Bool in
-            guard !state.isCancelled else { return false }
-            state.blocks.append(block)
-            return true
-        }
-        guard accepted else { throw IngestError(.cancelled, "the chunker stopped reading") }
-        filledSlots.signal()
-    }
-
-    func finish(_ result: Result<DocumentMetadata, IngestError>) {
-        state.withLock { $0.result = result }
-        filledSlots.signal()
-    }
-
-    /// The next block, nil after the last one, or the reader's error.
-    func take() throws(IngestError) -> ExtractedBlock? {
-        filledSlots.wait()
-        let taken = state.withLock { state -> Result<ExtractedBlock?, IngestError> in
-            if let block = state.blocks.popFirst() { return .success(block) }
-            switch state.result {
-            case .success?: return .success(nil)
-            case .failure(let error)?: return .failure(error)
-            case nil: preconditionFailure("a filled slot without a block or a result")
+            guard let blocks else { break }
+            session.append(blocks) { ready.append($0) }
+            if !ready.isEmpty {
+                try body(ready)
+                ready = []
             }
         }
-        if case .success(.some) = taken { freeSlots.signal() }
-        return try taken.get()
-    }
-
-    func cancel() {
-        state.withLock { $0.isCancelled = true }
-        freeSlots.signal()
+        session.finish { ready.append($0) }
+        if !ready.isEmpty { try body(ready) }
+        guard let metadata = queue.outcome else { preconditionFailure("the block queue ended without a result") }
+        return metadata
     }
 }

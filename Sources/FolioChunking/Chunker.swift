@@ -83,7 +83,10 @@ public struct Chunker: Sendable {
 
     /// An incremental chunking session: blocks in, chunks out (what the streaming pipeline runs).
     public func makeSession() -> ChunkingSession {
-        ChunkingSession(cutter: makeCutter())
+        var cutter = makeCutter()
+        cutter.source = ""
+        cutter.appendsToSource = true
+        return ChunkingSession(cutter: cutter)
     }
 
     private func makeCutter() -> ChunkCutter {
@@ -103,6 +106,22 @@ public struct ChunkingSession: Sendable {
 
     public mutating func append(_ block: ExtractedBlock, emit: (Chunk) -> Void) {
         cutter.append(block, emit: emit)
+    }
+
+    /// Takes a batch of blocks, whose units may have been found beforehand (on the streaming pipeline's
+    /// reading thread).
+    mutating func append(_ batch: SegmentedBlocks, emit: (Chunk) -> Void) {
+        guard batch.isSegmented else {
+            for block in batch.blocks { cutter.append(block, emit: emit) }
+            return
+        }
+        var unitStart = 0
+        for (index, block) in batch.blocks.enumerated() {
+            let unitEnd = batch.unitEnds[index]
+            cutter.append(
+                block, units: batch.units[unitStart..<unitEnd], headingText: batch.headingTexts[index], emit: emit)
+            unitStart = unitEnd
+        }
     }
 
     public mutating func finish(emit: (Chunk) -> Void) {

@@ -13,7 +13,8 @@ internal import FolioModel
 ///    is skipped), then a byte-order mark, then the document's declaration (`<meta charset>`,
 ///    `<?xml encoding?>`), then detection (strict UTF-8, then GB18030). Input that is not plausibly text
 ///    in that encoding (``TextPlausibility``) is refused.
-/// 5. Blocks are handed to `emit` after each input block, so memory stays bounded by one block's output.
+/// 5. Blocks are handed to `emit` after each input block, all at once, so memory stays bounded by one
+///    block's output.
 struct IngestPipeline {
     let options: IngestOptions
     /// The file name (for the extension hint), nil for standard input or unnamed bytes.
@@ -29,7 +30,7 @@ struct IngestPipeline {
     }
 
     func run(
-        _ source: any ByteInput, sourceByteCount: () -> Int, emit: (ExtractedBlock) throws(IngestError) -> Void
+        _ source: any ByteInput, sourceByteCount: () -> Int, emit: ([ExtractedBlock]) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
         var input: any ByteInput = source
         var first = try source.next() ?? []
@@ -108,7 +109,7 @@ struct IngestPipeline {
             isFirst = false
             skip = 0
             try utf8.withUnsafeBufferPointer { bytes throws(IngestError) in try reader.consume(bytes) }
-            for extracted in reader.takeBlocks() { try emit(extracted) }
+            try emit(reader.takeBlocks())
             guard let next = try rest.next() else { break }
             block = next
         }
@@ -116,7 +117,7 @@ struct IngestPipeline {
         decoder.finish(into: &utf8)
         try utf8.withUnsafeBufferPointer { bytes throws(IngestError) in try reader.consume(bytes) }
         try reader.finish()
-        for extracted in reader.takeBlocks() { try emit(extracted) }
+        try emit(reader.takeBlocks())
 
         metadata.format = format
         metadata.textEncoding = decoder.detectedEncoding ?? .utf8
@@ -157,7 +158,7 @@ struct IngestPipeline {
     /// Reads a DOCX or ODT: from the file itself when it is the input uncompressed, else from memory (a
     /// gzipped container or a pipe is read whole, within ``IngestLimits/maxDecompressedBytes``).
     private func readContainer(
-        first: [UInt8], rest: any ByteInput, isGzipped: Bool, emit: (ExtractedBlock) throws(IngestError) -> Void
+        first: [UInt8], rest: any ByteInput, isGzipped: Bool, emit: ([ExtractedBlock]) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
         let container: OfficeContainer
         if !isGzipped, let zipBytes {

@@ -32,7 +32,9 @@ public struct Ingestor: Sendable {
     /// - Throws: ``IngestError`` naming `path`.
     public func document(atPath path: String) throws(IngestError) -> Document {
         var assembler = DocumentAssembler()
-        let result = try run(atPath: path, standardInput: 0) { block throws(IngestError) in assembler.append(block) }
+        let result = try run(atPath: path, standardInput: 0) { blocks throws(IngestError) in
+            for block in blocks { assembler.append(block) }
+        }
         return assembler.document(result)
     }
 
@@ -40,7 +42,9 @@ public struct Ingestor: Sendable {
     /// document in errors.
     public func document(from bytes: [UInt8], name: String? = nil) throws(IngestError) -> Document {
         var assembler = DocumentAssembler()
-        let result = try run(bytes: bytes, name: name) { block throws(IngestError) in assembler.append(block) }
+        let result = try run(bytes: bytes, name: name) { blocks throws(IngestError) in
+            for block in blocks { assembler.append(block) }
+        }
         return assembler.document(result)
     }
 
@@ -57,6 +61,16 @@ public struct Ingestor: Sendable {
     package func read(
         atPath path: String, standardInput: Int32, _ body: (ExtractedBlock) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
+        try run(atPath: path, standardInput: standardInput) { blocks throws(IngestError) in
+            for block in blocks { try body(block) }
+        }
+    }
+
+    /// ``read(atPath:_:)`` handing on the blocks in batches, never empty: the blocks each read of the
+    /// input completed (what the streaming pipeline passes between its threads at once).
+    package func readBatches(
+        atPath path: String, standardInput: Int32 = 0, _ body: ([ExtractedBlock]) throws(IngestError) -> Void
+    ) throws(IngestError) -> DocumentMetadata {
         try run(atPath: path, standardInput: standardInput, body)
     }
 
@@ -65,31 +79,44 @@ public struct Ingestor: Sendable {
     public func read(
         bytes: [UInt8], name: String? = nil, _ body: (ExtractedBlock) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
+        try run(bytes: bytes, name: name) { blocks throws(IngestError) in
+            for block in blocks { try body(block) }
+        }
+    }
+
+    /// ``read(bytes:name:_:)`` handing on the blocks in batches, as ``readBatches(atPath:standardInput:_:)``.
+    package func readBatches(
+        bytes: [UInt8], name: String? = nil, _ body: ([ExtractedBlock]) throws(IngestError) -> Void
+    ) throws(IngestError) -> DocumentMetadata {
         try run(bytes: bytes, name: name, body)
     }
 
     private func run(
-        atPath path: String, standardInput: Int32, _ body: (ExtractedBlock) throws(IngestError) -> Void
+        atPath path: String, standardInput: Int32, _ body: ([ExtractedBlock]) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
         do {
             try options.limits.validate()
             let input = try FileInput(path: path, standardInput: standardInput)
             var pipeline = IngestPipeline(options: options, name: path == "-" ? nil : path)
             pipeline.zipFilePath = path == "-" ? nil : path
-            return try pipeline.run(input, sourceByteCount: { input.fileSize ?? input.byteCount }, emit: body)
+            return try pipeline.run(input, sourceByteCount: { input.fileSize ?? input.byteCount }) {
+                blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) }
+            }
         } catch {
             throw error.naming(path)
         }
     }
 
     private func run(
-        bytes: [UInt8], name: String?, _ body: (ExtractedBlock) throws(IngestError) -> Void
+        bytes: [UInt8], name: String?, _ body: ([ExtractedBlock]) throws(IngestError) -> Void
     ) throws(IngestError) -> DocumentMetadata {
         do {
             try options.limits.validate()
             var pipeline = IngestPipeline(options: options, name: name)
             pipeline.zipBytes = bytes
-            return try pipeline.run(MemoryInput(bytes), sourceByteCount: { bytes.count }, emit: body)
+            return try pipeline.run(MemoryInput(bytes), sourceByteCount: { bytes.count }) {
+                blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) }
+            }
         } catch {
             throw error.naming(name)
         }

@@ -62,9 +62,10 @@ import Testing
                 let text = "The committee met on day \(index). It approved the budget, with changes."
                 offset += separator.utf8.count
                 let range = offset..<(offset + text.utf8.count)
-                try send(ExtractedBlock(
+                // One block per batch: the buffers below are counted in batches.
+                try send([ExtractedBlock(
                     block: Block(kind: .paragraph, range: TextRange(start: range.lowerBound, end: range.upperBound), utf8Range: range),
-                    text: text, separator: separator))
+                    text: text, separator: separator)])
                 sent.withLock { $0 += 1 }
                 offset = range.upperBound
             }
@@ -85,7 +86,7 @@ import Testing
         let blocksSent = sent.withLock { $0 }
         #expect(blocksSent < paragraphs, "the reader ran to the end after the consumer stopped")
         // Bounded by the buffers: the chunks taken and queued (and two being cut), at most four
-        // paragraphs of 17 tokens each in 64 tokens, plus the block queue.
+        // paragraphs of 17 tokens each in 64 tokens, plus the block queue (each batch one chunk or block).
         let bound = (taken + ChunkStream.bufferCapacity + 2) * 4 + ChunkStream.blockQueueCapacity + 2
         #expect(blocksSent <= bound)
     }

@@ -1,7 +1,6 @@
 internal import FolioCompression
 internal import FolioSystem
 internal import Foundation
-internal import Synchronization
 
 /// A pull source of bytes: a file, standard input, bytes in memory, or a gzip stream over one of them.
 protocol ByteInput: AnyObject {
@@ -199,27 +198,36 @@ package enum IngestStages {
 /// The reading thread stops at the end of the input, at its first error (handed on in order), or when
 /// this input is released early.
 final class ReadAheadInput: ByteInput {
-    private let buffer: ReadAheadBuffer
+    private let queue: HandoffQueue<[UInt8], Void, IngestError>
     private var isAtEnd = false
 
     /// Blocks read ahead at most.
     static let depth = 4
 
     init(_ source: any ByteInput) {
-        let buffer = ReadAheadBuffer(depth: Self.depth)
-        self.buffer = buffer
+        let queue = HandoffQueue<[UInt8], Void, IngestError>(
+            capacity: Self.depth, cancellation: { IngestError(.cancelled, $0) })
+        self.queue = queue
         let transfer = OwnershipTransfer(source)
-        let thread = Thread { buffer.fill(from: transfer.take()) }
+        let thread = Thread {
+            let source = transfer.take()
+            do throws(IngestError) {
+                while let block = try source.next() { try queue.put(block) }
+                queue.finish(.success(()))
+            } catch {
+                queue.finish(.failure(error))  // nobody hears a cancellation: the consumer is gone
+            }
+        }
         thread.name = "folio.read-ahead"
         thread.start()
     }
 
-    deinit { buffer.abandon() }
+    deinit { queue.cancel() }
 
     func next() throws(IngestError) -> [UInt8]? {
         guard !isAtEnd else { return nil }
         do {
-            guard let block = try buffer.take() else {
+            guard let block = try queue.take() else {
                 isAtEnd = true
                 return nil
             }
@@ -228,61 +236,6 @@ final class ReadAheadInput: ByteInput {
             isAtEnd = true  // the reading thread has stopped: nothing more will come
             throw error
         }
-    }
-}
-
-/// The blocks between a reading thread and its consumer: semaphores count queued blocks and free
-/// places, a mutex guards the queue.
-private final class ReadAheadBuffer: Sendable {
-    private struct State {
-        var queue: [Result<[UInt8], IngestError>?] = []  // nil: the end
-        var isAbandoned = false
-    }
-
-    private let state = Mutex(State())
-    private let queued = DispatchSemaphore(value: 0)
-    private let free: DispatchSemaphore
-
-    init(depth: Int) {
-        // Created empty and given its permits: libdispatch traps when a semaphore is released with fewer
-        // permits than it was created with.
-        free = DispatchSemaphore(value: 0)
-        for _ in 0..<depth { free.signal() }
-    }
-
-    /// The reading thread's loop.
-    func fill(from source: any ByteInput) {
-        while true {
-            let item: Result<[UInt8], IngestError>?
-            do {
-                item = try source.next().map { .success($0) }
-            } catch {
-                item = .failure(error)
-            }
-            free.wait()
-            let accepted = state.withLock { state -> Bool in
-                guard !state.isAbandoned else { return false }
-                state.queue.append(item)
-                return true
-            }
-            guard accepted else { return }
-            queued.signal()
-            guard case .success = item else { return }  // the end, or an error: nothing follows
-        }
-    }
-
-    /// The next block; nil at the end.
-    func take() throws(IngestError) -> [UInt8]? {
-        queued.wait()
-        let item = state.withLock { $0.queue.removeFirst() }
-        free.signal()
-        return try item?.get()
-    }
-
-    /// The consumer is gone: the reading thread stops at its next block.
-    func abandon() {
-        state.withLock { $0.isAbandoned = true }
-        free.signal()
     }
 }
 

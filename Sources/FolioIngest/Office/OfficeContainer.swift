@@ -36,7 +36,7 @@ struct OfficeContainer {
         self.limits = limits
     }
 
-    func read(emit: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> Result {
+    func read(emit: ([ExtractedBlock]) throws(IngestError) -> Void) throws(IngestError) -> Result {
         if let mimetype = archive.entry(named: "mimetype") {
             let type = String(decoding: try readAll(mimetype).filter { $0 > 0x20 }, as: UTF8.self)
             if type == ODFNamespaces.textDocumentMediaType { return try readODT(emit: emit) }
@@ -68,7 +68,9 @@ struct OfficeContainer {
         return archive.entry(named: "word/document.xml") != nil ? "word/document.xml" : nil
     }
 
-    private func readDOCX(mainPath: String, emit: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> Result {
+    private func readDOCX(
+        mainPath: String, emit: ([ExtractedBlock]) throws(IngestError) -> Void
+    ) throws(IngestError) -> Result {
         let folder = mainPath.split(separator: "/").dropLast().joined(separator: "/")
         let fileName = mainPath.split(separator: "/").last.map(String.init) ?? mainPath
         var stylesPath = Self.resolve("styles.xml", relativeTo: folder)
@@ -88,25 +90,25 @@ struct OfficeContainer {
             throw IngestError(.corruptContainer, "the DOCX has no \(mainPath)")
         }
         try parse(main, with: handler, partName: mainPath) { () throws(IngestError) in
-            for block in handler.state.assembler.takeFinished() { try emit(block) }
+            try emit(handler.state.assembler.takeFinished())
         }
         handler.state.assembler.finish()
-        for block in handler.state.assembler.takeFinished() { try emit(block) }
+        try emit(handler.state.assembler.takeFinished())
         return Result(format: .docx, title: title(in: "docProps/core.xml"))
     }
 
     // MARK: ODT
 
-    private func readODT(emit: (ExtractedBlock) throws(IngestError) -> Void) throws(IngestError) -> Result {
+    private func readODT(emit: ([ExtractedBlock]) throws(IngestError) -> Void) throws(IngestError) -> Result {
         guard let content = archive.entry(named: "content.xml") else {
             throw IngestError(.corruptContainer, "the ODT has no content.xml")
         }
         let handler = ODTContentHandler()
         try parse(content, with: handler, partName: "content.xml") { () throws(IngestError) in
-            for block in handler.assembler.takeFinished() { try emit(block) }
+            try emit(handler.assembler.takeFinished())
         }
         handler.assembler.finish()
-        for block in handler.assembler.takeFinished() { try emit(block) }
+        try emit(handler.assembler.takeFinished())
         return Result(format: .odt, title: title(in: "meta.xml"))
     }
 
