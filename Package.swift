@@ -141,11 +141,15 @@ let package = Package(
         .testTarget(name: "FolioCorporaTests", dependencies: ["FolioCorpora", "FolioTestSupport"]),
         .testTarget(
             name: "FolioChunkingTests",
-            dependencies: ["FolioChunking", "FolioCorpora", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
+            dependencies: [
+                "FolioChunking", "FolioCorpora", "FolioIngest", "FolioModel", "FolioTokenizer", "FolioTestSupport",
+            ]
         ),
         .testTarget(
             name: "FolioIndexTests",
-            dependencies: ["FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport"]
+            dependencies: [
+                "FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport",
+            ]
         ),
         .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
         // Saturates an Engine's pool and probes the cooperative pool, in a process of its own (FolioTests runs it).
@@ -156,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "FolioTests",
             dependencies: [
-                "CooperativeProbe", "Folio", "FolioCache", "FolioChunking", "FolioScheduler", "FolioIndex", "FolioCorpora", "FolioModel",
+                "CooperativeProbe", "Folio", "FolioCache", "FolioChunking", "FolioScheduler", "FolioIndex",
+                "FolioCorpora", "FolioModel",
                 "FolioTestSupport",
             ]
         ),
@@ -168,7 +173,8 @@ let package = Package(
             name: "FolioCLITests",
             dependencies: [
                 // "folio" makes `swift test` build the executable the crash test kills.
-                "FolioCLI", "folio", "FolioCache", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest", "FolioCorpora",
+                "FolioCLI", "folio", "FolioCache", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest",
+                "FolioCorpora",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -133,8 +133,10 @@ let benchmarks: @Sendable () -> Void = {
 private func traceChains() -> [[BlockHash]] {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpora/traces/mooncake_synthetic_trace.jsonl")
-    let path = FileManager.default.fileExists(atPath: shared.path)
+    let shared = root.deletingLastPathComponent().appendingPathComponent(
+        "shared/corpora/traces/mooncake_synthetic_trace.jsonl")
+    let path =
+        FileManager.default.fileExists(atPath: shared.path)
         ? shared.path : root.appendingPathComponent("Corpora/traces/sample-trace.jsonl").path
     let text = try! String(contentsOfFile: path, encoding: .utf8)
     var requests: [(timestamp: Int, offset: Int, chain: [BlockHash])] = []
@@ -162,7 +164,8 @@ private final class IngestFixture: Sendable {
         warmDirectory = directory + "/warm"
         bytes = Array(CorpusGenerator(kind: kind, seed: 7).document(characters: 2_000_000).utf8)
         try! Data(bytes).write(to: URL(fileURLWithPath: path))
-        try! FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: path)
+        try! FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: path)
         var configuration = EngineConfiguration()
         configuration.cacheDirectory = warmDirectory
         warm = try! Engine(configuration: configuration)
@@ -170,7 +173,8 @@ private final class IngestFixture: Sendable {
         let engine = warm
         let file = path
         Task {
-            _ = try! await engine.ingest(file: file, session: Session(tenant: "bench", id: "s", serviceClass: "priority"))
+            _ = try! await engine.ingest(
+                file: file, session: Session(tenant: "bench", id: "s", serviceClass: "priority"))
             await engine.waitForPendingWrites()
             semaphore.signal()
         }

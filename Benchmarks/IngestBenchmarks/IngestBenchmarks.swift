@@ -154,13 +154,17 @@ struct IngestInput: Sendable {
         switch name {
         case "financial":
             let html = filingHTML(sample("annual-report.txt"))
-            return IngestInput(files: [File(name: "annual-report.html", bytes: Array(html.utf8), expectedText: "Item 7.")])
+            return IngestInput(files: [
+                File(name: "annual-report.html", bytes: Array(html.utf8), expectedText: "Item 7.")
+            ])
         case "docx":
             let docx = contractDOCX(sample("supply-agreement.txt"))
             return IngestInput(files: [File(name: "supply-agreement.docx", bytes: docx, expectedText: "ARTICLE 2.")])
         default:
             let text = Array((sample("annual-report.txt") + sample("chinese-essay.txt")).utf8)
-            return IngestInput(files: [File(name: "samples.txt.gz", bytes: TestCompression.deflate(text), expectedText: "Northwind")])
+            return IngestInput(files: [
+                File(name: "samples.txt.gz", bytes: TestCompression.deflate(text), expectedText: "Northwind")
+            ])
         }
     }
 
@@ -171,7 +175,8 @@ struct IngestInput: Sendable {
 
     /// Each line in a `div` and `span` as filing agents write them; PART and Item lines bold.
     private static func filingHTML(_ text: String) -> String {
-        var html = #"<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL"><head><title>Annual report</title></head><body>"#
+        var html =
+            #"<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL"><head><title>Annual report</title></head><body>"#
         html += #"<div style="display:none"><ix:header><ix:hidden>hidden facts</ix:hidden></ix:header></div>"#
         for line in text.split(separator: "\n") {
             let weight = line.hasPrefix("PART") || line.hasPrefix("Item") ? 700 : 400
@@ -189,7 +194,8 @@ struct IngestInput: Sendable {
             xml += #"<w:p><w:r><w:t xml:space="preserve">\#(escaped(line))</w:t></w:r></w:p>"#
         }
         xml += "</w:body></w:document>"
-        let contentTypes = #"<?xml version="1.0" encoding="UTF-8"?>"#
+        let contentTypes =
+            #"<?xml version="1.0" encoding="UTF-8"?>"#
             + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
             + #"<Override PartName="/word/document.xml" "#
             + #"ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#

@@ -60,7 +60,9 @@ let benchmarks: @Sendable () -> Void = {
         var handles: [JobHandle<Int>] = []
         handles.reserveCapacity(jobs)
         for index in 0..<jobs {
-            if case .admitted(let handle) = try! pool.submit(session, cost: 1, { _ in index }) { handles.append(handle) }
+            if case .admitted(let handle) = try! pool.submit(session, cost: 1, { _ in index }) {
+                handles.append(handle)
+            }
         }
         for handle in handles { blackHole(try! await handle.value) }
         benchmark.stopMeasurement()

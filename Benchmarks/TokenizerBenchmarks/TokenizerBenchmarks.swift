@@ -21,10 +21,12 @@ let benchmarks: @Sendable () -> Void = {
         let bytes = text.utf8.count
         for name in EncodingName.allCases {
             let tokenizer = try! BPETokenizer.named(name)
-            Benchmark("Tokenize:encode:\(input):\(name)", configuration: .init(tags: ["bytes": "\(bytes)"])) { benchmark in
+            Benchmark("Tokenize:encode:\(input):\(name)", configuration: .init(tags: ["bytes": "\(bytes)"])) {
+                benchmark in
                 for _ in benchmark.scaledIterations { blackHole(tokenizer.encode(text)) }
             }
-            Benchmark("Tokenize:count:\(input):\(name)", configuration: .init(tags: ["bytes": "\(bytes)"])) { benchmark in
+            Benchmark("Tokenize:count:\(input):\(name)", configuration: .init(tags: ["bytes": "\(bytes)"])) {
+                benchmark in
                 for _ in benchmark.scaledIterations { blackHole(tokenizer.count(text)) }
             }
         }

@@ -198,7 +198,8 @@ struct ChineseComposer: Composer {
             text += surname
         case 1:
             text += surname
-            text.put(["\u{5148}\u{751F}", "\u{59D1}\u{5A18}", "\u{5927}\u{5A18}", "\u{638C}\u{67DC}"][random.below(4)])  // 先生 姑娘 大娘 掌柜
+            // 先生 姑娘 大娘 掌柜
+            text.put(["\u{5148}\u{751F}", "\u{59D1}\u{5A18}", "\u{5927}\u{5A18}", "\u{638C}\u{67DC}"][random.below(4)])
         default:
             text += name
         }
@@ -266,7 +267,8 @@ struct ChineseComposer: Composer {
 
     private mutating func stop(into text: inout [UInt8]) {
         let roll = random.below(100)
-        text.put(roll < 80 ? "\u{3002}" : roll < 88 ? "\u{FF01}" : roll < 96 ? "\u{FF1F}" : "\u{2026}\u{2026}")  // 。！？……
+        // 。！？……
+        text.put(roll < 80 ? "\u{3002}" : roll < 88 ? "\u{FF01}" : roll < 96 ? "\u{FF1F}" : "\u{2026}\u{2026}")
     }
 
     /// What someone says, with its stop: "你早已想起往事了吗？".
@@ -285,7 +287,8 @@ struct ChineseComposer: Composer {
             stop(into: &text)
         case 2:
             text += random.pick(Words.pronouns)
-            text.put(["\u{660E}\u{5929}\u{5C31}", "\u{4ECA}\u{665A}", "\u{8FC7}\u{4E24}\u{5929}"][random.below(3)])  // 明天就 今晚 过两天
+            // 明天就 今晚 过两天
+            text.put(["\u{660E}\u{5929}\u{5C31}", "\u{4ECA}\u{665A}", "\u{8FC7}\u{4E24}\u{5929}"][random.below(3)])
             motionClause(into: &text)
             text.put(random.chance(50) ? "\u{FF0C}" : "\u{FF1B}")
             actionClause(into: &text)
@@ -408,7 +411,10 @@ struct ChineseComposer: Composer {
             text.put(random.chance(80) ? "\u{3002}" : "\u{FF1B}")
         case 10:
             person(into: &text)
-            text.put(random.chance(50) ? "\u{6C89}\u{9ED8}\u{4E86}\u{7247}\u{523B}\u{FF0C}" : "\u{53F9}\u{4E86}\u{53E3}\u{6C14}\u{FF0C}")  // 沉默了片刻， 叹了口气，
+            // 沉默了片刻， 叹了口气，
+            text.put(
+                random.chance(50)
+                    ? "\u{6C89}\u{9ED8}\u{4E86}\u{7247}\u{523B}\u{FF0C}" : "\u{53F9}\u{4E86}\u{53E3}\u{6C14}\u{FF0C}")
             mindClause(into: &text)
             text.put(random.chance(70) ? "\u{2026}\u{2026}" : "\u{2026}")
         case 11:
@@ -506,7 +512,9 @@ struct ChineseComposer: Composer {
             text.put("\u{FF09}\u{3002}")
         case 3:
             text += random.pick(Words.organizations)
-            text.put("\u{4E0B}\u{4E00}\u{6B65}\u{7684}\u{91CD}\u{70B9}\u{5DE5}\u{4F5C}\u{4E3B}\u{8981}\u{6709}\u{4E09}\u{9879}\u{FF1A}")  // 下一步的重点工作主要有三项：
+            text.put(
+                "\u{4E0B}\u{4E00}\u{6B65}\u{7684}\u{91CD}\u{70B9}\u{5DE5}\u{4F5C}\u{4E3B}\u{8981}\u{6709}\u{4E09}\u{9879}\u{FF1A}"
+            )  // 下一步的重点工作主要有三项：
             for (index, ordinal) in ["\u{4E00}", "\u{4E8C}", "\u{4E09}"].enumerated() {
                 if index > 0 { text.put("\u{FF1B}") }
                 text += Array(ordinal.utf8)

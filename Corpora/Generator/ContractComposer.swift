@@ -104,7 +104,9 @@ struct ContractComposer: Composer {
             markup.beginParagraph()
             markup.bytes.put("WHEREAS, the ")
             markup.bytes += prose.random.chance(50) ? parties.first : parties.second
-            markup.bytes.put([" is engaged in the business of ", " desires to acquire ", " has developed ", " owns "][prose.random.below(4)])
+            markup.bytes.put(
+                [" is engaged in the business of ", " desires to acquire ", " has developed ", " owns "][
+                    prose.random.below(4)])
             prose.nounPhrase(into: &markup.bytes)
             if prose.random.chance(50) {
                 markup.bytes.put(" ")
@@ -116,7 +118,9 @@ struct ContractComposer: Composer {
             markup.endParagraph()
         case .nowTherefore:
             markup.beginParagraph()
-            markup.bytes.put("NOW, THEREFORE, in consideration of the mutual covenants and agreements set forth herein, and for other good and valuable consideration, the receipt and sufficiency of which are hereby acknowledged, the Parties agree as follows:")
+            markup.bytes.put(
+                "NOW, THEREFORE, in consideration of the mutual covenants and agreements set forth herein, and for other good and valuable consideration, the receipt and sufficiency of which are hereby acknowledged, the Parties agree as follows:"
+            )
             markup.endParagraph()
         case .article(let number, let name):
             markup.beginHeading(level: 2)
@@ -163,7 +167,9 @@ struct ContractComposer: Composer {
             markup.endList()
         case .witness:
             markup.beginParagraph()
-            markup.bytes.put("IN WITNESS WHEREOF, the Parties have caused this Agreement to be executed by their duly authorized representatives as of the Effective Date.")
+            markup.bytes.put(
+                "IN WITNESS WHEREOF, the Parties have caused this Agreement to be executed by their duly authorized representatives as of the Effective Date."
+            )
             markup.endParagraph()
         case .signature(let first):
             signature(first ? firstCompany : secondCompany, into: &markup)
@@ -197,7 +203,9 @@ struct ContractComposer: Composer {
             if byte == UInt8(ascii: " ") {
                 wordStart = true
             } else {
-                if !wordStart && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { markup.bytes[index] = byte + 32 }
+                if !wordStart && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                    markup.bytes[index] = byte + 32
+                }
                 wordStart = false
             }
         }
@@ -219,7 +227,8 @@ struct ContractComposer: Composer {
         markup.bytes += parties.first
         markup.bytes.put(" and ")
         markup.bytes += parties.second
-        markup.bytes.put(" are each referred to herein as a \u{201C}Party\u{201D} and together as the \u{201C}Parties.\u{201D}")
+        markup.bytes.put(
+            " are each referred to herein as a \u{201C}Party\u{201D} and together as the \u{201C}Parties.\u{201D}")
         markup.endParagraph()
     }
 

@@ -152,7 +152,9 @@ extension EnglishProse {
         noun(plural: true, into: &text)
         text.put(" payable under this Agreement shall be paid in U.S. dollars within ")
         days(into: &text)
-        text.put(" after the date of the applicable invoice, and any amount not paid when due shall bear interest at the rate of ")
+        text.put(
+            " after the date of the applicable invoice, and any amount not paid when due shall bear interest at the rate of "
+        )
         text.putDecimal(random.within(5...20))
         text.put("% per month (or, if lower, the maximum rate permitted by Applicable Law)")
     }
@@ -202,16 +204,25 @@ extension EnglishProse {
     private mutating func governingLaw(into text: inout [UInt8]) {
         text.put("This Agreement shall be governed by the laws of the State of ")
         word(Words.states, into: &text)
-        text.put(", without regard to its conflict of laws principles, and each Party irrevocably submits to the exclusive jurisdiction of the state and federal courts located in ")
+        text.put(
+            ", without regard to its conflict of laws principles, and each Party irrevocably submits to the exclusive jurisdiction of the state and federal courts located in "
+        )
         text += random.pick(places)
-        text.put(random.chance(50) ? ", i.e., the courts of the county in which ": "; provided that either Party may seek injunctive relief in any court in which ")
+        text.put(
+            random.chance(50)
+                ? ", i.e., the courts of the county in which "
+                : "; provided that either Party may seek injunctive relief in any court in which ")
         nounPhrase(into: &text)
         text.put(" is located")
     }
 
     private mutating func shortCovenant(_ parties: Parties, into text: inout [UInt8]) {
         if random.chance(30) {
-            text.put(["Time is of the essence.", "This Section shall survive termination.", "No waiver shall be effective unless in writing."][random.below(3)])
+            text.put(
+                [
+                    "Time is of the essence.", "This Section shall survive termination.",
+                    "No waiver shall be effective unless in writing.",
+                ][random.below(3)])
         } else {
             party(parties, into: &text)
             text.put(" shall ")
@@ -235,7 +246,8 @@ extension EnglishProse {
         text += random.pick(places)
         text.put(", Attention: ")
         word(Words.officers, into: &text)
-        text.put(", or to such other address as it may designate by notice (e.g., by e-mail with confirmation of receipt)")
+        text.put(
+            ", or to such other address as it may designate by notice (e.g., by e-mail with confirmation of receipt)")
     }
 
     private mutating func insurance(_ parties: Parties, into text: inout [UInt8]) {
@@ -260,7 +272,9 @@ extension EnglishProse {
         nounPhrase(into: &text)
         text.put(", and such failure continues for ")
         days(into: &text)
-        text.put(" after written notice thereof, then the other Party may, at its option, (i) terminate this Agreement, (ii) ")
+        text.put(
+            " after written notice thereof, then the other Party may, at its option, (i) terminate this Agreement, (ii) "
+        )
         word(Words.baseVerbs, into: &text)
         text.put(" ")
         nounPhrase(into: &text)
@@ -268,7 +282,9 @@ extension EnglishProse {
     }
 
     private mutating func representation(into text: inout [UInt8]) {
-        text.put("Each Party represents and warrants to the other Party that: (a) it is duly organized and in good standing; (b) it has ")
+        text.put(
+            "Each Party represents and warrants to the other Party that: (a) it is duly organized and in good standing; (b) it has "
+        )
         word(Words.pastVerbs, into: &text)
         text.put(" ")
         nounPhrase(into: &text)

@@ -151,7 +151,10 @@ extension EnglishProse {
         text.putNumber(random.within(1...24))
         text.put(", \u{201C}")
         titleWords(into: &text)
-        text.put(random.chance(50) ? ",\u{201D} for a discussion of " : ",\u{201D} of the Notes to Consolidated Financial Statements for more information about ")
+        text.put(
+            random.chance(50)
+                ? ",\u{201D} for a discussion of "
+                : ",\u{201D} of the Notes to Consolidated Financial Statements for more information about ")
         nounPhrases(most: 3, into: &text)
     }
 
@@ -222,7 +225,9 @@ extension EnglishProse {
 
     private mutating func secFilings(into text: inout [UInt8]) {
         if random.chance(50) {
-            text.put("We file annual, quarterly and current reports with the SEC under Sec. 13(a) or 15(d) of the Securities Exchange Act of 1934, as amended (the \u{201C}Exchange Act\u{201D}), and our registration statement on Form S-")
+            text.put(
+                "We file annual, quarterly and current reports with the SEC under Sec. 13(a) or 15(d) of the Securities Exchange Act of 1934, as amended (the \u{201C}Exchange Act\u{201D}), and our registration statement on Form S-"
+            )
             text.putNumber([1, 3, 4, 8][random.below(4)])
             text.put(" (Registration No. 333-")
             text.putNumber(random.within(100_000...299_999))
@@ -260,9 +265,12 @@ extension EnglishProse {
     }
 
     private mutating func factorsColon(into text: inout [UInt8]) {
-        text.put(["Factors that could cause actual results to differ materially include: ",
-                  "Our principal risks are the following: ",
-                  "These estimates depend on three assumptions: "][random.below(3)])
+        text.put(
+            [
+                "Factors that could cause actual results to differ materially include: ",
+                "Our principal risks are the following: ",
+                "These estimates depend on three assumptions: ",
+            ][random.below(3)])
         let count = random.within(3...6)
         for index in 0..<count {
             if index > 0 { text.put(index == count - 1 ? "; and " : "; ") }
@@ -409,7 +417,11 @@ extension EnglishProse {
     private mutating func competitors(into text: inout [UInt8]) {
         if random.chance(50) {
             let lead = random.below(4)
-            text.put(["We compete with ", "Our largest customer is ", "We license technology to ", "We purchase most of our "][lead])
+            text.put(
+                [
+                    "We compete with ", "Our largest customer is ", "We license technology to ",
+                    "We purchase most of our ",
+                ][lead])
             if lead == 3 {
                 noun(plural: true, into: &text)
                 text.put(" from ")
@@ -489,7 +501,8 @@ extension EnglishProse {
     private mutating func lawsuit(into text: inout [UInt8]) {
         text.put("On ")
         date(into: &text)
-        text.put(", a putative class action was filed against the Company in the U.S. District Court for the District of ")
+        text.put(
+            ", a putative class action was filed against the Company in the U.S. District Court for the District of ")
         word(Words.states, into: &text)
         text.put(" (Case No. ")
         text.putNumber(random.within(1...4))
@@ -506,8 +519,10 @@ extension EnglishProse {
 
     private mutating func belief(into text: inout [UInt8]) {
         text.put(["The Company believes ", "Management believes ", "We believe "][random.below(3)])
-        text.put(random.chance(50) ? "the claims are without merit and intends to defend against them vigorously"
-                                   : "that the ultimate outcome will not have a material adverse effect on its financial position")
+        text.put(
+            random.chance(50)
+                ? "the claims are without merit and intends to defend against them vigorously"
+                : "that the ultimate outcome will not have a material adverse effect on its financial position")
         if random.chance(35) {
             text.put("; however, litigation is inherently uncertain")
         }

@@ -46,7 +46,11 @@ struct EnglishProse {
             company += random.pick(Words.industries)
         }
         let suffix = random.pick(Words.companySuffixes)
-        if suffix.first != UInt8(ascii: "C") || suffix.count > 3 || random.chance(50) { company.put(" ") } else { company.put(", ") }
+        if suffix.first != UInt8(ascii: "C") || suffix.count > 3 || random.chance(50) {
+            company.put(" ")
+        } else {
+            company.put(", ")
+        }
         company += suffix
         return company
     }

@@ -8,7 +8,8 @@ enum EnglishWords {
         let plural: [UInt8]
     }
 
-    static let nouns: [Noun] = Lexicon.words("""
+    static let nouns: [Noun] = Lexicon.words(
+        """
         account accrual acquisition adjustment advance affiliate agreement allocation allowance amendment
         amortization analysis appraisal approval arrangement asset assessment assignment assumption audit
         authority award backlog balance bank barrier baseline benchmark benefit bond bonus borrower boundary
@@ -40,7 +41,8 @@ enum EnglishWords {
         pharmacy satellite server datacenter warehouseman courier railcar tanker truck aircraft engine
         sensor controller processor battery cathode membrane polymer resin alloy coating fastener valve pump
         compressor gearbox bearing harness toolkit subscription seat workload application
-        """).map { word in
+        """
+    ).map { word in
         let text = String(decoding: word, as: UTF8.self)
         let plural: String
         if text.hasSuffix("s") || text.hasSuffix("x") || text.hasSuffix("ch") || text.hasSuffix("sh") {
@@ -53,7 +55,8 @@ enum EnglishWords {
         return Noun(singular: word, plural: Array(plural.utf8))
     }
 
-    static let adjectives = Lexicon.words("""
+    static let adjectives = Lexicon.words(
+        """
         accrued active additional adverse aggregate annual applicable approved available average binding
         central certain comparable competitive consolidated contingent continuing contractual corporate
         cumulative current customary deferred definitive diluted direct discretionary domestic effective
@@ -70,7 +73,8 @@ enum EnglishWords {
         written seasonal volatile resilient modest sizable durable critical nonrecurring cyclical discrete
         """)
 
-    static let pastVerbs = Lexicon.words("""
+    static let pastVerbs = Lexicon.words(
+        """
         accelerated acquired adjusted allocated amended announced approved assumed audited authorized borrowed
         capitalized completed consolidated contributed converted declined deferred delivered designated
         disclosed discontinued divested earned elected entered established estimated exceeded executed
@@ -81,7 +85,8 @@ enum EnglishWords {
         evaluated consummated syndicated hedged accrued amortized remeasured upgraded commissioned relocated
         """)
 
-    static let baseVerbs = Lexicon.words("""
+    static let baseVerbs = Lexicon.words(
+        """
         accept acquire adjust allocate amend approve assign assume audit authorize bear borrow calculate
         comply conduct cooperate cover cure defend deliver deposit determine disclose distribute enforce
         ensure establish evaluate exercise extend file fund furnish grant hold implement indemnify inform
@@ -91,7 +96,8 @@ enum EnglishWords {
         transfer update verify waive withhold certify document escalate segregate safeguard insure
         """)
 
-    static let adverbs = Lexicon.words("""
+    static let adverbs = Lexicon.words(
+        """
         accordingly additionally generally historically however materially notably primarily principally
         promptly reasonably regularly separately similarly subsequently substantially thereafter typically
         consequently moreover nevertheless meanwhile currently ultimately
@@ -102,7 +108,8 @@ enum EnglishWords {
     static let determiners = Lexicon.words("the the the any such each all its our a the certain")
     static let ofDeterminers = Lexicon.words("the its such the their")
 
-    static let subjects = Lexicon.lines("""
+    static let subjects = Lexicon.lines(
+        """
         the Company
         we
         our management
@@ -123,7 +130,8 @@ enum EnglishWords {
         management
         """)
 
-    static let metrics = Lexicon.lines("""
+    static let metrics = Lexicon.lines(
+        """
         Net sales
         Net revenues
         Operating income
@@ -154,7 +162,8 @@ enum EnglishWords {
         Share-based compensation
         """)
 
-    static let causes = Lexicon.lines("""
+    static let causes = Lexicon.lines(
+        """
         higher unit volume
         favorable pricing
         the timing of shipments
@@ -183,7 +192,8 @@ enum EnglishWords {
         a favorable court ruling
         """)
 
-    static let connectives = Lexicon.lines("""
+    static let connectives = Lexicon.lines(
+        """
         primarily due to
         driven by
         reflecting
@@ -191,7 +201,8 @@ enum EnglishWords {
         largely attributable to
         """)
 
-    static let facilities = Lexicon.lines("""
+    static let facilities = Lexicon.lines(
+        """
         credit agreement
         revolving credit facility
         term loan
@@ -201,7 +212,8 @@ enum EnglishWords {
         commercial paper program
         """)
 
-    static let officers = Lexicon.lines("""
+    static let officers = Lexicon.lines(
+        """
         Chief Executive Officer
         Chief Financial Officer
         General Counsel
@@ -213,7 +225,8 @@ enum EnglishWords {
         Chief Technology Officer
         """)
 
-    static let modals = Lexicon.lines("""
+    static let modals = Lexicon.lines(
+        """
         may
         will
         could
@@ -223,7 +236,8 @@ enum EnglishWords {
         might not
         """)
 
-    static let revenueKinds = Lexicon.lines("""
+    static let revenueKinds = Lexicon.lines(
+        """
         net sales
         segment revenue
         total revenue
@@ -231,7 +245,8 @@ enum EnglishWords {
         recurring revenue
         """)
 
-    static let periodWords = Lexicon.lines("""
+    static let periodWords = Lexicon.lines(
+        """
         the prior year
         the comparable period
         the preceding quarter
@@ -240,21 +255,25 @@ enum EnglishWords {
 
     static let quarters = Lexicon.words("first second third fourth")
 
-    static let months = Lexicon.words("January February March April May June July August September October November December")
+    static let months = Lexicon.words(
+        "January February March April May June July August September October November December")
 
     static let daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
-    static let numberWords = Lexicon.lines("five\nten\nfifteen\ntwenty\nthirty\nforty-five\nsixty\nninety\none hundred twenty")
+    static let numberWords = Lexicon.lines(
+        "five\nten\nfifteen\ntwenty\nthirty\nforty-five\nsixty\nninety\none hundred twenty")
     static let numberValues = [5, 10, 15, 20, 30, 45, 60, 90, 120]
 
-    static let exchanges = Lexicon.lines("""
+    static let exchanges = Lexicon.lines(
+        """
         New York Stock Exchange
         Nasdaq Global Select Market
         NYSE American
         Nasdaq Capital Market
         """)
 
-    static let entityForms = Lexicon.lines("""
+    static let entityForms = Lexicon.lines(
+        """
         a Delaware corporation
         a Nevada corporation
         a Delaware limited liability company
@@ -265,7 +284,8 @@ enum EnglishWords {
         a Texas corporation
         """)
 
-    static let states = Lexicon.lines("""
+    static let states = Lexicon.lines(
+        """
         Delaware
         New York
         California
@@ -275,9 +295,12 @@ enum EnglishWords {
         Washington
         """)
 
-    static let industries = Lexicon.words("Systems Components Therapeutics Energy Logistics Foods Capital Instruments Networks Materials Robotics Analytics Semiconductor Minerals")
+    static let industries = Lexicon.words(
+        "Systems Components Therapeutics Energy Logistics Foods Capital Instruments Networks Materials Robotics Analytics Semiconductor Minerals"
+    )
 
-    static let companySuffixes = Lexicon.lines("""
+    static let companySuffixes = Lexicon.lines(
+        """
         Inc.
         Corp.
         Co.
@@ -300,27 +323,40 @@ enum EnglishWords {
     static let vowels = Lexicon.words("a e i o u a e o ai ea io ou y")
     static let codas = Lexicon.words("n r l s x th nd rt m ck ll ng")
 
-    static let items: [(part: [UInt8], heading: [UInt8], flavor: ReportComposer.Flavor)] = ([
-        ("PART I", "Item 1. Business", .narrative),
-        ("PART I", "Item 1A. Risk Factors", .risk),
-        ("PART I", "Item 1B. Unresolved Staff Comments", .narrative),
-        ("PART I", "Item 1C. Cybersecurity", .risk),
-        ("PART I", "Item 2. Properties", .narrative),
-        ("PART I", "Item 3. Legal Proceedings", .legal),
-        ("PART I", "Item 4. Mine Safety Disclosures", .narrative),
-        ("PART II", "Item 5. Market for Registrant's Common Equity, Related Stockholder Matters and Issuer Purchases of Equity Securities", .financial),
-        ("PART II", "Item 7. Management's Discussion and Analysis of Financial Condition and Results of Operations", .financial),
-        ("PART II", "Item 7A. Quantitative and Qualitative Disclosures About Market Risk", .financial),
-        ("PART II", "Item 8. Financial Statements and Supplementary Data", .financial),
-        ("PART II", "Item 9. Changes in and Disagreements With Accountants on Accounting and Financial Disclosure", .legal),
-        ("PART II", "Item 9A. Controls and Procedures", .legal),
-        ("PART III", "Item 10. Directors, Executive Officers and Corporate Governance", .narrative),
-        ("PART III", "Item 11. Executive Compensation", .financial),
-        ("PART III", "Item 13. Certain Relationships and Related Transactions, and Director Independence", .legal),
-        ("PART IV", "Item 15. Exhibits and Financial Statement Schedules", .legal),
-    ] as [(String, String, ReportComposer.Flavor)]).map { (Array($0.0.utf8), Array($0.1.utf8), $0.2) }
+    static let items: [(part: [UInt8], heading: [UInt8], flavor: ReportComposer.Flavor)] =
+        ([
+            ("PART I", "Item 1. Business", .narrative),
+            ("PART I", "Item 1A. Risk Factors", .risk),
+            ("PART I", "Item 1B. Unresolved Staff Comments", .narrative),
+            ("PART I", "Item 1C. Cybersecurity", .risk),
+            ("PART I", "Item 2. Properties", .narrative),
+            ("PART I", "Item 3. Legal Proceedings", .legal),
+            ("PART I", "Item 4. Mine Safety Disclosures", .narrative),
+            (
+                "PART II",
+                "Item 5. Market for Registrant's Common Equity, Related Stockholder Matters and Issuer Purchases of Equity Securities",
+                .financial
+            ),
+            (
+                "PART II",
+                "Item 7. Management's Discussion and Analysis of Financial Condition and Results of Operations",
+                .financial
+            ),
+            ("PART II", "Item 7A. Quantitative and Qualitative Disclosures About Market Risk", .financial),
+            ("PART II", "Item 8. Financial Statements and Supplementary Data", .financial),
+            (
+                "PART II",
+                "Item 9. Changes in and Disagreements With Accountants on Accounting and Financial Disclosure", .legal
+            ),
+            ("PART II", "Item 9A. Controls and Procedures", .legal),
+            ("PART III", "Item 10. Directors, Executive Officers and Corporate Governance", .narrative),
+            ("PART III", "Item 11. Executive Compensation", .financial),
+            ("PART III", "Item 13. Certain Relationships and Related Transactions, and Director Independence", .legal),
+            ("PART IV", "Item 15. Exhibits and Financial Statement Schedules", .legal),
+        ] as [(String, String, ReportComposer.Flavor)]).map { (Array($0.0.utf8), Array($0.1.utf8), $0.2) }
 
-    static let agreementNames = Lexicon.lines("""
+    static let agreementNames = Lexicon.lines(
+        """
         MASTER SUPPLY AGREEMENT
         LICENSE AGREEMENT
         DISTRIBUTION AGREEMENT
@@ -333,7 +369,8 @@ enum EnglishWords {
         EMPLOYMENT AGREEMENT
         """)
 
-    static let articles = Lexicon.lines("""
+    static let articles = Lexicon.lines(
+        """
         SUPPLY AND PURCHASE
         PRICE AND PAYMENT
         DELIVERY AND ACCEPTANCE
@@ -355,12 +392,14 @@ enum EnglishWords {
         """)
 
     /// Party roles in pairs (first, second).
-    static let partyRoles: [([UInt8], [UInt8])] = ([
-        ("Supplier", "Buyer"), ("Licensor", "Licensee"), ("Company", "Distributor"), ("Provider", "Customer"),
-        ("Borrower", "Lender"), ("Seller", "Purchaser"), ("Landlord", "Tenant"), ("Manufacturer", "Client"),
-    ] as [(String, String)]).map { (Array($0.0.utf8), Array($0.1.utf8)) }
+    static let partyRoles: [([UInt8], [UInt8])] =
+        ([
+            ("Supplier", "Buyer"), ("Licensor", "Licensee"), ("Company", "Distributor"), ("Provider", "Customer"),
+            ("Borrower", "Lender"), ("Seller", "Purchaser"), ("Landlord", "Tenant"), ("Manufacturer", "Client"),
+        ] as [(String, String)]).map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
-    static let definedTerms = Lexicon.lines("""
+    static let definedTerms = Lexicon.lines(
+        """
         Affiliate
         Applicable Law
         Business Day
@@ -388,7 +427,8 @@ enum EnglishWords {
         Quarterly Forecast
         """)
 
-    static let events = Lexicon.lines("""
+    static let events = Lexicon.lines(
+        """
         receipt of
         the date of
         written notice of
@@ -398,7 +438,8 @@ enum EnglishWords {
         the termination of
         """)
 
-    static let conditions = Lexicon.lines("""
+    static let conditions = Lexicon.lines(
+        """
         unless
         until
         except to the extent that

@@ -51,7 +51,9 @@ struct ReportComposer: Composer {
             }
             steps.append(.item(item.heading))
             let short = item.heading.count < 30 && item.flavor == .narrative && index > 0
-            for _ in 0..<(short ? prose.random.within(1...2) : prose.random.within(3...14)) { steps.append(.body(item.flavor)) }
+            for _ in 0..<(short ? prose.random.within(1...2) : prose.random.within(3...14)) {
+                steps.append(.body(item.flavor))
+            }
         }
         steps += [.signatures, .signatureStatement, .signatureBlock]
         stepIndex = 0
@@ -85,7 +87,9 @@ struct ReportComposer: Composer {
             markup.beginParagraph()
             markup.bytes.put("Commission File No. 001-")
             markup.bytes.putNumber(prose.random.within(10_000...39_999))
-            markup.bytes.put(". Indicate by check mark whether the registrant (1) has filed all reports required by Sec. 13 or 15(d) of the Exchange Act during the preceding 12 months and (2) has been subject to such filing requirements for the past 90 days. Yes \u{2612} No \u{2610}")
+            markup.bytes.put(
+                ". Indicate by check mark whether the registrant (1) has filed all reports required by Sec. 13 or 15(d) of the Exchange Act during the preceding 12 months and (2) has been subject to such filing requirements for the past 90 days. Yes \u{2612} No \u{2610}"
+            )
             markup.endParagraph()
         case .part(let part):
             markup.beginHeading(level: 2)
@@ -103,7 +107,9 @@ struct ReportComposer: Composer {
             markup.endHeading(level: 3)
         case .signatureStatement:
             markup.beginParagraph()
-            markup.bytes.put("Pursuant to the requirements of Section 13 or 15(d) of the Securities Exchange Act of 1934, the registrant has duly caused this report to be signed on its behalf by the undersigned, thereunto duly authorized.")
+            markup.bytes.put(
+                "Pursuant to the requirements of Section 13 or 15(d) of the Securities Exchange Act of 1934, the registrant has duly caused this report to be signed on its behalf by the undersigned, thereunto duly authorized."
+            )
             markup.endParagraph()
         case .signatureBlock:
             markup.beginParagraph()
@@ -187,7 +193,9 @@ struct ReportComposer: Composer {
         markup.beginTable(style: prose.random.chance(30) ? .tabs : .spaces)
         markup.beginRow()
         markup.beginCell()
-        markup.bytes.put(["(In millions, except per share data)", "(Dollars in thousands)", "(In millions)", ""][prose.random.below(4)])
+        markup.bytes.put(
+            ["(In millions, except per share data)", "(Dollars in thousands)", "(In millions)", ""][
+                prose.random.below(4)])
         markup.endCell(width: labelWidth)
         let fiscal = prose.random.chance(50)
         for column in 0..<columns {
@@ -221,7 +229,8 @@ struct ReportComposer: Composer {
             for _ in 0..<columns {
                 markup.beginCell()
                 if row == 0 || total { markup.bytes.put("$ ") }
-                let value = prose.random.chance(12) ? -prose.random.within(1...99_999) : prose.random.within(10...9_999_999)
+                let value =
+                    prose.random.chance(12) ? -prose.random.within(1...99_999) : prose.random.within(10...9_999_999)
                 if value < 0 {
                     markup.bytes.put("(")
                     markup.bytes.putDecimal(-value)

@@ -56,7 +56,9 @@ public struct DocumentChunks: AsyncSequence, Sendable {
 
         private mutating func advance() async throws(EngineError) -> Chunk? {
             guard position < document.chunkCount else { return nil }
-            if Task.isCancelled { throw EngineError(.cancelled, "\(document.name): cancelled", documentName: document.name) }
+            if Task.isCancelled {
+                throw EngineError(.cancelled, "\(document.name): cancelled", documentName: document.name)
+            }
             defer { position += 1 }
             if position == 0 {
                 let document = self.document
@@ -131,7 +133,9 @@ public struct DocumentWindows: AsyncSequence, Sendable {
                 pending.removeAll(keepingCapacity: true)
                 pendingStart = 0
                 if finished { return nil }
-                if Task.isCancelled { throw EngineError(.cancelled, "\(document.name): cancelled", documentName: document.name) }
+                if Task.isCancelled {
+                    throw EngineError(.cancelled, "\(document.name): cancelled", documentName: document.name)
+                }
                 feed()
             }
             defer { pendingStart += 1 }

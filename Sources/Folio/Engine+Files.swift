@@ -64,7 +64,8 @@ extension Engine {
         }
         // A pipe's size is unknown: it is costed as a document of a few megabytes.
         let cost = Double(size.map { max(1, $0) } ?? Self.unknownSizeCost)
-        return try await streamChunks(ofFile: path, standardInput: standardInput ?? 0, cost: cost, session: session, body)
+        return try await streamChunks(
+            ofFile: path, standardInput: standardInput ?? 0, cost: cost, session: session, body)
     }
 
     /// Chunks cut while the file is read, as one job on the pool; nothing cached.
@@ -89,7 +90,8 @@ extension Engine {
                 guard let metadata = stream.metadata else {
                     throw EngineError(.input, "\(path): the stream ended without its metadata", documentName: path)
                 }
-                return ChunkedFile(handle: nil, metadata: metadata, chunkCount: chunkCount, chunkTokenTotal: chunkTokenTotal)
+                return ChunkedFile(
+                    handle: nil, metadata: metadata, chunkCount: chunkCount, chunkTokenTotal: chunkTokenTotal)
             }
         } catch {
             throw EngineError.wrapping(error, documentName: path)

@@ -34,9 +34,10 @@ extension Engine {
                     }
                     // Changed between the stat and the read: not this key's content; start over.
                     guard readDigest == digest else { throw FileChangedWhileReading() }
-                    return try await process(bytes, name: path, digest: digest, session: session, visibility: visibility)
+                    return try await process(
+                        bytes, name: path, digest: digest, session: session, visibility: visibility)
                 }
-            } catch where error.underlying is FileChangedWhileReading {
+            } catch  where error.underlying is FileChangedWhileReading {
                 // Fall through to the cold path with the new content.
             }
         }
@@ -59,11 +60,14 @@ extension Engine {
     ) async throws(EngineError) -> DocumentHandle {
         guard bytes.count <= configuration.maxInputBytes else {
             throw EngineError(
-                .limit, "\(name): \(bytes.count) bytes is over the limit of \(configuration.maxInputBytes) (maxInputBytes)",
+                .limit,
+                "\(name): \(bytes.count) bytes is over the limit of \(configuration.maxInputBytes) (maxInputBytes)",
                 documentName: name)
         }
         // Hashing is linear work: a large input is hashed on the pool's threads, a small one here.
-        let digest = bytes.count < Self.inlineHashLimit ? SHA256Digest(hashing: bytes) : await pool.perform { SHA256Digest(hashing: bytes) }
+        let digest =
+            bytes.count < Self.inlineHashLimit
+            ? SHA256Digest(hashing: bytes) : await pool.perform { SHA256Digest(hashing: bytes) }
         return try await lookup(
             digest: digest, name: name, session: session, visibility: visibility, timeToLive: timeToLive
         ) { [self] in
@@ -85,7 +89,8 @@ extension Engine {
             for try await buffer in stream {
                 guard buffer.count <= configuration.maxInputBytes - bytes.count else {
                     throw EngineError(
-                        .limit, "\(name): the stream passed the limit of \(configuration.maxInputBytes) bytes (maxInputBytes)",
+                        .limit,
+                        "\(name): the stream passed the limit of \(configuration.maxInputBytes) bytes (maxInputBytes)",
                         documentName: name)
                 }
                 bytes.append(contentsOf: buffer)
@@ -98,7 +103,8 @@ extension Engine {
         } catch {
             throw EngineError(.input, "\(name): the stream failed: \(error)", documentName: name, underlying: error)
         }
-        return try await ingest(bytes: bytes, name: name, session: session, visibility: visibility, timeToLive: timeToLive)
+        return try await ingest(
+            bytes: bytes, name: name, session: session, visibility: visibility, timeToLive: timeToLive)
     }
 
     // MARK: Steps
@@ -125,7 +131,8 @@ extension Engine {
         do {
             let lookup = try await cache.value(for: key, timeToLive: timeToLive, compute: compute)
             return DocumentHandle(
-                document: lookup.value, name: name, cacheSource: lookup.source, session: session, visibility: visibility,
+                document: lookup.value, name: name, cacheSource: lookup.source, session: session,
+                visibility: visibility,
                 key: key)
         } catch let error as FileChangedWhileReading {
             throw EngineError(.input, "\(name): changed while being read", documentName: name, underlying: error)
@@ -195,7 +202,8 @@ extension Engine {
                 let tokenCount = tokenizer.count(document.text)
                 return ProcessedDocument(
                     name: storedName, contentDigest: digest, document: document, kinds: kinds, index: builder.build(),
-                    tokenCount: tokenCount, chunkTokenTotal: chunkTokenTotal, encoding: configuration.encoding, maxTokens: configuration.maxTokens,
+                    tokenCount: tokenCount, chunkTokenTotal: chunkTokenTotal, encoding: configuration.encoding,
+                    maxTokens: configuration.maxTokens,
                     overlapTokens: configuration.overlapTokens)
             }
         } catch {

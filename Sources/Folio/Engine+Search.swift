@@ -20,7 +20,9 @@ extension Engine {
     /// - Throws: ``EngineError/Code/invalidRequest`` for a query with nothing to search, no
     ///   documents, or documents processed with another encoding; ``EngineError/Code/overloaded``,
     ///   ``EngineError/Code/cancelled``, ``EngineError/Code/cache``.
-    public func search(_ query: String, in handles: [DocumentHandle], limit: Int = 10) async throws(EngineError) -> [DocumentSearchHit] {
+    public func search(_ query: String, in handles: [DocumentHandle], limit: Int = 10) async throws(EngineError)
+        -> [DocumentSearchHit]
+    {
         try await withCollection(of: handles, cost: 1_000) { index, owners throws(EngineError) in
             var hits: [DocumentSearchHit] = []
             let found: [SearchHit]
@@ -33,7 +35,8 @@ extension Engine {
                 let (handle, firstChunk) = owners[hit.chunk.document]
                 hits.append(
                     DocumentSearchHit(
-                        handle: handle, chunk: try handle.document.chunk(at: hit.chunk.id - firstChunk), score: hit.score))
+                        handle: handle, chunk: try handle.document.chunk(at: hit.chunk.id - firstChunk),
+                        score: hit.score))
             }
             return hits
         }
@@ -53,11 +56,13 @@ extension Engine {
         let packConfiguration = try Self.packConfiguration(packing, budget: budget)
         let documentName = handles.count == 1 ? handles[0].name : nil
         let tokenizer = self.tokenizer
-        return try await withCollection(of: handles, cost: Self.packCost(packConfiguration)) { index, _ throws(EngineError) in
+        return try await withCollection(of: handles, cost: Self.packCost(packConfiguration)) {
+            index, _ throws(EngineError) in
             // A single document packs from its cached index, which names it as its first ingest did.
             let assembler = ContextAssembler(index: index, tokenizer: tokenizer, documentNames: [0: handles[0].name])
             return try Self.pack(
-                query, configuration: packConfiguration, assembler: assembler, documents: nil, documentName: documentName)
+                query, configuration: packConfiguration, assembler: assembler, documents: nil,
+                documentName: documentName)
         }
     }
 
@@ -77,13 +82,16 @@ extension Engine {
         // the fill are worked out from the index's counts: they must be this engine's.
         guard index.encoding == configuration.encoding else {
             throw EngineError(
-                .invalidRequest, "the index was counted in \(index.encoding); this engine packs in \(configuration.encoding)")
+                .invalidRequest,
+                "the index was counted in \(index.encoding); this engine packs in \(configuration.encoding)")
         }
         let packConfiguration = try Self.packConfiguration(packing, budget: budget)
         let assembler = ContextAssembler(index: index, tokenizer: tokenizer)
         do {
             return try await pool.run(session, cost: Self.packCost(packConfiguration)) { _ in
-                try Self.pack(query, configuration: packConfiguration, assembler: assembler, documents: documents, documentName: nil)
+                try Self.pack(
+                    query, configuration: packConfiguration, assembler: assembler, documents: documents,
+                    documentName: nil)
             }
         } catch {
             throw EngineError.wrapping(error, documentName: nil)
@@ -94,7 +102,9 @@ extension Engine {
     private static func packCost(_ packing: PackConfiguration) -> Double { Double(packing.budget) * 4 }
 
     /// `packing` (or the defaults) with `budget`, checked.
-    private static func packConfiguration(_ packing: PackConfiguration?, budget: Int) throws(EngineError) -> PackConfiguration {
+    private static func packConfiguration(_ packing: PackConfiguration?, budget: Int) throws(EngineError)
+        -> PackConfiguration
+    {
         do throws(IndexError) {
             var packConfiguration = try PackConfiguration(budget: budget)
             if let packing {

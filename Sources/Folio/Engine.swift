@@ -85,7 +85,8 @@ public final class Engine: Sendable {
 
     static func makeParts(_ configuration: EngineConfiguration) throws(EngineError) -> Parts {
         guard configuration.maxInputBytes > 0 else {
-            throw EngineError(.invalidConfiguration, "maxInputBytes must be positive, got \(configuration.maxInputBytes)")
+            throw EngineError(
+                .invalidConfiguration, "maxInputBytes must be positive, got \(configuration.maxInputBytes)")
         }
         guard configuration.streamingThresholdBytes >= 0 else {
             throw EngineError(
@@ -130,7 +131,8 @@ public final class Engine: Sendable {
             cache = try DocumentCache(
                 configuration: DocumentCacheConfiguration(
                     memoryCapacityBytes: configuration.memoryCapacityBytes, directory: configuration.cacheDirectory,
-                    diskCapacityBytes: configuration.diskCapacityBytes, defaultTimeToLive: configuration.defaultTimeToLive),
+                    diskCapacityBytes: configuration.diskCapacityBytes,
+                    defaultTimeToLive: configuration.defaultTimeToLive),
                 executor: pool.auxiliaryExecutor)
             memo = try FileDigestMemo(directory: configuration.cacheDirectory.map { Self.trimmed($0) + "/digests" })
         } catch {
@@ -166,7 +168,8 @@ public final class Engine: Sendable {
     }
 
     private static func wrapping(_ error: CacheError) -> EngineError {
-        EngineError(error.code == .invalidConfiguration ? .invalidConfiguration : .cache, error.message, underlying: error)
+        EngineError(
+            error.code == .invalidConfiguration ? .invalidConfiguration : .cache, error.message, underlying: error)
     }
 
     private static func trimmed(_ directory: String) -> String {

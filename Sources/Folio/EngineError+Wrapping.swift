@@ -11,7 +11,8 @@ extension EngineError {
         case let error as EngineError:
             return error
         case is CancellationError:
-            return EngineError(.cancelled, "\(documentName.map { "\($0): " } ?? "")cancelled", documentName: documentName)
+            return EngineError(
+                .cancelled, "\(documentName.map { "\($0): " } ?? "")cancelled", documentName: documentName)
         case let error as SchedulerError:
             return wrapping(error, documentName: documentName)
         case let error as IngestError:
@@ -29,7 +30,8 @@ extension EngineError {
         default:
             // Not the caller's fault: nothing in the pipeline throws an error Folio does not know.
             return EngineError(
-                .unexpected, "\(documentName.map { "\($0): " } ?? "")unexpected error: \(error)", documentName: documentName,
+                .unexpected, "\(documentName.map { "\($0): " } ?? "")unexpected error: \(error)",
+                documentName: documentName,
                 underlying: error)
         }
     }
@@ -44,7 +46,8 @@ extension EngineError {
         case .rejected:
             let retryAfter = error.rejection?.retryAfter ?? .seconds(1)
             return EngineError(
-                .overloaded, "\(prefix)\(error.message)", retryAfter: retryAfter, documentName: documentName, underlying: error)
+                .overloaded, "\(prefix)\(error.message)", retryAfter: retryAfter, documentName: documentName,
+                underlying: error)
         case .timedOut:
             return EngineError(
                 .overloaded, "\(prefix)waited past its service class's limit: \(error.message); retry later",
@@ -52,7 +55,8 @@ extension EngineError {
         case .cancelled:
             return EngineError(.cancelled, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
         case .unknownClass:
-            return EngineError(.invalidRequest, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
+            return EngineError(
+                .invalidRequest, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
         default:
             return EngineError(.unexpected, "\(prefix)\(error.message)", documentName: documentName, underlying: error)
         }

@@ -61,8 +61,11 @@ extension ProcessedDocument {
                 let kind = try decodeKind(&reader)
                 let start = try reader.varint(), end = try reader.varint()
                 let utf8Start = try reader.varint(), utf8End = try reader.varint()
-                guard start <= end, utf8Start <= utf8End else { throw CacheError(.corrupt, "a block's range is reversed") }
-                blocks.append(Block(kind: kind, range: TextRange(start: start, end: end), utf8Range: utf8Start..<utf8End))
+                guard start <= end, utf8Start <= utf8End else {
+                    throw CacheError(.corrupt, "a block's range is reversed")
+                }
+                blocks.append(
+                    Block(kind: kind, range: TextRange(start: start, end: end), utf8Range: utf8Start..<utf8End))
             }
             guard reader.isAtEnd else { throw CacheError(.corrupt, "bytes after the last block") }
             return blocks
@@ -90,7 +93,9 @@ extension ProcessedDocument {
             kinds.reserveCapacity(min(count, bytes.count))
             for _ in 0..<count {
                 let kindCount = try reader.varint()
-                guard kindCount <= bytes.count else { throw CacheError(.corrupt, "a chunk claims \(kindCount) block kinds") }
+                guard kindCount <= bytes.count else {
+                    throw CacheError(.corrupt, "a chunk claims \(kindCount) block kinds")
+                }
                 var chunkKinds: [BlockKind] = []
                 for _ in 0..<kindCount { chunkKinds.append(try decodeKind(&reader)) }
                 kinds.append(chunkKinds)

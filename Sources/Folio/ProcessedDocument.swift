@@ -72,7 +72,8 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         self.maxTokens = maxTokens
         self.overlapTokens = overlapTokens
         indexByteCount = index.byteCount
-        residentByteCount = Self.residentEstimate(indexByteCount: indexByteCount, blockCount: blockCount, chunkCount: chunkCount)
+        residentByteCount = Self.residentEstimate(
+            indexByteCount: indexByteCount, blockCount: blockCount, chunkCount: chunkCount)
         parts = Mutex(Parts(blocks: document.blocks, kinds: kinds, index: index))
         segments = nil
     }
@@ -80,7 +81,8 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     /// Memory held once every part is decoded: the index image (text, chunk records, postings),
     /// the blocks, the kinds and the facts.
     static func residentEstimate(indexByteCount: Int, blockCount: Int, chunkCount: Int) -> Int {
-        indexByteCount + blockCount * MemoryLayout<Block>.stride + chunkCount * (MemoryLayout<[BlockKind]>.stride + 32) + 1_024
+        indexByteCount + blockCount * MemoryLayout<Block>.stride + chunkCount * (MemoryLayout<[BlockKind]>.stride + 32)
+            + 1_024
     }
 
     // MARK: Parts
@@ -104,7 +106,9 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         try withParts { parts throws(EngineError) in
             if let kinds = parts.kinds { return kinds }
             let kinds = try Self.decodeKinds(segment("kinds"), origin: origin)
-            guard kinds.count == chunkCount else { throw corrupt("kinds of \(kinds.count) chunks, expected \(chunkCount)") }
+            guard kinds.count == chunkCount else {
+                throw corrupt("kinds of \(kinds.count) chunks, expected \(chunkCount)")
+            }
             parts.kinds = kinds
             return kinds
         }
@@ -191,7 +195,8 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     }
 
     private func corrupt(_ what: String) -> EngineError {
-        EngineError(.cache, "\(origin): \(what); the damaged cache entry is discarded — ingest again", documentName: name)
+        EngineError(
+            .cache, "\(origin): \(what); the damaged cache entry is discarded — ingest again", documentName: name)
     }
 
     // MARK: CacheableValue
@@ -222,7 +227,8 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         var reader = ByteReader(try cacheSegments.bytes(of: "meta"))
         let version = try reader.varint()
         guard version == Self.formatVersion else {
-            throw CacheError(.corrupt, "\(cacheSegments.origin): document format \(version), expected \(Self.formatVersion)")
+            throw CacheError(
+                .corrupt, "\(cacheSegments.origin): document format \(version), expected \(Self.formatVersion)")
         }
         name = try reader.string()
         guard let digest = SHA256Digest(hex: try reader.string()) else {
@@ -251,15 +257,19 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         maxTokens = try reader.varint()
         overlapTokens = try reader.varint()
         indexByteCount = try reader.varint()
-        guard reader.isAtEnd else { throw CacheError(.corrupt, "\(cacheSegments.origin): the meta segment is longer than its fields") }
+        guard reader.isAtEnd else {
+            throw CacheError(.corrupt, "\(cacheSegments.origin): the meta segment is longer than its fields")
+        }
         for part in ["blocks", "kinds", "index"] where cacheSegments.rawByteCount(of: part) == nil {
             throw CacheError(.corrupt, "\(cacheSegments.origin): the entry has no segment \"\(part)\"")
         }
         guard cacheSegments.rawByteCount(of: "index") == indexByteCount else {
-            throw CacheError(.corrupt, "\(cacheSegments.origin): the index segment's size differs from the recorded one")
+            throw CacheError(
+                .corrupt, "\(cacheSegments.origin): the index segment's size differs from the recorded one")
         }
         // Plus the entry itself: its compressed bytes stay in private memory while the document lives.
-        residentByteCount = Self.residentEstimate(indexByteCount: indexByteCount, blockCount: blockCount, chunkCount: chunkCount)
+        residentByteCount =
+            Self.residentEstimate(indexByteCount: indexByteCount, blockCount: blockCount, chunkCount: chunkCount)
             + cacheSegments.storedByteCount
         parts = Mutex(Parts())
         segments = cacheSegments
@@ -278,7 +288,9 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         writer.varint(metadata.sourceByteCount)
         writer.varint(metadata.replacementCount)
         writer.string(metadata.trailingText)
-        for count in [characterCount, utf8Count, tokenCount, chunkTokenTotal, chunkCount, blockCount] { writer.varint(count) }
+        for count in [characterCount, utf8Count, tokenCount, chunkTokenTotal, chunkCount, blockCount] {
+            writer.varint(count)
+        }
         writer.string(encoding)
         writer.varint(maxTokens)
         writer.varint(overlapTokens)

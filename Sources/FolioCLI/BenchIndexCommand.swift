@@ -46,11 +46,14 @@ extension BenchCommand {
                 let chunkBytes = documents.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.text.utf8.count } }
                 let (seconds, whole) = try timedRuns(inputs.runs) { () throws(IndexError) -> SearchIndex in
                     var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens)
-                    for document in documents { try builder.add(path: document.path, text: document.text, chunks: document.chunks) }
+                    for document in documents {
+                        try builder.add(path: document.path, text: document.text, chunks: document.chunks)
+                    }
                     return builder.build()
                 }
 
-                let queryLines = try queries.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? Self.defaultQueries
+                let queryLines =
+                    try queries.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? Self.defaultQueries
                 let queryList = queryLines.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
                 var latencies: [Double] = []
                 let clock = ContinuousClock()
@@ -68,7 +71,8 @@ extension BenchCommand {
                 }
                 latencies.sort()
                 func percentile(_ p: Double) -> Double {
-                    latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
+                    latencies.isEmpty
+                        ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
                 }
 
                 let path = NSTemporaryDirectory() + "folio-bench-\(getpid()).folio"
@@ -88,7 +92,8 @@ extension BenchCommand {
                         + "\"medianMBPerSecond\": \(String(format: "%.2f", Double(chunkBytes) / 1e6 / seconds[seconds.count / 2])), "
                         + "\"queries\": \(latencies.count), \"queryP50Micros\": \(String(format: "%.1f", percentile(0.5))), "
                         + "\"queryP99Micros\": \(String(format: "%.1f", percentile(0.99))), \"queryMaxMicros\": \(String(format: "%.1f", latencies.last ?? 0)), "
-                        + "\"openMedianMicros\": \(String(format: "%.1f", opens[opens.count / 2])), \"openMaxMicros\": \(String(format: "%.1f", opens.last!))}\n")
+                        + "\"openMedianMicros\": \(String(format: "%.1f", opens[opens.count / 2])), \"openMaxMicros\": \(String(format: "%.1f", opens.last!))}\n"
+                )
                 return 0
             } catch {
                 errors.write("folio: \(error)\n")

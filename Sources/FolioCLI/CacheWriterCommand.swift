@@ -85,7 +85,8 @@ package struct CacheWriterCommand: ParsableCommand {
         // Log-uniform sizes by octave (1–2 KB, 2–4 KB, … 1–2 MB): mostly small entries, so a run
         // writes many, and a few large ones, so a kill often lands mid-write.
         let octave = Int.random(in: 0..<(maximumByteCount / minimumByteCount).trailingZeroBitCount, using: &random)
-        let byteCount = Int.random(in: (minimumByteCount << octave)...(minimumByteCount << (octave + 1)), using: &random)
+        let byteCount = Int.random(
+            in: (minimumByteCount << octave)...(minimumByteCount << (octave + 1)), using: &random)
         var bytes = [UInt8]()
         bytes.reserveCapacity(byteCount + 8)
         while bytes.count < byteCount {

@@ -31,11 +31,15 @@ package struct ChunkCommand: ParsableCommand {
     package init() {}
 
     package func run() throws {
-        try runWithStandardStreams(self) { command, output, errors in await command.execute(output: &output, errors: &errors) }
+        try runWithStandardStreams(self) { command, output, errors in
+            await command.execute(output: &output, errors: &errors)
+        }
     }
 
     /// Runs the command; returns the exit status.
-    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) async -> Int32 {
+    package func execute(output: inout some TextSink, errors: inout some TextSink, standardInput: Int32 = 0) async
+        -> Int32
+    {
         var configuration = caching.engineConfiguration(input: input)
         configuration.encoding = chunking.encoding
         configuration.maxTokens = chunking.maxTokens
@@ -43,7 +47,9 @@ package struct ChunkCommand: ParsableCommand {
         guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
         var status: Int32 = 0
         do {
-            _ = try await engine.forEachChunk(ofFile: file, standardInput: standardInput, session: CacheArguments.session) { chunk in
+            _ = try await engine.forEachChunk(
+                ofFile: file, standardInput: standardInput, session: CacheArguments.session
+            ) { chunk in
                 output.write { Self.appendJSONLine(chunk, to: &$0) }
             }
         } catch {

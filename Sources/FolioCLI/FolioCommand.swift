@@ -5,7 +5,11 @@ package struct FolioCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "folio",
         abstract: "Long-context document processing: exact token counts, chunks and contexts.",
-        subcommands: [ExtractCommand.self, ChunkCommand.self, IngestCommand.self, IndexCommand.self, SearchCommand.self, PackCommand.self, TokensCommand.self, SimulateCommand.self, ReplayCommand.self, BenchCommand.self, CacheWriterCommand.self]
+        subcommands: [
+            ExtractCommand.self, ChunkCommand.self, IngestCommand.self, IndexCommand.self, SearchCommand.self,
+            PackCommand.self, TokensCommand.self, SimulateCommand.self, ReplayCommand.self, BenchCommand.self,
+            CacheWriterCommand.self,
+        ]
     )
 
     package init() {}

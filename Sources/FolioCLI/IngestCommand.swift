@@ -49,7 +49,9 @@ package struct IngestCommand: ParsableCommand {
         }
     }
 
-    package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) async -> Int32 {
+    package func execute(output: inout some TextSink, errors: inout some TextSink, showsProgress: Bool = false) async
+        -> Int32
+    {
         var configuration = caching.engineConfiguration(input: input)
         configuration.encoding = chunking.encoding
         configuration.maxTokens = chunking.maxTokens
@@ -82,7 +84,9 @@ package struct IngestCommand: ParsableCommand {
             errors.write("folio: \(problem)\n")
             failures += 1
         }
-        var progress = ProgressLine(totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount }, isShown: showsProgress)
+        var progress = ProgressLine(
+            totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount },
+            isShown: showsProgress)
         let session = CacheArguments.session
         var totals = (characters: 0, tokens: 0, chunks: 0, cached: 0)
         for file in found.files {
@@ -111,7 +115,8 @@ package struct IngestCommand: ParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         errors.write(
             "folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, "
-                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \(String(format: "%.2f", seconds)) s\n")
+                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \(String(format: "%.2f", seconds)) s\n"
+        )
         return failures > 0 || found.files.isEmpty ? 1 : 0
     }
 }

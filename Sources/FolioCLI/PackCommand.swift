@@ -50,14 +50,20 @@ package struct PackCommand: ParsableCommand {
 
     package func validate() throws {
         if batch != nil {
-            guard source == nil && query == nil else { throw ValidationError("--batch takes its paths and queries from the file; give no FILE and no --query") }
+            guard source == nil && query == nil else {
+                throw ValidationError("--batch takes its paths and queries from the file; give no FILE and no --query")
+            }
         } else {
-            guard source != nil, query != nil else { throw ValidationError("give FILE|DIR and --query, or --batch QUERIES.jsonl") }
+            guard source != nil, query != nil else {
+                throw ValidationError("give FILE|DIR and --query, or --batch QUERIES.jsonl")
+            }
         }
     }
 
     package func run() throws {
-        try runWithStandardStreams(self) { command, output, errors in await command.execute(output: &output, errors: &errors) }
+        try runWithStandardStreams(self) { command, output, errors in
+            await command.execute(output: &output, errors: &errors)
+        }
     }
 
     /// Runs the command; returns the exit status.
@@ -74,11 +80,12 @@ package struct PackCommand: ParsableCommand {
         engineConfiguration.maxTokens = indexing.chunkTokens
         engineConfiguration.analyzer = indexing.analyzer.configuration
         guard let engine = CacheArguments.makeEngine(engineConfiguration, errors: &errors) else { return 1 }
-        let status = if let batch {
-            await runBatch(batch, engine: engine, configuration: configuration, output: &output, errors: &errors)
-        } else {
-            await packOne(engine: engine, configuration: configuration, output: &output, errors: &errors)
-        }
+        let status =
+            if let batch {
+                await runBatch(batch, engine: engine, configuration: configuration, output: &output, errors: &errors)
+            } else {
+                await packOne(engine: engine, configuration: configuration, output: &output, errors: &errors)
+            }
         await engine.waitForPendingWrites()  // entries are written behind the work; the next run wants them
         return status
     }
@@ -88,10 +95,13 @@ package struct PackCommand: ParsableCommand {
     ) async -> Int32 {
         do {
             let source = try await PackSource.load(source!, engine: engine, errors: &errors)
-            let context = try await source.pack(query!, engine: engine, configuration: configuration, documents: documents)
+            let context = try await source.pack(
+                query!, engine: engine, configuration: configuration, documents: documents)
             var line = "{\"tokens\": \(context.tokenCount), \"text\": \(jsonString(context.text)), \"spans\": ["
-            line += context.passages.map { "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}" }
-                .joined(separator: ", ")
+            line += context.passages.map {
+                "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}"
+            }
+            .joined(separator: ", ")
             line += "]}\n"
             output.write(line)
             return 0
@@ -109,7 +119,8 @@ package struct PackCommand: ParsableCommand {
     }
 
     private func runBatch(
-        _ file: String, engine: Engine, configuration: PackConfiguration, output: inout some TextSink, errors: inout some TextSink
+        _ file: String, engine: Engine, configuration: PackConfiguration, output: inout some TextSink,
+        errors: inout some TextSink
     ) async -> Int32 {
         let data: [UInt8]
         do {
@@ -122,7 +133,9 @@ package struct PackCommand: ParsableCommand {
         var byPath: [String: [BatchLine]] = [:]
         var pathOrder: [String] = []
         var failed = false
-        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).enumerated() {
             let text = rawLine.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { continue }
             results.append(nil)
@@ -130,7 +143,8 @@ package struct PackCommand: ParsableCommand {
                 let path = object["path"] as? String, let query = object["query"] as? String, let id = object["id"]
             else {
                 errors.write("folio: \(file):\(number + 1): expected {\"id\", \"path\", \"query\"}\n")
-                results[results.count - 1] = "{\"line\": \(number + 1), \"error\": \"expected {\\\"id\\\", \\\"path\\\", \\\"query\\\"}\"}\n"
+                results[results.count - 1] =
+                    "{\"line\": \(number + 1), \"error\": \"expected {\\\"id\\\", \\\"path\\\", \\\"query\\\"}\"}\n"
                 failed = true
                 continue
             }
@@ -143,9 +157,11 @@ package struct PackCommand: ParsableCommand {
             do {
                 let source = try await PackSource.load(path, engine: engine, errors: &errors)
                 for line in lines {
-                    let context = try await source.pack(line.query, engine: engine, configuration: configuration, documents: [])
+                    let context = try await source.pack(
+                        line.query, engine: engine, configuration: configuration, documents: [])
                     let spans = context.passages.map { "[\($0.range.start), \($0.range.end)]" }.joined(separator: ", ")
-                    results[line.number] = "{\"id\": \(line.id), \"tokens\": \(context.tokenCount), \"spans\": [\(spans)]}\n"
+                    results[line.number] =
+                        "{\"id\": \(line.id), \"tokens\": \(context.tokenCount), \"spans\": [\(spans)]}\n"
                 }
             } catch {
                 errors.write("folio: \(error.message)\n")
@@ -168,7 +184,9 @@ enum PackSource {
 
     /// The index at `path` (an index directory or file), else the file or directory of files
     /// ingested now; a file of a directory that cannot be read is reported and skipped.
-    static func load(_ path: String, engine: Engine, errors: inout some TextSink) async throws(EngineError) -> PackSource {
+    static func load(_ path: String, engine: Engine, errors: inout some TextSink) async throws(EngineError)
+        -> PackSource
+    {
         let isDirectory: Bool
         do throws(IndexError) {
             let (directory, indexFile) = try IndexSource.locate(path)
@@ -228,7 +246,9 @@ enum PackSource {
 /// Where `folio pack` and `folio search` find their index.
 enum IndexSource {
     /// An index directory or file from `folio index`, else the file or directory of files indexed now.
-    static func load(_ path: String, indexing: IndexArguments, input: IngestArguments, errors: inout some TextSink) throws -> SearchIndex {
+    static func load(_ path: String, indexing: IndexArguments, input: IngestArguments, errors: inout some TextSink)
+        throws -> SearchIndex
+    {
         let (isDirectory, indexFile) = try locate(path)
         if let indexFile { return try SearchIndex.open(path: indexFile) }
         guard let (builder, chunker) = indexing.makeBuilder(errors: &errors) else {

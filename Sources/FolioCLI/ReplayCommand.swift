@@ -74,11 +74,12 @@ package struct ReplayCommand: ParsableCommand {
                 .sorted { ($0.element.timestampMs, $0.offset) < ($1.element.timestampMs, $1.offset) }
                 .map(\.element)
             let chains = ordered.map { $0.hashIDs.map { BlockHash(rawValue: UInt64(bitPattern: $0)) } }
-            let evictionPolicy: PrefixEvictionPolicy = switch policy {
-            case "lru": .lru
-            case "belady": .belady(BeladyFuture(requests: chains))
-            default: .folio
-            }
+            let evictionPolicy: PrefixEvictionPolicy =
+                switch policy {
+                case "lru": .lru
+                case "belady": .belady(BeladyFuture(requests: chains))
+                default: .folio
+                }
             var cache = try PrefixCache(capacityBlocks: capacityBlocks, policy: evictionPolicy)
             let inputLengths = ordered.map(\.inputLength)
             let clock = ContinuousClock()

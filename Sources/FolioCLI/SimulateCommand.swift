@@ -37,7 +37,8 @@ package struct SimulateCommand: ParsableCommand {
     @Option(help: "Seed of the class choice.")
     var seed: UInt64 = 1
 
-    @Option(help: "folio, fifo (one queue, no admission control) or strict (priority first, no aging, no reserved share).")
+    @Option(
+        help: "folio, fifo (one queue, no admission control) or strict (priority first, no aging, no reserved share).")
     var policy = "folio"
 
     @Option(help: "Retries of a rejected request.")

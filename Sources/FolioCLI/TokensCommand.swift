@@ -98,7 +98,8 @@ package struct TokensCommand: ParsableCommand {
         } else {
             throw TokenizerError(
                 .unknownEncoding,
-                "cannot tell which pre-tokenizer the rank file \(name) was trained with; pass --pattern cl100k or --pattern o200k")
+                "cannot tell which pre-tokenizer the rank file \(name) was trained with; pass --pattern cl100k or --pattern o200k"
+            )
         }
         return try BPETokenizer(rankFileAt: name, pattern: chosen, specialTokens: guessed?.specialTokens ?? [:])
     }
@@ -110,7 +111,9 @@ package struct TokensCommand: ParsableCommand {
     }
 
     /// Reads the source once and tokenizes it with each tokenizer.
-    static func tokenize(_ source: borrowing ByteSource, with tokenizers: [BPETokenizer], ids: Bool) throws(ReadFailure) -> [Report] {
+    static func tokenize(_ source: borrowing ByteSource, with tokenizers: [BPETokenizer], ids: Bool) throws(ReadFailure)
+        -> [Report]
+    {
         var repair = UTF8Repair()
         if ids {
             var text = repair.append(try source.readAll())

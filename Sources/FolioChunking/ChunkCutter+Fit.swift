@@ -37,7 +37,10 @@ extension ChunkCutter {
                     good = probe
                 } else {
                     let tokens = count(after: before, unit.start, cuts[probe].cut.end)
-                    if tokens > maxTokens { bad = probe; break }
+                    if tokens > maxTokens {
+                        bad = probe
+                        break
+                    }
                     good = probe
                     fit = Fit(cut: cuts[probe].cut, level: cuts[probe].level, tokenCount: tokens)
                 }

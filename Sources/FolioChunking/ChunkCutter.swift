@@ -143,7 +143,10 @@ struct ChunkCutter {
         buffer.append(contentsOf: separator)
         let start = bufferBase + buffer.count
         assert(start == block.utf8Range.lowerBound, "blocks must arrive in order, each after its separator")
-        if cursorNeedsStart { cursor = (start, block.range.start); cursorNeedsStart = false }
+        if cursorNeedsStart {
+            cursor = (start, block.range.start)
+            cursorNeedsStart = false
+        }
         buffer.append(contentsOf: text)
         let kind = block.kind
 
@@ -198,7 +201,9 @@ struct ChunkCutter {
             cut(last, emit: emit)
         }
         if units.count > overlapUnitCount, let lastCount = counts.last {
-            emitChunk(unitCount: units.count, end: units[units.count - 1].end, tokenCount: lastCount, level: .document, emit: emit)
+            emitChunk(
+                unitCount: units.count, end: units[units.count - 1].end, tokenCount: lastCount, level: .document,
+                emit: emit)
         }
         units.removeAll()
         counts.removeAll()
@@ -247,16 +252,20 @@ struct ChunkCutter {
             if bestScore >= Double(maxTokens) * Self.weight(level) { break }
             if before == nil {
                 var counter = TokenCounter(tokenizer: tokenizer)
-                if let first = units.first { Self.appendText(buffer, bufferBase, first.start, unit.start, to: &counter) }
+                if let first = units.first {
+                    Self.appendText(buffer, bufferBase, first.start, unit.start, to: &counter)
+                }
                 before = counter
             }
             guard let fit = longestFittingPrefix(of: unit, level: level, before: before!) else { continue }
             let score = Double(fit.tokenCount) * Self.weight(fit.level)
             guard score > bestScore else { continue }
             // Cut inside the unit; the rest of it goes to the next chunk.
-            units.append(Unit(start: unit.start, end: fit.cut.end, level: fit.level, finest: unit.finest, block: unit.block))
+            units.append(
+                Unit(start: unit.start, end: fit.cut.end, level: fit.level, finest: unit.finest, block: unit.block))
             counts.append(fit.tokenCount)
-            pending.append(Unit(start: fit.cut.next, end: unit.end, level: unit.level, finest: unit.finest, block: unit.block))
+            pending.append(
+                Unit(start: fit.cut.next, end: unit.end, level: unit.level, finest: unit.finest, block: unit.block))
             emitAndContinue(at: units.count - 1, emit: emit)
             return
         }
@@ -372,7 +381,9 @@ struct ChunkCutter {
     /// Appends `buffer`'s text between two absolute offsets to a counter. Static, so that appending to
     /// the cutter's own counter does not copy the cutter (a method on `self` with `&self.counter`
     /// would).
-    private static func appendText(_ buffer: [UInt8], _ base: Int, _ start: Int, _ end: Int, to counter: inout TokenCounter) {
+    private static func appendText(
+        _ buffer: [UInt8], _ base: Int, _ start: Int, _ end: Int, to counter: inout TokenCounter
+    ) {
         guard end > start else { return }
         buffer.withUnsafeBufferPointer { pointer in
             counter.append(utf8: UnsafeBufferPointer(rebasing: pointer[(start - base)..<(end - base)]))
@@ -381,7 +392,8 @@ struct ChunkCutter {
 
     func exactCount(_ start: Int, _ end: Int) -> Int {
         buffer.withUnsafeBufferPointer { pointer in
-            tokenizer.countOrdinary(utf8: UnsafeBufferPointer(rebasing: pointer[(start - bufferBase)..<(end - bufferBase)]))
+            tokenizer.countOrdinary(
+                utf8: UnsafeBufferPointer(rebasing: pointer[(start - bufferBase)..<(end - bufferBase)]))
         }
     }
 
@@ -398,7 +410,9 @@ struct ChunkCutter {
         return probe.tokenCount
     }
 
-    private mutating func emitChunk(unitCount: Int, end: Int, tokenCount: Int, level: BoundaryLevel, emit: (Chunk) -> Void) {
+    private mutating func emitChunk(
+        unitCount: Int, end: Int, tokenCount: Int, level: BoundaryLevel, emit: (Chunk) -> Void
+    ) {
         let start = units[0].start
         var kinds: [BlockKind] = []
         var lastBlock = -1
@@ -441,9 +455,18 @@ struct ChunkCutter {
     private mutating func compact() {
         var keepFrom = min(cursor.byte, bufferBase + buffer.count)
         var keepBlock = blocksBase + blocks.count - 1
-        for unit in nextOverlap { keepFrom = min(keepFrom, unit.start); keepBlock = min(keepBlock, unit.block) }
-        for unit in pending { keepFrom = min(keepFrom, unit.start); keepBlock = min(keepBlock, unit.block) }
-        if let last = lastOfBlock { keepFrom = min(keepFrom, last.start); keepBlock = min(keepBlock, last.block) }
+        for unit in nextOverlap {
+            keepFrom = min(keepFrom, unit.start)
+            keepBlock = min(keepBlock, unit.block)
+        }
+        for unit in pending {
+            keepFrom = min(keepFrom, unit.start)
+            keepBlock = min(keepBlock, unit.block)
+        }
+        if let last = lastOfBlock {
+            keepFrom = min(keepFrom, last.start)
+            keepBlock = min(keepBlock, last.block)
+        }
         let drop = keepFrom - bufferBase
         if drop > 65_536 && drop * 2 > buffer.count {
             buffer.removeFirst(drop)

@@ -70,8 +70,8 @@ extension Chunker {
     public func forEachChunk(
         atPath path: String, ingestor: Ingestor = Ingestor(), _ body: (Chunk) throws(ChunkingError) -> Void
     ) throws(ChunkingError) -> DocumentMetadata {
-        try forEachChunkBatch(reading: { send throws(IngestError) in try ingestor.readBatches(atPath: path, send) }) {
-            chunks throws(ChunkingError) in
+        let read: ChunkStream.Read = { send throws(IngestError) in try ingestor.readBatches(atPath: path, send) }
+        return try forEachChunkBatch(reading: read) { chunks throws(ChunkingError) in
             for chunk in chunks { try body(chunk) }
         }
     }

@@ -74,7 +74,8 @@ public struct Chunker: Sendable {
     public func chunks(ofText text: String) throws(ChunkingError) -> [Chunk] {
         let document: Document
         do {
-            document = try Ingestor(options: IngestOptions(format: .text, encoding: .utf8)).document(from: Array(text.utf8))
+            document = try Ingestor(options: IngestOptions(format: .text, encoding: .utf8)).document(
+                from: Array(text.utf8))
         } catch {
             throw ChunkingError(.input, error.message, underlying: error)
         }

@@ -11,7 +11,8 @@ public enum CRC32 {
         // zlib takes a 32-bit length; feed huge buffers in slices.
         while offset < bytes.count {
             let length = min(bytes.count - offset, 1 << 30)
-            crc = CZlib.crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(length))
+            crc = CZlib.crc32(
+                crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(length))
             offset += length
         }
         return UInt32(truncatingIfNeeded: crc)

@@ -41,11 +41,12 @@ public final class Inflater {
         self.stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         self.output = [UInt8](repeating: 0, count: Self.blockSize)
-        let windowBits: Int32 = switch format {
-        case .gzip: 15 + 16
-        case .zlib: 15
-        case .raw: -15
-        }
+        let windowBits: Int32 =
+            switch format {
+            case .gzip: 15 + 16
+            case .zlib: 15
+            case .raw: -15
+            }
         let status = czlib_inflate_init2(stream, windowBits)
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
@@ -134,7 +135,8 @@ public final class Inflater {
         guard isFinished else {
             throw CompressionError(
                 .truncated,
-                "truncated \(format) stream: the input ended after \(outputByteCount) inflated bytes, before the end of the stream")
+                "truncated \(format) stream: the input ended after \(outputByteCount) inflated bytes, before the end of the stream"
+            )
         }
     }
 

@@ -172,7 +172,9 @@ extension ZipArchive {
         if isDirectory, components.count > 1, components.last?.isEmpty == true { components.removeLast() }
         for component in components {
             if component.isEmpty { return false }
-            if component.elementsEqual([UInt8(ascii: ".")]) || component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+            if component.elementsEqual([UInt8(ascii: ".")])
+                || component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
+            {
                 return false
             }
         }

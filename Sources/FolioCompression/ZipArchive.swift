@@ -80,7 +80,8 @@ public final class ZipArchive {
     ///   CRC-32), `unreadable` or `zlibFailure`; errors thrown by `emit` are passed on unchanged.
     public func read(_ entry: Entry, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         precondition(
-            entry.index < entries.count && entries[entry.index] == entry, "entry \(entry.displayPath) is not from this archive")
+            entry.index < entries.count && entries[entry.index] == entry,
+            "entry \(entry.displayPath) is not from this archive")
         try checkLimits(of: entry)
         let dataOffset = try checkLocalHeader(of: entry)
         var output = EntryOutput(entry: entry, limits: limits)
@@ -124,21 +125,25 @@ public final class ZipArchive {
         if case .other = entry.method {
             throw CompressionError(
                 .unsupportedArchive,
-                "entry \(entry.displayPath) is compressed with \(entry.method); Folio reads only stored and deflate entries")
+                "entry \(entry.displayPath) is compressed with \(entry.method); Folio reads only stored and deflate entries"
+            )
         }
         guard entry.uncompressedSize <= limits.maxEntryBytes else {
             throw CompressionError(
                 .outputLimitExceeded,
-                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed, above the limit of \(limits.maxEntryBytes) bytes (maxEntryBytes)")
+                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed, above the limit of \(limits.maxEntryBytes) bytes (maxEntryBytes)"
+            )
         }
         guard !limits.exceedsRatio(entry.uncompressedSize, compressedByteCount: entry.compressedSize) else {
             throw CompressionError(
                 .ratioLimitExceeded,
-                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed from \(entry.compressedSize) compressed bytes, a ratio above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio) for entries over \(limits.ratioFloorBytes) bytes (ratioFloorBytes)")
+                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed from \(entry.compressedSize) compressed bytes, a ratio above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio) for entries over \(limits.ratioFloorBytes) bytes (ratioFloorBytes)"
+            )
         }
         if entry.method == .stored, entry.compressedSize != entry.uncompressedSize {
             throw Self.corrupt(
-                "stored entry \(entry.displayPath) declares \(entry.compressedSize) bytes stored but \(entry.uncompressedSize) bytes uncompressed")
+                "stored entry \(entry.displayPath) declares \(entry.compressedSize) bytes stored but \(entry.uncompressedSize) bytes uncompressed"
+            )
         }
     }
 
@@ -148,21 +153,24 @@ public final class ZipArchive {
         var header: [UInt8] = []
         try source.read(at: entry.localHeaderOffset, count: ZipRecordSize.localHeader, into: &header)
         guard header.littleEndianUInt32(at: 0) == ZipSignature.localHeader else {
-            throw Self.corrupt("bad local file header signature at offset \(entry.localHeaderOffset) (entry \(entry.displayPath))")
+            throw Self.corrupt(
+                "bad local file header signature at offset \(entry.localHeaderOffset) (entry \(entry.displayPath))")
         }
         let nameLength = Int(header.littleEndianUInt16(at: 26))
         let extraLength = Int(header.littleEndianUInt16(at: 28))
         let dataOffset = entry.localHeaderOffset + ZipRecordSize.localHeader + nameLength + extraLength
         guard dataOffset <= entry.dataLimit, entry.compressedSize <= entry.dataLimit - dataOffset else {
             throw Self.corrupt(
-                "entry \(entry.displayPath): its local header at offset \(entry.localHeaderOffset) (\(nameLength)-byte name, \(extraLength)-byte extra field) and \(entry.compressedSize) compressed bytes run past offset \(entry.dataLimit), where the next entry or the central directory starts")
+                "entry \(entry.displayPath): its local header at offset \(entry.localHeaderOffset) (\(nameLength)-byte name, \(extraLength)-byte extra field) and \(entry.compressedSize) compressed bytes run past offset \(entry.dataLimit), where the next entry or the central directory starts"
+            )
         }
         var name: [UInt8] = []
         try source.read(at: entry.localHeaderOffset + ZipRecordSize.localHeader, count: nameLength, into: &name)
         let localPath = UTF8Repair.repair(name).text
         guard localPath.utf8.elementsEqual(entry.path.utf8) else {
             throw Self.corrupt(
-                "entry \(entry.displayPath) is named \(Self.displayName(localPath)) in its local header at offset \(entry.localHeaderOffset)")
+                "entry \(entry.displayPath) is named \(Self.displayName(localPath)) in its local header at offset \(entry.localHeaderOffset)"
+            )
         }
         return dataOffset
     }
@@ -202,17 +210,20 @@ public final class ZipArchive {
                 }
             } catch let error as CompressionError where error.code == .corrupt {
                 throw Self.corrupt(
-                    "entry \(entry.displayPath) holds bad deflate data (in compressed bytes \(offset - dataOffset)..<\(offset - dataOffset + count)): \(error.message)")
+                    "entry \(entry.displayPath) holds bad deflate data (in compressed bytes \(offset - dataOffset)..<\(offset - dataOffset + count)): \(error.message)"
+                )
             } catch let error as CompressionError where error.code == .trailingData {
                 throw Self.corrupt(
-                    "entry \(entry.displayPath): its deflate stream ends before its \(entry.compressedSize) compressed bytes do")
+                    "entry \(entry.displayPath): its deflate stream ends before its \(entry.compressedSize) compressed bytes do"
+                )
             }
             offset += count
             remaining -= count
         }
         guard inflater.isFinished else {
             throw Self.corrupt(
-                "entry \(entry.displayPath): its deflate stream is truncated (no end marker in its \(entry.compressedSize) compressed bytes, after \(output.byteCount) inflated bytes)")
+                "entry \(entry.displayPath): its deflate stream is truncated (no end marker in its \(entry.compressedSize) compressed bytes, after \(output.byteCount) inflated bytes)"
+            )
         }
     }
 }
@@ -230,7 +241,8 @@ private struct EntryOutput {
     }
 
     /// Checks the limits and the declared size with `block` included, then passes it to `emit`.
-    mutating func accept(_ block: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    mutating func accept(_ block: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws
+    {
         guard !block.isEmpty else { return }
         let total = byteCount + block.count
         // The declared size passed these limits already; the actual output is checked too, in case
@@ -243,7 +255,8 @@ private struct EntryOutput {
         guard !limits.exceedsRatio(total, compressedByteCount: entry.compressedSize) else {
             throw CompressionError(
                 .ratioLimitExceeded,
-                "entry \(entry.displayPath) inflates to more than \(limits.maxCompressionRatio) times its \(entry.compressedSize) compressed bytes, above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio)")
+                "entry \(entry.displayPath) inflates to more than \(limits.maxCompressionRatio) times its \(entry.compressedSize) compressed bytes, above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio)"
+            )
         }
         guard total <= entry.uncompressedSize else {
             throw ZipArchive.corrupt(
@@ -266,7 +279,8 @@ private struct EntryOutput {
         }
         guard UInt32(truncatingIfNeeded: crc) == entry.crc32 else {
             throw ZipArchive.corrupt(
-                "entry \(entry.displayPath) has CRC-32 \(Self.hex(UInt32(truncatingIfNeeded: crc))) but declares \(Self.hex(entry.crc32))")
+                "entry \(entry.displayPath) has CRC-32 \(Self.hex(UInt32(truncatingIfNeeded: crc))) but declares \(Self.hex(entry.crc32))"
+            )
         }
     }
 

@@ -13,7 +13,9 @@ public enum ZlibBlock {
         var output = [UInt8](repeating: 0, count: Int(capacity))
         let status = output.withUnsafeMutableBufferPointer { destination in
             bytes.withUnsafeBufferPointer { source in
-                compress2(destination.baseAddress!, &capacity, source.baseAddress ?? UnsafePointer(destination.baseAddress!), uLong(source.count), Int32(level))
+                compress2(
+                    destination.baseAddress!, &capacity, source.baseAddress ?? UnsafePointer(destination.baseAddress!),
+                    uLong(source.count), Int32(level))
             }
         }
         // compressBound guarantees room, so only memory exhaustion fails, and that is fatal anyway.
@@ -32,16 +34,21 @@ public enum ZlibBlock {
         let status: Int32 = output.withUnsafeMutableBufferPointer { destination in
             let inflate = { (source: UnsafeBufferPointer<UInt8>) -> Int32 in
                 var consumed = uLong(source.count)
-                let status = uncompress2(destination.baseAddress!, &produced, source.baseAddress ?? UnsafePointer(destination.baseAddress!), &consumed)
+                let status = uncompress2(
+                    destination.baseAddress!, &produced, source.baseAddress ?? UnsafePointer(destination.baseAddress!),
+                    &consumed)
                 return status == Z_OK && consumed != uLong(source.count) ? Z_DATA_ERROR : status
             }
             if let status = bytes.withContiguousStorageIfAvailable(inflate) { return status }
             return Array(bytes).withUnsafeBufferPointer(inflate)
         }
         guard status == Z_OK, produced == uLong(byteCount) else {
-            let reason = status == Z_OK ? "it inflates to \(produced) bytes, not \(byteCount)"
-                : status == Z_BUF_ERROR ? "it is truncated or inflates to more than \(byteCount) bytes"
-                : "zlib status \(status)"
+            let reason =
+                status == Z_OK
+                ? "it inflates to \(produced) bytes, not \(byteCount)"
+                : status == Z_BUF_ERROR
+                    ? "it is truncated or inflates to more than \(byteCount) bytes"
+                    : "zlib status \(status)"
             throw CompressionError(.corrupt, "a zlib block cannot be inflated: \(reason)")
         }
         output.removeLast(output.count - byteCount)

@@ -43,7 +43,8 @@ public struct IngestLimits: Hashable, Sendable {
         }
         if compressionRatioFloorBytes < 0 {
             throw IngestError(
-                .invalidConfiguration, "the limit compressionRatioFloorBytes must not be negative, got \(compressionRatioFloorBytes)")
+                .invalidConfiguration,
+                "the limit compressionRatioFloorBytes must not be negative, got \(compressionRatioFloorBytes)")
         }
     }
 }

@@ -99,9 +99,10 @@ public struct Ingestor: Sendable {
             let input = try FileInput(path: path, standardInput: standardInput)
             var pipeline = IngestPipeline(options: options, name: path == "-" ? nil : path)
             pipeline.zipFilePath = path == "-" ? nil : path
-            return try pipeline.run(input, sourceByteCount: { input.fileSize ?? input.byteCount }) {
-                blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) }
-            }
+            return try pipeline.run(
+                input, sourceByteCount: { input.fileSize ?? input.byteCount },
+                emit: { blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) } }
+            )
         } catch {
             throw error.naming(path)
         }
@@ -114,9 +115,10 @@ public struct Ingestor: Sendable {
             try options.limits.validate()
             var pipeline = IngestPipeline(options: options, name: name)
             pipeline.zipBytes = bytes
-            return try pipeline.run(MemoryInput(bytes), sourceByteCount: { bytes.count }) {
-                blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) }
-            }
+            return try pipeline.run(
+                MemoryInput(bytes), sourceByteCount: { bytes.count },
+                emit: { blocks throws(IngestError) in if !blocks.isEmpty { try body(blocks) } }
+            )
         } catch {
             throw error.naming(name)
         }

@@ -86,7 +86,7 @@ public enum AtomicFile {
                 let file = try SystemFile(
                     temporary, access: .writeOnly, options: [.create, .exclusive], permissions: permissions)
                 return (file, temporary)
-            } catch where error.code == .alreadyExists && attempt < 3 {
+            } catch  where error.code == .alreadyExists && attempt < 3 {
                 attempt += 1
             } catch {
                 throw SystemError(.create, temporary, errno: error.errno)
@@ -102,7 +102,7 @@ public enum AtomicFile {
         guard let handle = try? SystemFile(directory, options: .directory) else { return }
         do {
             try Syscall.synchronize(handle.descriptor)
-        } catch where error.value == Errno.invalidArgument || error.value == Errno.notSupported {
+        } catch  where error.value == Errno.invalidArgument || error.value == Errno.notSupported {
             return
         } catch {
             throw SystemError(.sync, directory, errno: error.value)

@@ -8,7 +8,7 @@ public enum FileSystem {
     public static func createDirectory(_ path: String, permissions: UInt16 = 0o755) throws(SystemError) {
         do {
             try Syscall.makeDirectory(path, permissions: permissions)
-        } catch where error.value == Errno.exists {
+        } catch  where error.value == Errno.exists {
             return
         } catch {
             throw SystemError(.create, path, errno: error.value)

@@ -84,12 +84,12 @@ enum Syscall {
         if options.contains(.append) { flags |= O_APPEND }
         if options.contains(.nonBlocking) { flags |= O_NONBLOCK }
         if options.contains(.directory) { flags |= O_DIRECTORY }
-        return try withPath(path) { name throws(Errno) in try retrying { C_open(name, flags, mode_t(permissions)) } }
+        return try withPath(path) { name throws(Errno) in try retrying { libcOpen(name, flags, mode_t(permissions)) } }
     }
 
     /// Closes `descriptor`. `EINTR` counts as closed: the descriptor is released either way.
     static func close(_ descriptor: Int32) throws(Errno) {
-        guard C_close(descriptor) == -1 else { return }
+        guard libcClose(descriptor) == -1 else { return }
         let failure = Errno.current
         if failure.value != EINTR { throw failure }
     }
@@ -98,7 +98,7 @@ enum Syscall {
     static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let count = min(buffer.count, maxTransferByteCount)
-        return try retrying { C_read(descriptor, base, count) }
+        return try retrying { libcRead(descriptor, base, count) }
     }
 
     /// One `pread(2)` at `offset`: the byte count, 0 at the end.
@@ -107,7 +107,7 @@ enum Syscall {
     ) throws(Errno) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let count = min(buffer.count, maxTransferByteCount)
-        return try retrying { C_pread(descriptor, base, count, off_t(offset)) }
+        return try retrying { libcPread(descriptor, base, count, off_t(offset)) }
     }
 
     /// One `write(2)`: the byte count written, which may be short but is never 0 for bytes given (a
@@ -115,7 +115,7 @@ enum Syscall {
     static func write(_ descriptor: Int32, from buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let count = min(buffer.count, maxTransferByteCount)
-        let written = try retrying { C_write(descriptor, base, count) }
+        let written = try retrying { libcWrite(descriptor, base, count) }
         guard written > 0 else { throw Errno(value: EIO) }
         return written
     }
@@ -154,12 +154,12 @@ enum Syscall {
 
     static func rename(_ source: String, to destination: String) throws(Errno) {
         _ = try withPath(source) { from throws(Errno) in
-            try withPath(destination) { to throws(Errno) in try retrying { C_rename(from, to) } }
+            try withPath(destination) { to throws(Errno) in try retrying { libcRename(from, to) } }
         }
     }
 
     static func unlink(_ path: String) throws(Errno) {
-        _ = try withPath(path) { name throws(Errno) in try retrying { C_unlink(name) } }
+        _ = try withPath(path) { name throws(Errno) in try retrying { libcUnlink(name) } }
     }
 
     static func makeDirectory(_ path: String, permissions: UInt16) throws(Errno) {
@@ -212,7 +212,7 @@ enum Syscall {
     static func glob(_ pattern: String) throws(Errno) -> [String] {
         var matches = glob_t()
         defer { globfree(&matches) }
-        let result = pattern.withCString { C_glob($0, 0, nil, &matches) }
+        let result = pattern.withCString { libcGlob($0, 0, nil, &matches) }
         if result == GLOB_NOMATCH { return [] }
         guard result == 0 else {
             throw result == GLOB_NOSPACE ? Errno(value: ENOMEM) : Errno(value: errno != 0 ? errno : EIO)
@@ -316,26 +316,27 @@ extension FileStatus {
 }
 
 // The C functions whose names Swift code here also gives to wrappers, under names of their own.
-@inline(__always) private func C_open(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32 {
+@inline(__always) private func libcOpen(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32 {
     open(path, flags, mode)
 }
-@inline(__always) private func C_close(_ descriptor: Int32) -> Int32 { close(descriptor) }
-@inline(__always) private func C_read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+@inline(__always) private func libcClose(_ descriptor: Int32) -> Int32 { close(descriptor) }
+@inline(__always) private func libcRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(descriptor, buffer, count)
 }
-@inline(__always) private func C_pread(
+@inline(__always) private func libcPread(
     _ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t
 ) -> Int {
     pread(descriptor, buffer, count, offset)
 }
-@inline(__always) private func C_write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+@inline(__always) private func libcWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
 }
-@inline(__always) private func C_rename(_ source: UnsafePointer<CChar>, _ destination: UnsafePointer<CChar>) -> Int32 {
+@inline(__always) private func libcRename(_ source: UnsafePointer<CChar>, _ destination: UnsafePointer<CChar>) -> Int32
+{
     rename(source, destination)
 }
-@inline(__always) private func C_unlink(_ path: UnsafePointer<CChar>) -> Int32 { unlink(path) }
-@inline(__always) private func C_glob(
+@inline(__always) private func libcUnlink(_ path: UnsafePointer<CChar>) -> Int32 { unlink(path) }
+@inline(__always) private func libcGlob(
     _ pattern: UnsafePointer<CChar>, _ flags: Int32,
     _ onError: (@convention(c) (UnsafePointer<CChar>?, Int32) -> Int32)?, _ matches: UnsafeMutablePointer<glob_t>
 ) -> Int32 {

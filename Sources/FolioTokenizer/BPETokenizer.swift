@@ -42,10 +42,12 @@ public final class BPETokenizer: Sendable {
     /// - Throws: ``TokenizerError`` with code `rankFileUnreadable`, `rankFileCorrupt` (naming the
     ///   line) or `invalidSpecialTokens`.
     public convenience init(
-        rankFileAt path: String, pattern: PreTokenizerPattern, specialTokens: [String: TokenID] = [:], name: String? = nil
+        rankFileAt path: String, pattern: PreTokenizerPattern, specialTokens: [String: TokenID] = [:],
+        name: String? = nil
     ) throws(TokenizerError) {
         let entries = try RankFile.load(path: path)
-        try self.init(entries: entries, source: path, pattern: pattern, specialTokens: specialTokens, name: name ?? path)
+        try self.init(
+            entries: entries, source: path, pattern: pattern, specialTokens: specialTokens, name: name ?? path)
     }
 
     /// Parses rank-file bytes already in memory (plain or gzipped).
@@ -54,11 +56,13 @@ public final class BPETokenizer: Sendable {
         specialTokens: [String: TokenID] = [:], name: String? = nil
     ) throws(TokenizerError) {
         let entries = try RankFile.parse(rankFileBytes, source: source)
-        try self.init(entries: entries, source: source, pattern: pattern, specialTokens: specialTokens, name: name ?? source)
+        try self.init(
+            entries: entries, source: source, pattern: pattern, specialTokens: specialTokens, name: name ?? source)
     }
 
     init(
-        entries: RankFileEntries, source: String, pattern: PreTokenizerPattern, specialTokens: [String: TokenID], name: String
+        entries: RankFileEntries, source: String, pattern: PreTokenizerPattern, specialTokens: [String: TokenID],
+        name: String
     ) throws(TokenizerError) {
         let vocabulary = try Vocabulary(entries, source: source)
         var seenIDs: [TokenID: String] = [:]
@@ -68,10 +72,12 @@ public final class BPETokenizer: Sendable {
             }
             guard vocabulary.bytes(ofRank: id.rawValue) == nil else {
                 throw TokenizerError(
-                    .invalidSpecialTokens, "\(source): special token \(text) has id \(id), which is an ordinary token's rank")
+                    .invalidSpecialTokens,
+                    "\(source): special token \(text) has id \(id), which is an ordinary token's rank")
             }
             if let other = seenIDs[id] {
-                throw TokenizerError(.invalidSpecialTokens, "\(source): special tokens \(other) and \(text) share id \(id)")
+                throw TokenizerError(
+                    .invalidSpecialTokens, "\(source): special tokens \(other) and \(text) share id \(id)")
             }
             seenIDs[id] = text
         }
@@ -79,7 +85,8 @@ public final class BPETokenizer: Sendable {
         self.pattern = pattern
         self.specialTokens = specialTokens
         self.vocabulary = vocabulary
-        self.specialTokenBytes = specialTokens
+        self.specialTokenBytes =
+            specialTokens
             .map { (text: $0.key, bytes: Array($0.key.utf8), id: $0.value) }
             .sorted { $0.bytes.count != $1.bytes.count ? $0.bytes.count > $1.bytes.count : $0.text < $1.text }
     }
@@ -153,7 +160,9 @@ public final class BPETokenizer: Sendable {
         return copy.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0.dropLast())) }
     }
 
-    func encode<Sink: TokenSink>(_ buffer: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenPolicy, into sink: inout Sink) {
+    func encode<Sink: TokenSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenPolicy, into sink: inout Sink
+    ) {
         let base = buffer.baseAddress!
         if allowedSpecial.kind == .none || specialTokenBytes.isEmpty {
             encodeOrdinary(base, buffer.count, into: &sink)
@@ -224,10 +233,11 @@ public final class BPETokenizer: Sendable {
             var start = 0
             while start < count {
                 var touchedEnd = false
-                let end = switch pattern {
-                case .cl100k: scanner.nextCl100k(from: start, touchedEnd: &touchedEnd)
-                case .o200k: scanner.nextO200k(from: start, touchedEnd: &touchedEnd)
-                }
+                let end =
+                    switch pattern {
+                    case .cl100k: scanner.nextCl100k(from: start, touchedEnd: &touchedEnd)
+                    case .o200k: scanner.nextO200k(from: start, touchedEnd: &touchedEnd)
+                    }
                 guard body(start, end, touchedEnd) else { return }
                 start = end
             }
@@ -317,7 +327,8 @@ extension BPETokenizer {
         guard let known = EncodingName(rawValue: name) else {
             throw TokenizerError(
                 .unknownEncoding,
-                "unknown encoding '\(name)': expected \(EncodingName.allCases.map(\.rawValue).joined(separator: " or ")), or a path to a rank file")
+                "unknown encoding '\(name)': expected \(EncodingName.allCases.map(\.rawValue).joined(separator: " or ")), or a path to a rank file"
+            )
         }
         return try named(known)
     }
@@ -334,14 +345,16 @@ extension BPETokenizer {
         guard let path = rankFilePath(of: name) else {
             throw TokenizerError(
                 .resourceMissing,
-                "the rank file \(name.rawValue).tiktoken.gz is missing from Folio's resources (\(Bundle.module.bundlePath)); reinstall Folio")
+                "the rank file \(name.rawValue).tiktoken.gz is missing from Folio's resources (\(Bundle.module.bundlePath)); reinstall Folio"
+            )
         }
         let tokenizer = try BPETokenizer(
             rankFileAt: path, pattern: name.pattern, specialTokens: name.specialTokens, name: name.rawValue)
         guard tokenizer.ordinaryTokenCount == name.ordinaryTokenCount else {
             throw TokenizerError(
                 .rankFileCorrupt,
-                "\(path): has \(tokenizer.ordinaryTokenCount) tokens, expected \(name.ordinaryTokenCount); the file is damaged, reinstall Folio")
+                "\(path): has \(tokenizer.ordinaryTokenCount) tokens, expected \(name.ordinaryTokenCount); the file is damaged, reinstall Folio"
+            )
         }
         return tokenizer
     }

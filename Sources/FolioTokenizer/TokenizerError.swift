@@ -3,7 +3,8 @@ public struct TokenizerError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a value callers can switch over; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
-            case unknownEncoding, rankFileUnreadable, rankFileCorrupt, resourceMissing, unknownTokenID, invalidSpecialTokens
+            case unknownEncoding, rankFileUnreadable, rankFileCorrupt, resourceMissing, unknownTokenID,
+                invalidSpecialTokens
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }

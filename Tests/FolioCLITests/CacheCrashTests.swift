@@ -64,7 +64,9 @@ import Testing
     }
 
     /// Starts the writer, kills it with SIGKILL at `moment`, and parses its output.
-    static func runAndKill(directory: String, seed: UInt64, at moment: KillMoment, executable: URL) async throws -> RunOutput {
+    static func runAndKill(directory: String, seed: UInt64, at moment: KillMoment, executable: URL) async throws
+        -> RunOutput
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["_cache-writer", directory, "--seed", String(seed), "--count", String(entriesPerRun)]
@@ -113,7 +115,8 @@ import Testing
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
         return enumerator.compactMap { $0 as? String }.filter {
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }
     }
 
@@ -123,7 +126,9 @@ import Testing
     }
 
     /// Looks `key` up without ever computing: nil when the cache has no servable entry.
-    static func lookUp(_ key: DocumentKey, in cache: DocumentCache<CachedBytes>) async throws -> CacheLookup<CachedBytes>? {
+    static func lookUp(_ key: DocumentKey, in cache: DocumentCache<CachedBytes>) async throws -> CacheLookup<
+        CachedBytes
+    >? {
         do {
             return try await cache.value(for: key) { throw NotOnDisk() }
         } catch is NotOnDisk {
@@ -132,7 +137,9 @@ import Testing
     }
 
     @Test func theWriterWritesEachEntryOnceAndFindsItAfterwards() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-writer-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "folio-writer-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let command = try CacheWriterCommand.parse([directory, "--seed", "9", "--count", "3"])
         for expected in ["computed", "disk"] {
@@ -143,7 +150,9 @@ import Testing
             for index in 0..<3 {
                 let content = CacheWriterCommand.content(seed: 9, index: index)
                 #expect((1 << 10...2 << 20).contains(content.count))
-                #expect(lines[2 * index] == "begin \(index) \(CacheWriterCommand.key(for: content).contentDigest.hex) \(content.count)")
+                #expect(
+                    lines[2 * index]
+                        == "begin \(index) \(CacheWriterCommand.key(for: content).contentDigest.hex) \(content.count)")
                 #expect(lines[2 * index + 1] == "done \(index) \(expected)")
             }
         }
@@ -157,8 +166,11 @@ import Testing
     @Test(.timeLimit(.minutes(5)))
     func aWriterKilledAtRandomMomentsLeavesNoDamagedEntryServed() async throws {
         let executable = try #require(
-            Self.folioExecutable(), "no folio executable beside the tests: run `swift build` (it builds the folio product)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-crash-\(UUID().uuidString)").path
+            Self.folioExecutable(),
+            "no folio executable beside the tests: run `swift build` (it builds the folio product)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "folio-crash-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var random = SplitMix64(seed: Self.seed)
         let context = "seed \(Self.seed), directory \(directory)"
@@ -167,10 +179,14 @@ import Testing
         var outputs: [(seed: UInt64, output: RunOutput)] = []
         for run in 0..<Self.runs {
             let writerSeed = Self.seed &+ UInt64(run)
-            let moment: KillMoment = run.isMultiple(of: 2)
+            let moment: KillMoment =
+                run.isMultiple(of: 2)
                 ? .afterStart(.milliseconds(Int.random(in: 5...300, using: &random)))
-                : .afterBegin(entry: Int.random(in: 0...3, using: &random), .microseconds(Int.random(in: 0...20_000, using: &random)))
-            let output = try await Self.runAndKill(directory: directory, seed: writerSeed, at: moment, executable: executable)
+                : .afterBegin(
+                    entry: Int.random(in: 0...3, using: &random),
+                    .microseconds(Int.random(in: 0...20_000, using: &random)))
+            let output = try await Self.runAndKill(
+                directory: directory, seed: writerSeed, at: moment, executable: executable)
             #expect(output.errors.isEmpty, "run \(run), killed \(moment): \(output.errors)")
             outputs.append((writerSeed, output))
         }
@@ -193,7 +209,8 @@ import Testing
                 let key = CacheWriterCommand.key(for: content)
                 #expect(key.contentDigest.hex == printedDigest, "seed \(writerSeed) entry \(index)")
                 guard let lookup = try await Self.lookUp(key, in: reader) else {
-                    #expect(!output.done.contains(index), "seed \(writerSeed) entry \(index) was done but is not served")
+                    #expect(
+                        !output.done.contains(index), "seed \(writerSeed) entry \(index) was done but is not served")
                     continue
                 }
                 #expect(lookup.source == .disk)
@@ -236,10 +253,13 @@ import Testing
         for key in complete {
             let lookup = try await Self.lookUp(key, in: second)
             if damaged.contains(key) {
-                #expect(lookup?.source == nil, "a damaged entry was served (\(lookup?.value.bytes.count ?? 0) bytes): \(context)")
+                #expect(
+                    lookup?.source == nil,
+                    "a damaged entry was served (\(lookup?.value.bytes.count ?? 0) bytes): \(context)")
             } else {
                 let value = try #require(lookup?.value, "\(context)")
-                let isIntact = SHA256Digest(hashing: value.bytes) == key.contentDigest && value.tokenCount == value.bytes.count / 4
+                let isIntact =
+                    SHA256Digest(hashing: value.bytes) == key.contentDigest && value.tokenCount == value.bytes.count / 4
                 #expect(isIntact, "\(context)")
             }
         }

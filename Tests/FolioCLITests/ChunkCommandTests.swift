@@ -8,7 +8,9 @@ import Testing
 
 /// `folio chunk` and `folio ingest`, parsed from argument arrays and run in process with captured output.
 struct ChunkCommandTests {
-    static func chunk(_ arguments: [String], standardInput: Int32 = 0) async throws -> (status: Int32, output: String, errors: String) {
+    static func chunk(_ arguments: [String], standardInput: Int32 = 0) async throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let command = try ChunkCommand.parse(arguments)
         var output = CapturedText()
         var errors = CapturedText()
@@ -16,7 +18,9 @@ struct ChunkCommandTests {
         return (status, output.text, errors.text)
     }
 
-    static func ingest(_ arguments: [String], progress: Bool = false) async throws -> (status: Int32, output: String, errors: String) {
+    static func ingest(_ arguments: [String], progress: Bool = false) async throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let command = try IngestCommand.parse(arguments)
         var output = CapturedText()
         var errors = CapturedText()
@@ -59,8 +63,10 @@ struct ChunkCommandTests {
     }
 
     @Test func overlapAndEncodingOptionsApply() async throws {
-        let plain = try await Self.lines(Self.chunk(["--max-tokens", "64", "--encoding", "o200k_base", Self.sample]).output)
-        let overlapping = try await Self.lines(Self.chunk(["--max-tokens", "64", "--overlap", "24", "--encoding", "o200k_base", Self.sample]).output)
+        let plain = try await Self.lines(
+            Self.chunk(["--max-tokens", "64", "--encoding", "o200k_base", Self.sample]).output)
+        let overlapping = try await Self.lines(
+            Self.chunk(["--max-tokens", "64", "--overlap", "24", "--encoding", "o200k_base", Self.sample]).output)
         #expect(overlapping.count > plain.count)
         let repeats = zip(overlapping, overlapping.dropFirst()).filter { ($1["start"] as! Int) < ($0["end"] as! Int) }
         #expect(!repeats.isEmpty)
@@ -68,7 +74,9 @@ struct ChunkCommandTests {
 
     @Test func badOptionsAreRejectedWithTheReason() {
         #expect(throws: (any Error).self) { try ChunkCommand.parse(["--max-tokens", "8", Self.sample]) }
-        #expect(throws: (any Error).self) { try ChunkCommand.parse(["--max-tokens", "100", "--overlap", "60", Self.sample]) }
+        #expect(throws: (any Error).self) {
+            try ChunkCommand.parse(["--max-tokens", "100", "--overlap", "60", Self.sample])
+        }
         do {
             _ = try ChunkCommand.parse(["--max-tokens", "100", "--overlap", "60", Self.sample])
         } catch {
@@ -77,7 +85,10 @@ struct ChunkCommandTests {
     }
 
     @Test func aMissingFileIsOneErrorLine() async throws {
-        for arguments in [["/nonexistent/report.html"], ["--cache", NSTemporaryDirectory() + "folio-\(UUID())", "/nonexistent/report.html"]] {
+        for arguments in [
+            ["/nonexistent/report.html"],
+            ["--cache", NSTemporaryDirectory() + "folio-\(UUID())", "/nonexistent/report.html"],
+        ] {
             let run = try await Self.chunk(arguments)
             #expect(run.status == 1)
             #expect(run.errors.hasPrefix("folio: /nonexistent/report.html"))
@@ -111,34 +122,43 @@ struct ChunkCommandTests {
         }
         writer.start()
         defer { close(pipes[0]) }
-        let piped = try await Self.chunk(["--max-tokens", "80", "--input-format", "html", "-"], standardInput: pipes[0])
+        let piped = try await Self.chunk(
+            ["--max-tokens", "80", "--input-format", "html", "-"], standardInput: pipes[0])
         #expect(piped.status == 0, "\(piped.errors)")
         #expect(piped.output == streamed.output)
     }
 
     @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID())")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("nested"), withIntermediateDirectories: true)
         try Data("First report. It has two sentences.".utf8).write(to: directory.appendingPathComponent("a.txt"))
-        try Data("Nested contract text. Another sentence here.".utf8).write(to: directory.appendingPathComponent("nested/b.txt"))
+        try Data("Nested contract text. Another sentence here.".utf8).write(
+            to: directory.appendingPathComponent("nested/b.txt"))
         try Data("hidden".utf8).write(to: directory.appendingPathComponent(".hidden.txt"))
         var broken = [UInt8](repeating: 0, count: 40)
-        broken[0] = 0x1F; broken[1] = 0x8B; broken[2] = 8
+        broken[0] = 0x1F
+        broken[1] = 0x8B
+        broken[2] = 8
         try Data(broken).write(to: directory.appendingPathComponent("nested/broken.txt.gz"))
 
-        let run = try await Self.ingest([directory.path, Self.sample, PackageCorpora.root.path + "/samples/*.odt", "/nonexistent"])
+        let run = try await Self.ingest([
+            directory.path, Self.sample, PackageCorpora.root.path + "/samples/*.odt", "/nonexistent",
+        ])
         #expect(run.status == 1)
         let lines = Self.lines(run.output)
         let paths = Set(lines.map { $0["path"] as! String })
-        #expect(paths == [
-            directory.path + "/a.txt", directory.path + "/nested/b.txt", Self.sample,
-            PackageCorpora.root.path + "/samples/supply-agreement.odt",
-        ])
+        #expect(
+            paths == [
+                directory.path + "/a.txt", directory.path + "/nested/b.txt", Self.sample,
+                PackageCorpora.root.path + "/samples/supply-agreement.odt",
+            ])
         let errorLines = run.errors.split(separator: "\n")
         #expect(errorLines.contains { $0.contains("broken.txt.gz") })
         #expect(errorLines.contains { $0.contains("/nonexistent") })
         let summary = try #require(errorLines.last)
-        #expect(summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
+        #expect(
+            summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
     }
 
     /// `folio chunk` refuses a PDF as `folio extract` does; `folio ingest` reports it and goes on.

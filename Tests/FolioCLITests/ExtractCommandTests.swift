@@ -22,7 +22,8 @@ struct ExtractCommandTests {
         return url.path
     }
 
-    static let html = "<html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p><table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>"
+    static let html =
+        "<html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p><table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>"
 
     @Test func printsTheNormalizedText() throws {
         let run = try Self.run([try Self.file(Self.html, name: "r.html")])

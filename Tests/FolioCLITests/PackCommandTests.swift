@@ -9,7 +9,9 @@ import Testing
 @Suite struct PackCommandTests {
     static let sample = PackageCorpora.root.appendingPathComponent("samples/generated").path
 
-    static func run<Command: ParsableCommand>(_ type: Command.Type, _ arguments: [String], _ body: (Command, inout CapturedText, inout CapturedText) -> Int32) throws -> (Int32, String, String) {
+    static func run<Command: ParsableCommand>(
+        _ type: Command.Type, _ arguments: [String], _ body: (Command, inout CapturedText, inout CapturedText) -> Int32
+    ) throws -> (Int32, String, String) {
         let command = try type.parse(arguments)
         var output = CapturedText()
         var errors = CapturedText()
@@ -32,7 +34,9 @@ import Testing
 
     @Test func packPrintsAnExactlyCountedCitedContext() async throws {
         let file = try Self.anyTextSample()
-        let (status, output, errors) = try await Self.pack([file, "--query", "payment terms and termination", "--budget", "300"])
+        let (status, output, errors) = try await Self.pack([
+            file, "--query", "payment terms and termination", "--budget", "300",
+        ])
         #expect(status == 0, "\(errors)")
         let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
         let text = json["text"] as! String
@@ -46,10 +50,14 @@ import Testing
     @Test func indexThenSearchAndPackFromTheIndexDirectory() async throws {
         let out = NSTemporaryDirectory() + "folio-index-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let (status, _, errors) = try Self.run(IndexCommand.self, [Self.sample, "--out", out]) { $0.execute(output: &$1, errors: &$2) }
+        let (status, _, errors) = try Self.run(IndexCommand.self, [Self.sample, "--out", out]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
         #expect(status == 0, "\(errors)")
         #expect(FileManager.default.fileExists(atPath: out + "/index.folio"))
-        let (searchStatus, hits, _) = try Self.run(SearchCommand.self, [out, "agreement", "--top", "3"]) { $0.execute(output: &$1, errors: &$2) }
+        let (searchStatus, hits, _) = try Self.run(SearchCommand.self, [out, "agreement", "--top", "3"]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
         #expect(searchStatus == 0)
         #expect(hits.split(separator: "\n").count == 3)
         let (packStatus, packed, _) = try await Self.pack([out, "--query", "agreement", "--budget", "200"])
@@ -59,7 +67,9 @@ import Testing
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes = bytes.prefix(bytes.count - 10)
         try bytes.write(to: URL(fileURLWithPath: path))
-        let (badStatus, _, badErrors) = try Self.run(SearchCommand.self, [out, "agreement"]) { $0.execute(output: &$1, errors: &$2) }
+        let (badStatus, _, badErrors) = try Self.run(SearchCommand.self, [out, "agreement"]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
         #expect(badStatus == 1 && badErrors.contains("cut off"))
     }
 
@@ -75,7 +85,9 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: queries, atomically: true, encoding: .utf8)
         let (status, output, errors) = try await Self.pack(["--batch", queries, "--budget", "256"])
         #expect(status == 1 && errors.contains("/nonexistent/file.txt"))
-        let results = output.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let results = output.split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
         #expect(results.count == 3)
         #expect(results[0]["id"] as? Int == 1 && (results[0]["tokens"] as! Int) <= 256)
         #expect(results[1]["id"] as? String == "b" && results[1]["error"] != nil)

@@ -21,7 +21,10 @@ import Testing
         for policy in ["lru", "folio", "belady"] {
             let (status, json, errors) = try replay(Self.sample, ["--capacity-blocks", "2000", "--policy", policy])
             #expect(status == 0, "\(errors)")
-            #expect(Set(json.keys) == ["policy", "capacityBlocks", "requests", "blocks", "hitBlocks", "blockHitRatio", "tokenHitRatio"])
+            #expect(
+                Set(json.keys) == [
+                    "policy", "capacityBlocks", "requests", "blocks", "hitBlocks", "blockHitRatio", "tokenHitRatio",
+                ])
             #expect(json["requests"] as? Int == 1_000)
             let hitBlocks = try #require(json["hitBlocks"] as? Int)
             let blocks = try #require(json["blocks"] as? Int)
@@ -33,7 +36,9 @@ import Testing
 
     @Test func badArgumentsAreRejected() throws {
         #expect(throws: (any Error).self) { try ReplayCommand.parse([Self.sample, "--capacity-blocks", "0"]) }
-        #expect(throws: (any Error).self) { try ReplayCommand.parse([Self.sample, "--capacity-blocks", "10", "--policy", "lfu"]) }
+        #expect(throws: (any Error).self) {
+            try ReplayCommand.parse([Self.sample, "--capacity-blocks", "10", "--policy", "lfu"])
+        }
         let (status, _, errors) = try replay("/nonexistent/trace.jsonl", ["--capacity-blocks", "10"])
         #expect(status == 1 && errors.contains("/nonexistent/trace.jsonl"))
     }

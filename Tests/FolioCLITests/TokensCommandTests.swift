@@ -13,7 +13,9 @@ struct TokensCommandTests {
         let output: String
         let errors: String
         var lines: [[String: Any]] {
-            output.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            output.split(separator: "\n").map {
+                try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
         }
     }
 
@@ -46,7 +48,9 @@ struct TokensCommandTests {
         #expect(run.status == 0)
         #expect(run.errors.isEmpty)
         let count = try BPETokenizer.named(.cl100kBase).count("Revenue grew 12% in fiscal 2024.")
-        #expect(run.output == "{\"path\": \"\(path)\", \"encoding\": \"cl100k_base\", \"tokens\": \(count), \"replaced\": 0}\n")
+        #expect(
+            run.output
+                == "{\"path\": \"\(path)\", \"encoding\": \"cl100k_base\", \"tokens\": \(count), \"replaced\": 0}\n")
     }
 
     @Test func idsAndSeveralEncodings() throws {
@@ -67,7 +71,8 @@ struct TokensCommandTests {
         let path = try Self.temporaryFile([0x61, 0xFF, 0x62, 0xED, 0xA0, 0x80])
         let line = try Self.run([path]).lines[0]
         #expect(line["replaced"] as? Int == 4)
-        #expect(line["tokens"] as? Int == (try BPETokenizer.named(.cl100kBase)).count("a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}"))
+        #expect(
+            line["tokens"] as? Int == (try BPETokenizer.named(.cl100kBase)).count("a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}"))
     }
 
     @Test func readsStandardInput() throws {
@@ -92,13 +97,17 @@ struct TokensCommandTests {
         let path = try Self.temporaryFile(Array("text".utf8))
         let run = try Self.run(["--encoding", "p50k_base", "--encoding", "o200k_base", path])
         #expect(run.status == 1)
-        #expect(run.errors == "folio: unknown encoding 'p50k_base': expected cl100k_base or o200k_base, or a path to a rank file\n")
+        #expect(
+            run.errors
+                == "folio: unknown encoding 'p50k_base': expected cl100k_base or o200k_base, or a path to a rank file\n"
+        )
         #expect(run.lines.map { $0["encoding"] as? String } == ["o200k_base"])
     }
 
     @Test func aRankFilePathNeedsItsPattern() throws {
         let lines = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" } + ["aGk= 256"]
-        let rankFile = try Self.temporaryFile(Array(lines.joined(separator: "\n").utf8), name: "custom-\(UUID()).tiktoken")
+        let rankFile = try Self.temporaryFile(
+            Array(lines.joined(separator: "\n").utf8), name: "custom-\(UUID()).tiktoken")
         let text = try Self.temporaryFile(Array("hi hi".utf8))
         let unknown = try Self.run(["--encoding", rankFile, text])
         #expect(unknown.status == 1)

@@ -28,7 +28,8 @@ func fileSize(_ path: String) throws -> Int {
 }
 
 /// A key whose content digest is the SHA-256 of `content`.
-func documentKey(_ content: String, scope: CacheScope = .tenant("acme"), pipeline: String = "test/512/0") -> DocumentKey {
+func documentKey(_ content: String, scope: CacheScope = .tenant("acme"), pipeline: String = "test/512/0") -> DocumentKey
+{
     DocumentKey(scope: scope, contentDigest: SHA256Digest(hashing: Array(content.utf8)), pipeline: pipeline)
 }
 

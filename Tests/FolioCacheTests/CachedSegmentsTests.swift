@@ -36,7 +36,9 @@ struct CachedSegmentsTests {
     static let payload = randomBytes(200_000, seed: 11)
 
     /// Writes the entry, then opens it from a fresh cache (a disk hit whose payload is not inflated yet).
-    static func diskHit(in directory: String) async throws -> (value: LazyBytes, path: String, reader: DocumentCache<LazyBytes>) {
+    static func diskHit(in directory: String) async throws -> (
+        value: LazyBytes, path: String, reader: DocumentCache<LazyBytes>
+    ) {
         let writer = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: directory))
         _ = try await writer.value(for: key) { LazyBytes(bytes: payload, tokenCount: 5) }
         await writer.waitForPendingWrites()
@@ -59,10 +61,12 @@ struct CachedSegmentsTests {
             payload[1_000] ^= 0xFF
             let changed = payload
             let other = try await withCacheDirectory { otherDirectory in
-                let cache = try DocumentCache<LazyBytes>(configuration: DocumentCacheConfiguration(directory: otherDirectory))
+                let cache = try DocumentCache<LazyBytes>(
+                    configuration: DocumentCacheConfiguration(directory: otherDirectory))
                 _ = try await cache.value(for: Self.key) { LazyBytes(bytes: changed, tokenCount: 5) }
                 await cache.waitForPendingWrites()
-                return Array(try Data(contentsOf: URL(fileURLWithPath: try #require(entryFiles(in: otherDirectory).first))))
+                return Array(
+                    try Data(contentsOf: URL(fileURLWithPath: try #require(entryFiles(in: otherDirectory).first))))
             }
             let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             try #require(other.count == original.count)

@@ -23,7 +23,9 @@ struct DocumentCacheConcurrencyTests {
             let lookupC = try await makeCache(directory: directory).value(for: keyC) { cachedText("C's result") }
             #expect(lookupC.source == .computed && lookupC.value == cachedText("C's result"))
             // A still gets its own.
-            #expect(try await makeCache(directory: directory).value(for: keyA) { cachedText("x") }.value == cachedText("A's private result"))
+            #expect(
+                try await makeCache(directory: directory).value(for: keyA) { cachedText("x") }.value
+                    == cachedText("A's private result"))
             #expect(cache.statistics.singleFlightJoins == 0 && cache.statistics.computations == 2)
         }
     }
@@ -61,7 +63,9 @@ struct DocumentCacheConcurrencyTests {
             let fresh = try await makeCache(directory: directory).value(for: key) { cachedText("other") }
             #expect(fresh.source == .disk && fresh.value == cachedText("public"))
             // A tenant's private key for the same content is still its own.
-            let tenant = try await cache.value(for: documentKey("a public 10-K", scope: .tenant("a"))) { cachedText("private") }
+            let tenant = try await cache.value(for: documentKey("a public 10-K", scope: .tenant("a"))) {
+                cachedText("private")
+            }
             #expect(tenant.source == .computed && tenant.value == cachedText("private"))
         }
     }

@@ -7,7 +7,8 @@ import Testing
 /// A damaged entry file is discarded, counted and recomputed, never served.
 struct DocumentCacheCorruptionTests {
     static let key = documentKey("contract")
-    static let original = CachedBytes(bytes: randomBytes(300, seed: 5) + Array(repeating: 0x41, count: 300), tokenCount: 99)
+    static let original = CachedBytes(
+        bytes: randomBytes(300, seed: 5) + Array(repeating: 0x41, count: 300), tokenCount: 99)
     static let replacement = CachedBytes(bytes: Array("recomputed".utf8), tokenCount: 3)
 
     /// Writes the original entry once, and returns its path and bytes.
@@ -20,7 +21,9 @@ struct DocumentCacheCorruptionTests {
     }
 
     /// Puts `damaged` where the entry was and checks that a fresh cache recomputes instead of serving it.
-    static func expectDiscarded(_ damaged: [UInt8], at path: String, in directory: String, _ comment: Comment) async throws {
+    static func expectDiscarded(_ damaged: [UInt8], at path: String, in directory: String, _ comment: Comment)
+        async throws
+    {
         try Data(damaged).write(to: URL(fileURLWithPath: path))
         let cache = try makeCache(directory: directory)
         let lookup = try await cache.value(for: key) { replacement }
@@ -40,7 +43,8 @@ struct DocumentCacheCorruptionTests {
             for position in pristine.indices {
                 var damaged = pristine
                 damaged[position] ^= UInt8.random(in: 1...255, using: &random)
-                try await Self.expectDiscarded(damaged, at: path, in: directory, "byte \(position) of \(pristine.count) flipped")
+                try await Self.expectDiscarded(
+                    damaged, at: path, in: directory, "byte \(position) of \(pristine.count) flipped")
             }
         }
     }
@@ -49,7 +53,9 @@ struct DocumentCacheCorruptionTests {
         try await withCacheDirectory { directory in
             let (path, pristine) = try await Self.writeOriginal(in: directory)
             for length in 0..<pristine.count {
-                try await Self.expectDiscarded(Array(pristine.prefix(length)), at: path, in: directory, "cut to \(length) of \(pristine.count) bytes")
+                try await Self.expectDiscarded(
+                    Array(pristine.prefix(length)), at: path, in: directory,
+                    "cut to \(length) of \(pristine.count) bytes")
             }
         }
     }
@@ -58,7 +64,8 @@ struct DocumentCacheCorruptionTests {
         try await withCacheDirectory { directory in
             let (path, pristine) = try await Self.writeOriginal(in: directory)
             for garbage in [[0], [0x78, 0x9C], randomBytes(1_000, seed: 8), pristine] {
-                try await Self.expectDiscarded(pristine + garbage, at: path, in: directory, "\(garbage.count) bytes appended")
+                try await Self.expectDiscarded(
+                    pristine + garbage, at: path, in: directory, "\(garbage.count) bytes appended")
             }
         }
     }
@@ -82,7 +89,8 @@ struct DocumentCacheCorruptionTests {
             let otherPath = try #require(entryFiles(in: directory).first { $0 != path })
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: otherPath, toPath: path)
-            try await Self.expectDiscarded(Array(try Data(contentsOf: URL(fileURLWithPath: path))), at: path, in: directory, "another key's entry")
+            try await Self.expectDiscarded(
+                Array(try Data(contentsOf: URL(fileURLWithPath: path))), at: path, in: directory, "another key's entry")
         }
     }
 }

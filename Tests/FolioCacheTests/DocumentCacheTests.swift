@@ -86,7 +86,9 @@ struct DocumentCacheTests {
         try await withCacheDirectory { directory in
             let cache = try makeCache(directory: directory)
             _ = try await cache.value(for: documentKey("same", pipeline: "cl100k_base/512/0")) { cachedText("512") }
-            let other = try await cache.value(for: documentKey("same", pipeline: "cl100k_base/256/0")) { cachedText("256") }
+            let other = try await cache.value(for: documentKey("same", pipeline: "cl100k_base/256/0")) {
+                cachedText("256")
+            }
             #expect(other.source == .computed && other.value == cachedText("256"))
             #expect(entryFiles(in: directory).count == 2)
         }
@@ -106,7 +108,9 @@ struct DocumentCacheTests {
     @Test func theMemoryBudgetEvictsTheLeastRecentlyUsed() async throws {
         let cache = try makeCache(memoryCapacityBytes: 3_000)
         func look(_ name: String, bytes: Int = 1_000) async throws -> CacheSource {
-            try await cache.value(for: documentKey(name)) { CachedBytes(bytes: randomBytes(bytes, seed: 1), tokenCount: 1) }.source
+            try await cache.value(for: documentKey(name)) {
+                CachedBytes(bytes: randomBytes(bytes, seed: 1), tokenCount: 1)
+            }.source
         }
         #expect(try await look("a") == .computed)
         #expect(try await look("b") == .computed)
@@ -134,11 +138,14 @@ struct DocumentCacheTests {
         try await withCacheDirectory { directory in
             // Measure one entry: every key and payload below has the same size.
             let probe = try makeCache(directory: directory + "/probe", memoryCapacityBytes: 0)
-            _ = try await probe.value(for: documentKey("probe")) { CachedBytes(bytes: randomBytes(4_000, seed: 0), tokenCount: 1) }
+            _ = try await probe.value(for: documentKey("probe")) {
+                CachedBytes(bytes: randomBytes(4_000, seed: 0), tokenCount: 1)
+            }
             let entryBytes = probe.statistics.disk.bytes
 
             // Memory holds nothing, so every lookup reads the disk tier.
-            let cache = try makeCache(directory: directory + "/cache", memoryCapacityBytes: 0, diskCapacityBytes: entryBytes * 7 / 2)
+            let cache = try makeCache(
+                directory: directory + "/cache", memoryCapacityBytes: 0, diskCapacityBytes: entryBytes * 7 / 2)
             func look(_ name: String) async throws -> CacheSource {
                 try await cache.value(for: documentKey(name)) {
                     CachedBytes(bytes: randomBytes(4_000, seed: UInt64(name.utf8.first!)), tokenCount: 1)
@@ -165,7 +172,8 @@ struct DocumentCacheTests {
             #expect(entryFiles(in: directory + "/cache").count == 3)
 
             // A fresh cache sees the same three entries.
-            let reopened = try makeCache(directory: directory + "/cache", memoryCapacityBytes: 0, diskCapacityBytes: entryBytes * 7 / 2)
+            let reopened = try makeCache(
+                directory: directory + "/cache", memoryCapacityBytes: 0, diskCapacityBytes: entryBytes * 7 / 2)
             #expect(reopened.statistics.disk.entries == 3 && reopened.statistics.disk.bytes == 3 * entryBytes)
         }
     }
@@ -173,7 +181,9 @@ struct DocumentCacheTests {
     @Test func anEntryLargerThanTheDiskCapacityIsNotWritten() async throws {
         try await withCacheDirectory { directory in
             let cache = try makeCache(directory: directory, diskCapacityBytes: 1_000)
-            let lookup = try await cache.value(for: documentKey("big")) { CachedBytes(bytes: randomBytes(5_000, seed: 2), tokenCount: 1) }
+            let lookup = try await cache.value(for: documentKey("big")) {
+                CachedBytes(bytes: randomBytes(5_000, seed: 2), tokenCount: 1)
+            }
             #expect(lookup.source == .computed)
             #expect(entryFiles(in: directory).isEmpty)
             #expect(cache.statistics.disk.entries == 0 && cache.statistics.disk.evictions == 0)
@@ -189,7 +199,8 @@ struct DocumentCacheTests {
                 calls.record("compute")
                 return cachedText("v\(calls.total)")
             }
-            #expect(try await cache.value(for: key, timeToLive: .milliseconds(50), compute: compute).source == .computed)
+            #expect(
+                try await cache.value(for: key, timeToLive: .milliseconds(50), compute: compute).source == .computed)
             try await Task.sleep(for: .milliseconds(100))
             let expired = try await cache.value(for: key, compute: compute)
             #expect(expired.source == .computed && expired.value == cachedText("v2"))
@@ -229,7 +240,8 @@ struct DocumentCacheTests {
             cache.invalidate(gone)
             #expect(entryFiles(in: directory).count == 1)
             #expect(cache.statistics.memory.entries == 1 && cache.statistics.disk.entries == 1)
-            #expect(try await makeCache(directory: directory).value(for: gone) { cachedText("again") }.source == .computed)
+            #expect(
+                try await makeCache(directory: directory).value(for: gone) { cachedText("again") }.source == .computed)
             #expect(try await cache.value(for: kept) { cachedText("x") }.source == .memory)
         }
     }
@@ -250,9 +262,14 @@ struct DocumentCacheTests {
 
             let fresh = try makeCache(directory: directory)
             for name in ["a", "b", "c"] {
-                #expect(try await cache.value(for: documentKey(name, scope: leaving)) { cachedText(name) }.source == .computed)
-                #expect(try await cache.value(for: documentKey(name, scope: staying)) { cachedText(name) }.source == .memory)
-                #expect(try await fresh.value(for: documentKey(name, scope: staying)) { cachedText(name) }.source == .disk)
+                #expect(
+                    try await cache.value(for: documentKey(name, scope: leaving)) { cachedText(name) }.source
+                        == .computed)
+                #expect(
+                    try await cache.value(for: documentKey(name, scope: staying)) { cachedText(name) }.source == .memory
+                )
+                #expect(
+                    try await fresh.value(for: documentKey(name, scope: staying)) { cachedText(name) }.source == .disk)
             }
             #expect(try await fresh.value(for: documentKey("a", scope: .shared)) { cachedText("a") }.source == .disk)
         }
@@ -284,7 +301,12 @@ struct DocumentCacheTests {
             let other = documentKey("another in flight")
             let secondGate = Gate()
             defer { secondGate.open() }
-            let second = Task { try await cache.value(for: other) { await secondGate.wait(); return cachedText("x") } }
+            let second = Task {
+                try await cache.value(for: other) {
+                    await secondGate.wait()
+                    return cachedText("x")
+                }
+            }
             #expect(await eventually { secondGate.arrivals == 1 })
             cache.invalidate(other)
             secondGate.open()

@@ -8,7 +8,8 @@ struct FileDigestMemoTests {
     static func write(_ bytes: [UInt8], to path: String, age: TimeInterval?) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         if let age {
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: path)
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: path)
         }
     }
 
@@ -47,7 +48,9 @@ struct FileDigestMemoTests {
             #expect(memo.digest(ofFile: file, scope: scope) == nil)
             let reread = try memo.read(file: file, scope: scope)
             #expect(reread.digest == SHA256Digest(hashing: changed))
-            #expect(try FileDigestMemo(directory: directory + "/digests").digest(ofFile: file, scope: scope) == reread.digest)
+            #expect(
+                try FileDigestMemo(directory: directory + "/digests").digest(ofFile: file, scope: scope)
+                    == reread.digest)
         }
     }
 

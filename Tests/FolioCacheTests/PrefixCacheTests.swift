@@ -47,7 +47,8 @@ struct PrefixCacheTests {
         var next: UInt64 = 1
         var requests: [[BlockHash]] = []
         for _ in 0..<600 {
-            var chain: [BlockHash] = stems.isEmpty || Int.random(in: 0..<4, using: &random) == 0
+            var chain: [BlockHash] =
+                stems.isEmpty || Int.random(in: 0..<4, using: &random) == 0
                 ? [] : stems[Int.random(in: 0..<stems.count, using: &random)]
             chain = Array(chain.prefix(Int.random(in: 0...chain.count, using: &random)))
             for _ in 0..<Int.random(in: 1...12, using: &random) {
@@ -67,7 +68,9 @@ struct PrefixCacheTests {
                 #expect(cache.count <= capacity)
                 if case .belady = policy { continue }
                 for block in Set(requests.joined()) where cache.contains(block) {
-                    if let parent = parents[block] { #expect(cache.contains(parent), "\(policy): \(block) outlived \(parent)") }
+                    if let parent = parents[block] {
+                        #expect(cache.contains(parent), "\(policy): \(block) outlived \(parent)")
+                    }
                 }
             }
             #expect(cache.skippedInnerBlocks == 0)
@@ -99,7 +102,11 @@ struct PrefixCacheTests {
             for _ in 0..<3 { cache.insertOrTouch(shared) }
             for round in 0..<20 {
                 for _ in 0..<5 {
-                    cache.insertOrTouch((0..<10).map { _ in flood += 1; return BlockHash(rawValue: flood) })
+                    cache.insertOrTouch(
+                        (0..<10).map { _ in
+                            flood += 1
+                            return BlockHash(rawValue: flood)
+                        })
                 }
                 if round % 4 == 3 {
                     hits[name, default: 0] += cache.longestCachedPrefix(of: shared)

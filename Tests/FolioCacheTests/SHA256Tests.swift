@@ -70,7 +70,10 @@ struct SHA256Tests {
         }
     }
 
-    @Test(arguments: ["", "abc", String(repeating: "0", count: 63), String(repeating: "0", count: 65), String(repeating: "g", count: 64)])
+    @Test(arguments: [
+        "", "abc", String(repeating: "0", count: 63), String(repeating: "0", count: 65),
+        String(repeating: "g", count: 64),
+    ])
     func malformedHexIsRejected(_ text: String) {
         #expect(SHA256Digest(hex: text) == nil)
     }

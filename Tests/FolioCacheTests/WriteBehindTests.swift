@@ -82,8 +82,12 @@ struct WriteBehindTests {
             free.signal()
             let cache = try DocumentCache<HeldBytes>(
                 configuration: DocumentCacheConfiguration(memoryCapacityBytes: 64, directory: directory))
-            _ = try await cache.value(for: documentKey("first")) { HeldBytes(String(repeating: "a", count: 40), release: held) }
-            _ = try await cache.value(for: documentKey("second")) { HeldBytes(String(repeating: "b", count: 40), release: free) }
+            _ = try await cache.value(for: documentKey("first")) {
+                HeldBytes(String(repeating: "a", count: 40), release: held)
+            }
+            _ = try await cache.value(for: documentKey("second")) {
+                HeldBytes(String(repeating: "b", count: 40), release: free)
+            }
             #expect(entryFiles(in: directory).count == 1)  // the second's, written before its lookup returned
             held.signal()
             await cache.waitForPendingWrites()

@@ -43,7 +43,8 @@ struct XXH64Tests {
         let bytes = randomBytes(300, seed: 41)
         for start in 0..<9 {
             for end in [start, start + 1, start + 31, start + 32, start + 33, 300] {
-                #expect(XXH64.hash(bytes[start..<end]) == XXH64.hash(Array(bytes[start..<end])), "bytes \(start)..<\(end)")
+                #expect(
+                    XXH64.hash(bytes[start..<end]) == XXH64.hash(Array(bytes[start..<end])), "bytes \(start)..<\(end)")
             }
         }
     }

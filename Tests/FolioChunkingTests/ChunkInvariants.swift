@@ -40,29 +40,47 @@ struct ChunkInvariants {
         var total = 0
         for (position, chunk) in chunks.enumerated() {
             #expect(chunk.index == position, sourceLocation: sourceLocation)
-            #expect(slice(chunk.range) == chunk.text, "\(context)chunk \(chunk.index): text is not text[start..<end]", sourceLocation: sourceLocation)
+            #expect(
+                slice(chunk.range) == chunk.text, "\(context)chunk \(chunk.index): text is not text[start..<end]",
+                sourceLocation: sourceLocation)
             #expect(!chunk.text.isEmpty, sourceLocation: sourceLocation)
             let exact = tokenizer.count(chunk.text)
-            #expect(chunk.tokenCount == exact, "\(context)chunk \(chunk.index): reported \(chunk.tokenCount), exact \(exact)", sourceLocation: sourceLocation)
-            #expect(exact <= configuration.maxTokens, "\(context)chunk \(chunk.index) is over budget: \(exact)", sourceLocation: sourceLocation)
+            #expect(
+                chunk.tokenCount == exact,
+                "\(context)chunk \(chunk.index): reported \(chunk.tokenCount), exact \(exact)",
+                sourceLocation: sourceLocation)
+            #expect(
+                exact <= configuration.maxTokens, "\(context)chunk \(chunk.index) is over budget: \(exact)",
+                sourceLocation: sourceLocation)
             if chunk.boundary != .scalar {
                 let endsAtCluster = clusterBoundaries.contains(chunk.range.end)
-                #expect(endsAtCluster, "\(context)chunk \(chunk.index) ends inside a grapheme cluster", sourceLocation: sourceLocation)
+                #expect(
+                    endsAtCluster, "\(context)chunk \(chunk.index) ends inside a grapheme cluster",
+                    sourceLocation: sourceLocation)
             }
             if let previous {
-                #expect(chunk.range.end > previous.range.end, "\(context)chunk \(chunk.index) makes no progress", sourceLocation: sourceLocation)
+                #expect(
+                    chunk.range.end > previous.range.end, "\(context)chunk \(chunk.index) makes no progress",
+                    sourceLocation: sourceLocation)
                 if configuration.overlapTokens == 0 {
                     #expect(chunk.range.start >= previous.range.end, sourceLocation: sourceLocation)
                     let gap = slice(TextRange(start: previous.range.end, end: chunk.range.start))
-                    #expect(isBlank(gap), "\(context)text between chunks \(previous.index) and \(chunk.index) is lost: \(gap.debugDescription)", sourceLocation: sourceLocation)
+                    #expect(
+                        isBlank(gap),
+                        "\(context)text between chunks \(previous.index) and \(chunk.index) is lost: \(gap.debugDescription)",
+                        sourceLocation: sourceLocation)
                 } else if chunk.range.start < previous.range.end {
                     let repeated = slice(TextRange(start: chunk.range.start, end: previous.range.end))
-                    #expect(tokenizer.count(repeated) <= configuration.overlapTokens, "\(context)overlap over its budget", sourceLocation: sourceLocation)
+                    #expect(
+                        tokenizer.count(repeated) <= configuration.overlapTokens, "\(context)overlap over its budget",
+                        sourceLocation: sourceLocation)
                     #expect(chunk.range.start > previous.range.start, sourceLocation: sourceLocation)
                 }
                 if previous.boundary != .scalar && chunk.range.start >= previous.range.end {
                     let startsAtCluster = clusterBoundaries.contains(chunk.range.start)
-                    #expect(startsAtCluster, "\(context)chunk \(chunk.index) starts inside a grapheme cluster", sourceLocation: sourceLocation)
+                    #expect(
+                        startsAtCluster, "\(context)chunk \(chunk.index) starts inside a grapheme cluster",
+                        sourceLocation: sourceLocation)
                 }
             } else {
                 let head = slice(TextRange(start: 0, end: chunk.range.start))
@@ -73,7 +91,9 @@ struct ChunkInvariants {
         }
         let tailStart = previous?.range.end ?? 0
         let tail = slice(TextRange(start: tailStart, end: scalars.count))
-        #expect(isBlank(tail), "\(context)text after the last chunk is lost: \(tail.prefix(80).debugDescription)", sourceLocation: sourceLocation)
+        #expect(
+            isBlank(tail), "\(context)text after the last chunk is lost: \(tail.prefix(80).debugDescription)",
+            sourceLocation: sourceLocation)
         return total
     }
 }

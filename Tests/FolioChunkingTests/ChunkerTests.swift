@@ -11,7 +11,9 @@ import Testing
     static let cl100k = try! BPETokenizer.named(.cl100kBase)
     static let o200k = try! BPETokenizer.named(.o200kBase)
 
-    static let samples = ["annual-report.html", "annual-report.txt", "supply-agreement.docx", "supply-agreement.odt", "chinese-essay.txt"]
+    static let samples = [
+        "annual-report.html", "annual-report.txt", "supply-agreement.docx", "supply-agreement.odt", "chinese-essay.txt",
+    ]
 
     static func sample(_ name: String) throws -> Document {
         try Ingestor().document(atPath: PackageCorpora.root.appendingPathComponent("samples/\(name)").path)
@@ -48,7 +50,8 @@ import Testing
     @Test func sentencesOfAStopWordlessRunAreCutBetweenCharacters() throws {
         // 5,000 letters with no space or punctuation: only grapheme boundaries are left.
         var random = SplitMix64(seed: 11)
-        let text = String((0..<5_000).map { _ in Character(UnicodeScalar(UInt8.random(in: 0x61...0x7A, using: &random))) })
+        let text = String(
+            (0..<5_000).map { _ in Character(UnicodeScalar(UInt8.random(in: 0x61...0x7A, using: &random))) })
         let configuration = try ChunkConfiguration(maxTokens: 16)
         let chunks = try Chunker(tokenizer: Self.cl100k, configuration: configuration).chunks(ofText: text)
         ChunkInvariants(text: text).check(chunks, tokenizer: Self.cl100k, configuration: configuration)
@@ -88,7 +91,11 @@ import Testing
         let document = try Self.sample("annual-report.html")
         let configuration = try ChunkConfiguration(maxTokens: 128)
         let chunks = Chunker(tokenizer: Self.cl100k, configuration: configuration).chunks(of: document)
-        let mdna = try #require(chunks.first { $0.text.contains("fiscal 2025 compared with fiscal 2024") || $0.headings.last?.hasPrefix("Item 7.") == true })
+        let mdna = try #require(
+            chunks.first {
+                $0.text.contains("fiscal 2025 compared with fiscal 2024")
+                    || $0.headings.last?.hasPrefix("Item 7.") == true
+            })
         #expect(mdna.headings.contains { $0.hasPrefix("PART II") })
         #expect(chunks.contains { $0.blockKinds.contains(.tableRow) })
     }
@@ -107,14 +114,22 @@ import Testing
             let trimmed = before.trimmingCharacters(in: .whitespacesAndNewlines)
             let startsBlock = before.dropFirst(trimmed.count).contains("\n")
             let startsSentence = trimmed.last.map { ".;:!?)\"".contains($0) } ?? false
-            #expect(startsBlock || startsSentence, "overlap starts mid-sentence after \(before.suffix(30).debugDescription)")
+            #expect(
+                startsBlock || startsSentence, "overlap starts mid-sentence after \(before.suffix(30).debugDescription)"
+            )
         }
     }
 
     /// The generated samples in Corpora/samples/generated are the generator's output, and chunk well.
-    @Test(arguments: [("report.txt", CorpusGenerator.Kind.report, 20_000), ("contract.txt", .contract, 20_000), ("chinese.txt", .chinese, 20_000)])
-    func generatedSamplesAreReproducibleAndEndChunksAtSentences(file: String, kind: CorpusGenerator.Kind, characters: Int) throws {
-        let stored = try String(contentsOf: PackageCorpora.root.appendingPathComponent("samples/generated/\(file)"), encoding: .utf8)
+    @Test(arguments: [
+        ("report.txt", CorpusGenerator.Kind.report, 20_000), ("contract.txt", .contract, 20_000),
+        ("chinese.txt", .chinese, 20_000),
+    ])
+    func generatedSamplesAreReproducibleAndEndChunksAtSentences(
+        file: String, kind: CorpusGenerator.Kind, characters: Int
+    ) throws {
+        let stored = try String(
+            contentsOf: PackageCorpora.root.appendingPathComponent("samples/generated/\(file)"), encoding: .utf8)
         #expect(stored == CorpusGenerator(kind: kind, seed: 1).document(characters: characters))
         let configuration = try ChunkConfiguration(maxTokens: 256)
         let chunks = try Chunker(tokenizer: Self.cl100k, configuration: configuration).chunks(ofText: stored)

@@ -16,7 +16,8 @@ struct CorpusChunkingTests {
         guard SharedCorpora.isAvailable else { return [] }
         var files: [String] = []
         for folder in ["financial", "docx", "odt", "gzip", "chinese"] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: SharedCorpora.path("corpora/\(folder)"))) ?? []
+            let names =
+                (try? FileManager.default.contentsOfDirectory(atPath: SharedCorpora.path("corpora/\(folder)"))) ?? []
             files += names.sorted().map { "corpora/\(folder)/\($0)" }
         }
         return files
@@ -29,7 +30,8 @@ struct CorpusChunkingTests {
         for maxTokens in [64, 512, 4096, 128_000] {
             let configuration = try ChunkConfiguration(maxTokens: maxTokens)
             let chunks = Chunker(tokenizer: Self.tokenizer, configuration: configuration).chunks(of: document)
-            invariants.check(chunks, tokenizer: Self.tokenizer, configuration: configuration, context: "\(file) at \(maxTokens): ")
+            invariants.check(
+                chunks, tokenizer: Self.tokenizer, configuration: configuration, context: "\(file) at \(maxTokens): ")
         }
     }
 
@@ -61,7 +63,8 @@ struct CorpusChunkingTests {
         let atSentence = chunks.filter { $0.boundary >= .line }.count
         let rate = Double(atSentence) / Double(chunks.count)
         let fill = Double(chunks.reduce(0) { $0 + $1.tokenCount }) / Double(chunks.count * 512)
-        #expect(rate >= 0.99, "\(name): \(atSentence) of \(chunks.count) chunks end at a sentence, line, block or section")
+        #expect(
+            rate >= 0.99, "\(name): \(atSentence) of \(chunks.count) chunks end at a sentence, line, block or section")
         #expect(fill >= 0.85, "\(name): mean fill \(fill)")
         #expect(chunks.allSatisfy { $0.tokenCount <= 512 })
     }

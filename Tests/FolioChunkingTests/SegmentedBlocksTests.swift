@@ -11,7 +11,7 @@ import Testing
 struct SegmentedBlocksTests {
     static func blocks(of bytes: [UInt8], name: String) throws -> [[ExtractedBlock]] {
         var batches: [[ExtractedBlock]] = []
-        try Ingestor().readBatches(bytes: bytes, name: name) { batches.append($0) }
+        _ = try Ingestor().readBatches(bytes: bytes, name: name) { batches.append($0) }
         return batches
     }
 

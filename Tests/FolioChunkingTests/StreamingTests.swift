@@ -20,7 +20,9 @@ import Testing
     @Test(arguments: ChunkerTests.samples, [(64, 0), (512, 100)])
     func streamedChunksEqualTheBatchChunks(name: String, budget: (Int, Int)) async throws {
         let path = PackageCorpora.root.appendingPathComponent("samples/\(name)").path
-        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: budget.0, overlapTokens: budget.1))
+        let chunker = Chunker(
+            tokenizer: Self.tokenizer,
+            configuration: try ChunkConfiguration(maxTokens: budget.0, overlapTokens: budget.1))
         let batch = chunker.chunks(of: try Ingestor().document(atPath: path))
         let stream = chunker.chunks(atPath: path)
         #expect(try await Self.collect(stream) == batch)
@@ -36,11 +38,14 @@ import Testing
             let seed = random.state
             var text = ""
             for _ in 0..<Int.random(in: 1...40, using: &random) {
-                text += RandomText.make(RandomText.adversarial, count: Int.random(in: 0...200, using: &random), using: &random)
+                text += RandomText.make(
+                    RandomText.adversarial, count: Int.random(in: 0...200, using: &random), using: &random)
                 text += ["\n\n", "\n", "。", ". ", "\n\nItem 7. Results\n\n"].randomElement(using: &random)!
             }
             let bytes = Array(text.utf8)
-            let chunker = Chunker(tokenizer: Self.tokenizer, configuration: try ChunkConfiguration(maxTokens: Int.random(in: 16...300, using: &random)))
+            let chunker = Chunker(
+                tokenizer: Self.tokenizer,
+                configuration: try ChunkConfiguration(maxTokens: Int.random(in: 16...300, using: &random)))
             let batch = chunker.chunks(of: try Ingestor().document(from: bytes, name: "random.txt"))
             let streamed = try await Self.collect(chunker.chunks(from: bytes, name: "random.txt"))
             #expect(streamed == batch, "seed \(seed)")
@@ -63,9 +68,13 @@ import Testing
                 offset += separator.utf8.count
                 let range = offset..<(offset + text.utf8.count)
                 // One block per batch: the buffers below are counted in batches.
-                try send([ExtractedBlock(
-                    block: Block(kind: .paragraph, range: TextRange(start: range.lowerBound, end: range.upperBound), utf8Range: range),
-                    text: text, separator: separator)])
+                try send([
+                    ExtractedBlock(
+                        block: Block(
+                            kind: .paragraph, range: TextRange(start: range.lowerBound, end: range.upperBound),
+                            utf8Range: range),
+                        text: text, separator: separator)
+                ])
                 sent.withLock { $0 += 1 }
                 offset = range.upperBound
             }

@@ -82,7 +82,8 @@ struct InflaterTests {
     @Test(.tags(.corpus), .enabled(if: SharedCorpora.isAvailable))
     func hostileGzipFiles() throws {
         let truncated = #expect(throws: CompressionError.self) {
-            try Inflater.inflate(SharedCorpora.bytes("corpora/hostile/truncated.txt.gz"), format: .gzip, maxOutputBytes: 1 << 20)
+            try Inflater.inflate(
+                SharedCorpora.bytes("corpora/hostile/truncated.txt.gz"), format: .gzip, maxOutputBytes: 1 << 20)
         }
         #expect(truncated?.code == .truncated)
         // 1 GiB of zeros: refused at the limit while streaming, without inflating the rest.
@@ -96,9 +97,13 @@ struct InflaterTests {
         #expect(kept <= 64 << 20)
         let contract = try Inflater.inflate(
             SharedCorpora.bytes(
-                "corpora/gzip/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt.gz"),
+                "corpora/gzip/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt.gz"
+            ),
             format: .gzip, maxOutputBytes: 1 << 24)
-        #expect(contract == (try SharedCorpora.bytes(
-            "corpora/contracts/txt/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt")))
+        #expect(
+            contract
+                == (try SharedCorpora.bytes(
+                    "corpora/contracts/txt/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt"
+                )))
     }
 }

@@ -54,10 +54,13 @@ struct ZipArchiveTests {
             var methods: [ZipWriter.Method] = []
             let sizes = [0, 1, 65_536, 65_537, 1_000, 300_000, 3_000_000]
             for index in 0..<Int.random(in: 1...6, using: &random) {
-                let size = Bool.random(using: &random)
+                let size =
+                    Bool.random(using: &random)
                     ? sizes.randomElement(using: &random)! : Int.random(in: 0...200_000, using: &random)
-                let bytes = Bool.random(using: &random)
-                    ? Self.text(size, seed: seed * 100 + UInt64(index)) : Self.noise(size, seed: seed * 100 + UInt64(index))
+                let bytes =
+                    Bool.random(using: &random)
+                    ? Self.text(size, seed: seed * 100 + UInt64(index))
+                    : Self.noise(size, seed: seed * 100 + UInt64(index))
                 let method: ZipWriter.Method = Bool.random(using: &random) ? .deflate : .stored
                 writer.add("part\(index).bin", bytes, method: method, dataDescriptor: Bool.random(using: &random))
                 contents.append(bytes)
@@ -83,7 +86,10 @@ struct ZipArchiveTests {
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let archive = try ZipArchive(path: url.path)
-        #expect(archive.entries.map(\.path) == ["[Content_Types].xml", "word/", "word/document.xml", "word/media/image1.png", "word/styles.xml"])
+        #expect(
+            archive.entries.map(\.path) == [
+                "[Content_Types].xml", "word/", "word/document.xml", "word/media/image1.png", "word/styles.xml",
+            ])
         for (index, entry) in archive.entries.enumerated() {
             #expect(try archive.readAll(entry) == contents[index])
         }
@@ -133,7 +139,8 @@ struct ZipArchiveTests {
             try archive.read(archive.entries[0]) { received += $0.count }
         }
         #expect(error?.code == .corruptArchive)
-        #expect(error?.message == "corrupt zip: entry word/document.xml inflates past its declared size of 100000 bytes")
+        #expect(
+            error?.message == "corrupt zip: entry word/document.xml inflates past its declared size of 100000 bytes")
         #expect(received <= 100_000)
     }
 
@@ -157,8 +164,9 @@ struct ZipArchiveTests {
     @Test func aStoredEntryLargerThanItsRoomIsCorrupt() throws {
         // Both sizes say one byte more than was stored: the data would run into the next record.
         var writer = ZipWriter()
-        writer.add("word/document.xml", Self.text(10_000, seed: 7), method: .stored,
-                   lies: .init(uncompressedSize: 10_001, compressedSize: 10_001))
+        writer.add(
+            "word/document.xml", Self.text(10_000, seed: 7), method: .stored,
+            lies: .init(uncompressedSize: 10_001, compressedSize: 10_001))
         let archive = try ZipArchive(source: ZipMemorySource(writer.finish()))
         let error = #expect(throws: CompressionError.self) { try archive.readAll(archive.entries[0]) }
         #expect(error?.code == .corruptArchive)
@@ -250,7 +258,9 @@ struct ZipArchiveTests {
         #expect(encrypted?.code == .unsupportedArchive)
         let bzip2 = #expect(throws: CompressionError.self) { try archive.readAll(archive.entries[1]) }
         #expect(bzip2?.code == .unsupportedArchive)
-        #expect(bzip2?.message == "entry bzip2.xml is compressed with bzip2 (method 12); Folio reads only stored and deflate entries")
+        #expect(
+            bzip2?.message
+                == "entry bzip2.xml is compressed with bzip2 (method 12); Folio reads only stored and deflate entries")
     }
 
     @Test func errorsFromEmitPassThroughUnchanged() throws {
@@ -295,7 +305,8 @@ struct ZipArchiveTests {
             var random = SplitMix64(seed: seed)
             var bytes = base
             for _ in 0..<Int.random(in: 1...4, using: &random) {
-                let position = Bool.random(using: &random)
+                let position =
+                    Bool.random(using: &random)
                     ? Int.random(in: directoryStart..<bytes.count, using: &random)
                     : Int.random(in: 0..<bytes.count, using: &random)
                 bytes[position] ^= UInt8.random(in: 1...255, using: &random)
@@ -341,7 +352,10 @@ struct ZipArchiveTests {
             try archive.read(archive.entries[0]) { _ in emitted = true }
         }
         #expect(error?.code == .outputLimitExceeded)
-        #expect(error?.message == "entry word/document.xml declares 2000 bytes uncompressed, above the limit of 1000 bytes (maxEntryBytes)")
+        #expect(
+            error?.message
+                == "entry word/document.xml declares 2000 bytes uncompressed, above the limit of 1000 bytes (maxEntryBytes)"
+        )
         #expect(!emitted)
         #expect(try archive.readAll(archive.entries[1]).count == 1_000)
     }
@@ -414,7 +428,9 @@ struct ZipArchiveTests {
         writer.add("evil\u{1B}[2J\u{202E}lmx.xml", [1], lies: .init(flags: 0x0001))
         let archive = try ZipArchive(source: ZipMemorySource(writer.finish()))
         let error = #expect(throws: CompressionError.self) { try archive.readAll(archive.entries[0]) }
-        #expect(error?.message == #"entry evil\u{1B}[2J\u{202E}lmx.xml is encrypted; Folio does not read encrypted archives"#)
+        #expect(
+            error?.message
+                == #"entry evil\u{1B}[2J\u{202E}lmx.xml is encrypted; Folio does not read encrypted archives"#)
     }
 
     @Test func anEmptyNameIsUnsafe() throws {
@@ -444,9 +460,11 @@ struct ZipArchiveTests {
 
     // MARK: Shared corpora
 
-    @Test(.tags(.corpus), .enabled(if: SharedCorpora.isAvailable), arguments: [
-        ("corpora/docx", "word/document.xml"), ("corpora/odt", "content.xml"),
-    ])
+    @Test(
+        .tags(.corpus), .enabled(if: SharedCorpora.isAvailable),
+        arguments: [
+            ("corpora/docx", "word/document.xml"), ("corpora/odt", "content.xml"),
+        ])
     func everyDocumentOfTheCorpusReads(_ folder: String, _ part: String) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: SharedCorpora.path(folder)).sorted()
         #expect(!names.isEmpty)
@@ -472,7 +490,10 @@ struct ZipArchiveTests {
         var emitted = 0
         let error = #expect(throws: CompressionError.self) { try archive.read(document) { emitted += $0.count } }
         #expect(error?.code == .outputLimitExceeded)
-        #expect(error?.message == "entry word/document.xml declares 1074348234 bytes uncompressed, above the limit of 1000000000 bytes (maxEntryBytes)")
+        #expect(
+            error?.message
+                == "entry word/document.xml declares 1074348234 bytes uncompressed, above the limit of 1000000000 bytes (maxEntryBytes)"
+        )
         // With a larger size limit, the ratio (about 834:1) refuses it.
         let lenient = try ZipArchive(path: path, limits: .init(maxEntryBytes: 2_000_000_000))
         let ratio = #expect(throws: CompressionError.self) {

@@ -21,10 +21,12 @@ struct ZlibBlockTests {
     func roundTripsAtEveryLevel(_ level: Int) throws {
         for sample in Self.samples {
             let compressed = ZlibBlock.compress(sample.bytes, level: level)
-            #expect(try ZlibBlock.decompress(compressed, byteCount: sample.bytes.count) == sample.bytes, "\(sample.name)")
+            #expect(
+                try ZlibBlock.decompress(compressed, byteCount: sample.bytes.count) == sample.bytes, "\(sample.name)")
             // A slice (non-zero start index) inflates the same.
             let padded = [0xFF] + compressed
-            #expect(try ZlibBlock.decompress(padded[1...], byteCount: sample.bytes.count) == sample.bytes, "\(sample.name)")
+            #expect(
+                try ZlibBlock.decompress(padded[1...], byteCount: sample.bytes.count) == sample.bytes, "\(sample.name)")
         }
     }
 

@@ -73,12 +73,17 @@ struct CorpusGeneratorTests {
 
     @Test func reportsHaveFilingHeadingsAbbreviationsNumbersAndTables() {
         let text = Self.document(.report, characters: 400_000)
-        for heading in ["\n\nPART I\n\n", "\n\nItem 1. Business\n\n",
-                        "\n\nItem 7. Management's Discussion and Analysis of Financial Condition and Results of Operations\n\n"] {
+        for heading in [
+            "\n\nPART I\n\n", "\n\nItem 1. Business\n\n",
+            "\n\nItem 7. Management's Discussion and Analysis of Financial Condition and Results of Operations\n\n",
+        ] {
             #expect(text.contains(heading), "\(heading)")
         }
-        for token in ["Inc.", "Corp.", "Co.", "Ltd.", " U.S.", "No. ", "e.g., ", "i.e., ", "Sec. ", "Mr. ", "Ms. ", "Dr. ",
-                      "approx. ", " billion", "%", "Section ", "(a)", "Note ", ".\"", ".\u{201D}", ".'", "; ", ": ", "(", "\u{2026}", "..."] {
+        for token in [
+            "Inc.", "Corp.", "Co.", "Ltd.", " U.S.", "No. ", "e.g., ", "i.e., ", "Sec. ", "Mr. ", "Ms. ", "Dr. ",
+            "approx. ", " billion", "%", "Section ", "(a)", "Note ", ".\"", ".\u{201D}", ".'", "; ", ": ", "(",
+            "\u{2026}", "...",
+        ] {
             #expect(text.contains(token), "\(token)")
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -92,9 +97,11 @@ struct CorpusGeneratorTests {
 
     @Test func contractsHaveRecitalsArticlesSectionsAndSignatures() {
         let text = Self.document(.contract, characters: 200_000)
-        for token in ["WHEREAS, ", "NOW, THEREFORE", "\n\nARTICLE 1 DEFINITIONS\n\n", "\n\n1.1 \u{201C}", "\u{201D} means ",
-                      "provided, however, that", "Subject to Section ", "(a) ", "(b) ", "IN WITNESS WHEREOF", "\nBy: ",
-                      "\nTitle: ", "U.S. dollars"] {
+        for token in [
+            "WHEREAS, ", "NOW, THEREFORE", "\n\nARTICLE 1 DEFINITIONS\n\n", "\n\n1.1 \u{201C}", "\u{201D} means ",
+            "provided, however, that", "Subject to Section ", "(a) ", "(b) ", "IN WITNESS WHEREOF", "\nBy: ",
+            "\nTitle: ", "U.S. dollars",
+        ] {
             #expect(text.contains(token), "\(token)")
         }
         let sections = text.split(separator: "\n").filter { line in
@@ -106,9 +113,11 @@ struct CorpusGeneratorTests {
 
     @Test func chineseProseHasFullWidthPunctuationChaptersAndManyCharacters() {
         let text = Self.document(.chinese, characters: 300_000)
-        for token in ["\u{3002}", "\u{FF01}", "\u{FF1F}", "\u{FF1B}", "\u{2026}\u{2026}", "\u{FF0C}", "\u{3001}", "\u{FF1A}",
-                      "\u{3002}\u{201D}", "\u{300C}", "\u{300D}", "\u{300E}", "\u{300F}", "\u{FF08}", "\u{FF09}", "\u{300A}",
-                      "\u{5E74}", "%", "\u{4EBF}\u{5143}", "\n\n\u{7B2C}"] {
+        for token in [
+            "\u{3002}", "\u{FF01}", "\u{FF1F}", "\u{FF1B}", "\u{2026}\u{2026}", "\u{FF0C}", "\u{3001}", "\u{FF1A}",
+            "\u{3002}\u{201D}", "\u{300C}", "\u{300D}", "\u{300E}", "\u{300F}", "\u{FF08}", "\u{FF09}", "\u{300A}",
+            "\u{5E74}", "%", "\u{4EBF}\u{5143}", "\n\n\u{7B2C}",
+        ] {
             #expect(text.contains(token), "\(token)")
         }
         let lines = text.split(separator: "\n")

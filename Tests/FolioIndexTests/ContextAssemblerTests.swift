@@ -14,9 +14,13 @@ import Testing
 
     /// Every guarantee of a pack: within budget, exact count, passages are the document's text at
     /// their offsets, in order, not overlapping.
-    static func check(_ context: PackedContext, budget: Int, index: SearchIndex, tokenizer: BPETokenizer, seed: UInt64) throws {
+    static func check(_ context: PackedContext, budget: Int, index: SearchIndex, tokenizer: BPETokenizer, seed: UInt64)
+        throws
+    {
         #expect(context.tokenCount <= budget, "seed \(seed): \(context.tokenCount) > \(budget)")
-        #expect(context.tokenCount == tokenizer.count(context.text), "seed \(seed): reported count differs from the exact count")
+        #expect(
+            context.tokenCount == tokenizer.count(context.text),
+            "seed \(seed): reported count differs from the exact count")
         var previous: (Int, Int)?
         for passage in context.passages {
             let text = try index.text(ofDocument: passage.document)
@@ -24,7 +28,9 @@ import Testing
             #expect(passage.range.end <= scalars.count)
             var slice = String.UnicodeScalarView()
             slice.append(contentsOf: scalars[passage.range.start..<passage.range.end])
-            #expect(String(slice) == passage.text, "seed \(seed): passage text is not the document's text at \(passage.range)")
+            #expect(
+                String(slice) == passage.text,
+                "seed \(seed): passage text is not the document's text at \(passage.range)")
             #expect(context.text.contains(passage.text))
             if let (document, end) = previous, document == passage.document {
                 #expect(passage.range.start >= end, "seed \(seed): passages overlap or are out of order")
@@ -51,11 +57,15 @@ import Testing
             let index = builder.build()
             let words = index.analyzer.terms(of: text).map(\.text)
             for budget in budgets.shuffled(using: &random).prefix(4) {
-                var query = (0..<Int.random(in: 1...12, using: &random)).map { _ in words.randomElement(using: &random) ?? "x" }.joined(separator: " ")
+                var query = (0..<Int.random(in: 1...12, using: &random)).map { _ in
+                    words.randomElement(using: &random) ?? "x"
+                }.joined(separator: " ")
                 if round % 6 == 5 { query = "\"\(query)\"" }
                 let configuration = try PackConfiguration(
-                    budget: budget, leadShare: [0, 0.2, 0.5][round % 3], neighbours: round % 3, passageHeader: "[{n}] {file} {start}-{end} {headings}\n")
-                let context = try ContextAssembler(index: index, tokenizer: tokenizer).pack(query, configuration: configuration)
+                    budget: budget, leadShare: [0, 0.2, 0.5][round % 3], neighbours: round % 3,
+                    passageHeader: "[{n}] {file} {start}-{end} {headings}\n")
+                let context = try ContextAssembler(index: index, tokenizer: tokenizer).pack(
+                    query, configuration: configuration)
                 try Self.check(context, budget: budget, index: index, tokenizer: tokenizer, seed: seed)
                 #expect(!context.passages.isEmpty || text.isEmpty, "seed \(seed): budget \(budget) packed nothing")
             }
@@ -73,7 +83,9 @@ import Testing
         let context = try ContextAssembler(index: index, tokenizer: Self.cl100k)
             .pack("can a party assign to a zebra sanctuary?", configuration: try PackConfiguration(budget: 1024))
         let start = document.unicodeScalars.count + 2
-        #expect(context.passages.contains { $0.range.start <= start && start + clause.unicodeScalars.count <= $0.range.end })
+        #expect(
+            context.passages.contains { $0.range.start <= start && start + clause.unicodeScalars.count <= $0.range.end }
+        )
         #expect(context.text.contains("[\(context.passages.last!.range.start)-\(context.passages.last!.range.end)]"))
         // The opening is there too (leadShare), first, from offset 0.
         #expect(context.passages.first?.range.start == 0)
@@ -92,7 +104,8 @@ import Testing
         let all = try assembler.pack("revenue growth segment", configuration: try PackConfiguration(budget: 1500))
         #expect(Set(all.passages.map(\.document)).count > 1)
         #expect(all.passages.map(\.document) == all.passages.map(\.document).sorted())
-        let one = try assembler.pack("revenue growth segment", configuration: try PackConfiguration(budget: 1500), documents: [2])
+        let one = try assembler.pack(
+            "revenue growth segment", configuration: try PackConfiguration(budget: 1500), documents: [2])
         #expect(Set(one.passages.map(\.path)) == ["report3.txt"])
         try Self.check(one, budget: 1500, index: index, tokenizer: Self.cl100k, seed: 0)
     }

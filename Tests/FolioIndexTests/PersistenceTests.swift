@@ -80,7 +80,8 @@ import Testing
             try bytes.prefix(length).write(to: URL(fileURLWithPath: path))
             let error = #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
             #expect(
-                [IndexError.Code.truncated, .notAnIndex].contains(error?.code), "length \(length): \(String(describing: error))")
+                [IndexError.Code.truncated, .notAnIndex].contains(error?.code),
+                "length \(length): \(String(describing: error))")
             #expect(error?.message.contains(path) == true)
         }
     }
@@ -105,7 +106,9 @@ import Testing
                 try? FileManager.default.removeItem(atPath: path + ".copy")
                 detected = false
             } catch {
-                #expect([IndexError.Code.corrupt, .notAnIndex, .truncated, .unsupportedVersion].contains(error.code), "\(error)")
+                #expect(
+                    [IndexError.Code.corrupt, .notAnIndex, .truncated, .unsupportedVersion].contains(error.code),
+                    "\(error)")
                 detected = true
             }
             #expect(detected, "a flipped byte at \(offset) went unnoticed")
@@ -133,7 +136,8 @@ import Testing
     @Test func garbageAndOtherFilesAreNotIndexes() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data("hello, this is not an index at all; it is long enough to hold a header. ".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("hello, this is not an index at all; it is long enough to hold a header. ".utf8).write(
+            to: URL(fileURLWithPath: path))
         #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
         let missing = #expect(throws: IndexError.self) { try SearchIndex.open(path: path + ".missing") }
         #expect(missing?.code == .io)

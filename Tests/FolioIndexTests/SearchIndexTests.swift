@@ -11,7 +11,9 @@ import Testing
     static let cl100k = try! BPETokenizer.named(.cl100kBase)
 
     /// An index whose chunks are exactly `texts` (one document each unless `oneDocument`).
-    static func index(_ texts: [String], headings: [[String]] = [], oneDocument: Bool = false, analyzer: Analyzer = Analyzer()) throws -> SearchIndex {
+    static func index(
+        _ texts: [String], headings: [[String]] = [], oneDocument: Bool = false, analyzer: Analyzer = Analyzer()
+    ) throws -> SearchIndex {
         var builder = IndexBuilder(analyzer: analyzer, encoding: "cl100k_base", maxChunkTokens: 512)
         func chunk(_ text: String, at offset: Int, utf8Offset: Int, index: Int, headings: [String]) -> Chunk {
             Chunk(
@@ -24,7 +26,10 @@ import Testing
             var offset = 0
             var utf8Offset = 0
             for (number, text) in texts.enumerated() {
-                try builder.append(chunk(text, at: offset, utf8Offset: utf8Offset, index: number, headings: number < headings.count ? headings[number] : []))
+                try builder.append(
+                    chunk(
+                        text, at: offset, utf8Offset: utf8Offset, index: number,
+                        headings: number < headings.count ? headings[number] : []))
                 offset += text.unicodeScalars.count + 1
                 utf8Offset += text.utf8.count + 1
             }
@@ -33,7 +38,11 @@ import Testing
             for (number, text) in texts.enumerated() {
                 try builder.add(
                     path: "doc\(number).txt", text: text,
-                    chunks: [chunk(text, at: 0, utf8Offset: 0, index: 0, headings: number < headings.count ? headings[number] : [])])
+                    chunks: [
+                        chunk(
+                            text, at: 0, utf8Offset: 0, index: 0,
+                            headings: number < headings.count ? headings[number] : [])
+                    ])
             }
         }
         return builder.build()
@@ -73,7 +82,10 @@ import Testing
         return scores
     }
 
-    @Test(arguments: ["royalties licensee", "change of control agreement", "agreement agreement terminate", "1.2 million insurance", "section 2.1(a)"])
+    @Test(arguments: [
+        "royalties licensee", "change of control agreement", "agreement agreement terminate", "1.2 million insurance",
+        "section 2.1(a)",
+    ])
     func bm25MatchesTheTextbookFormula(query: String) throws {
         let index = try Self.index(Self.ten)
         let expected = Self.textbookScores(query, Self.ten, analyzer: index.analyzer)
@@ -89,7 +101,8 @@ import Testing
     @Test func chunksCountedInAnotherEncodingAreRefused() throws {
         var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: 128)
         let o200k = Chunker(tokenizer: try .named(.o200kBase), configuration: try ChunkConfiguration(maxTokens: 128))
-        let document = Document(text: "Either party may terminate.", blocks: [], metadata: DocumentMetadata(format: .plainText))
+        let document = Document(
+            text: "Either party may terminate.", blocks: [], metadata: DocumentMetadata(format: .plainText))
         #expect { try builder.add(path: "a.txt", document: document, chunker: o200k) } throws: {
             ($0 as? IndexError)?.code == .encodingMismatch && "\($0)".contains("o200k_base")
         }

@@ -31,7 +31,8 @@ struct CorpusTests {
     func filingsHaveTheWordsOfTheReferenceText(_ relative: String) throws {
         let document = try Ingestor().document(atPath: SharedCorpora.path(relative))
         let name = URL(fileURLWithPath: relative).deletingPathExtension().lastPathComponent
-        let reference = String(decoding: try SharedCorpora.bytes("corpora/reference/lxml-text/\(name).txt"), as: UTF8.self)
+        let reference = String(
+            decoding: try SharedCorpora.bytes("corpora/reference/lxml-text/\(name).txt"), as: UTF8.self)
         let (recall, precision) = Self.overlap(Extract.words(document.text), Extract.words(reference))
         #expect(recall >= 0.995, "\(name): word recall \(recall)")
         #expect(precision >= 0.995, "\(name): word precision \(precision)")
@@ -59,7 +60,10 @@ struct CorpusTests {
         let document = try Ingestor().document(atPath: SharedCorpora.path("corpora/financial/msft-20150630.xml"))
         #expect(document.metadata.format == .xbrl)
         let lines = Extract.texts(document)
-        #expect(lines.contains("us-gaap:Goodwill: 1800000000 (eol_PE8528----1510-K0009_STD_0_20141106_0_1114608x1190035, iso4217_USD)"))
+        #expect(
+            lines.contains(
+                "us-gaap:Goodwill: 1800000000 (eol_PE8528----1510-K0009_STD_0_20141106_0_1114608x1190035, iso4217_USD)")
+        )
         #expect(lines.count > 1500)
         #expect(!document.text.contains("&lt;"))  // text blocks are read as HTML
         DocumentInvariants.check(document)
@@ -76,7 +80,8 @@ struct CorpusTests {
             #expect(document.text == String(decoding: bytes, as: UTF8.self))
             #expect(document.metadata.textEncoding == .utf8)
         } else {
-            let plain = try Ingestor().document(atPath: SharedCorpora.path("corpora/financial/aapl-10-k-2024-11-01.html"))
+            let plain = try Ingestor().document(
+                atPath: SharedCorpora.path("corpora/financial/aapl-10-k-2024-11-01.html"))
             #expect(document.text == plain.text)
         }
     }
@@ -104,8 +109,11 @@ struct CorpusTests {
         "docx_corrupt_central_directory.docx": .error(.corruptContainer),
         "truncated.txt.gz": .error(.corruptCompression),
         "docx_zip_slip.docx": .document { document in
-            let source = String(decoding: try SharedCorpora.bytes(contractPrefix + "SIBANNAC,INC_12_04_2017-EX-2.1-Strategic Alliance Agreement.txt"), as: UTF8.self)
-            let firstLines = source.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).joined(separator: "\n")
+            let source = String(
+                decoding: try SharedCorpora.bytes(
+                    contractPrefix + "SIBANNAC,INC_12_04_2017-EX-2.1-Strategic Alliance Agreement.txt"), as: UTF8.self)
+            let firstLines = source.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).joined(
+                separator: "\n")
             #expect(Extract.words(document.text) == Extract.words(firstLines))
             #expect(!FileManager.default.fileExists(atPath: "/tmp/zip_slip_pwned.txt"))
         },
@@ -128,7 +136,8 @@ struct CorpusTests {
         },
         "utf16le_bom.txt": .document { document in
             let source = try SharedCorpora.bytes(
-                contractPrefix + "PLAYAHOTELS_RESORTSNV_03_14_2017-EX-10.22-STRATEGIC ALLIANCE AGREEMENT (Hyatt Ziva Cancun).txt")
+                contractPrefix
+                    + "PLAYAHOTELS_RESORTSNV_03_14_2017-EX-10.22-STRATEGIC ALLIANCE AGREEMENT (Hyatt Ziva Cancun).txt")
             #expect(document.text == String(decoding: source, as: UTF8.self))
             #expect(document.metadata.textEncoding == .utf16LE)
         },
@@ -142,7 +151,8 @@ struct CorpusTests {
         },
         "long_attributes_unclosed_tags.html": .document { document in
             for expected in [
-                "Revenue increased 5% year over year.", "Operating income was $1.2 billion.", "Net income rose.", "Q1", "Q2",
+                "Revenue increased 5% year over year.", "Operating income was $1.2 billion.", "Net income rose.", "Q1",
+                "Q2",
                 "100", "200", "first item", "second item", "bold italic never closed", "link text", "Final paragraph.",
             ] {
                 #expect(document.text.contains(expected), "missing \(expected)")
@@ -181,7 +191,8 @@ struct CorpusTests {
 
     @Test func theDeepNestIsReadWhenTheLimitAllowsIt() throws {
         let options = IngestOptions(limits: IngestLimits(maxNestingDepth: 200_000))
-        let document = try Ingestor(options: options).document(atPath: SharedCorpora.path("corpora/hostile/deeply_nested_100k_divs.html"))
+        let document = try Ingestor(options: options).document(
+            atPath: SharedCorpora.path("corpora/hostile/deeply_nested_100k_divs.html"))
         #expect(Extract.texts(document) == ["Deep text at depth 100000.", "Text after the nest."])
     }
 
@@ -215,7 +226,8 @@ struct CorpusTests {
         let accepted = accept(listener, nil, nil)
         let acceptError = errno
         #expect(
-            accepted < 0 && (acceptError == EAGAIN || acceptError == EWOULDBLOCK), "Folio connected to the entity's URL")
+            accepted < 0 && (acceptError == EAGAIN || acceptError == EWOULDBLOCK), "Folio connected to the entity's URL"
+        )
         if accepted >= 0 { close(accepted) }
 
         // The listener does see a connection: the check above could fail.

@@ -127,7 +127,8 @@ struct EncodingDetectorTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func utf8ValidityAgreesWithRepair(_ seed: UInt64) {
         let pieces: [[UInt8]] = [
-            Array("a".utf8), Array(" \n".utf8), Array("é".utf8), Array("中".utf8), Array("😀".utf8), [0x80], [0xC0, 0xAF],
+            Array("a".utf8), Array(" \n".utf8), Array("é".utf8), Array("中".utf8), Array("😀".utf8), [0x80],
+            [0xC0, 0xAF],
             [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], [0xFF], Array("abcdefgh".utf8),
         ]
         var random = SplitMix64(seed: seed)

@@ -72,7 +72,8 @@ struct HTMLReaderTests {
 
     @Test func tablesLaidOutAsBulletsAreListItems() throws {
         let document = try Extract.html(
-            "<table><tr><td>•</td><td>Risks related to our business.</td></tr><tr><td>(a)</td><td>Second risk.</td></tr></table>")
+            "<table><tr><td>•</td><td>Risks related to our business.</td></tr><tr><td>(a)</td><td>Second risk.</td></tr></table>"
+        )
         #expect(Extract.texts(document) == ["• Risks related to our business.", "(a) Second risk."])
         #expect(document.blocks.map(\.kind) == [.listItem(level: 1), .listItem(level: 1)])
         #expect(document.text == "• Risks related to our business.\n(a) Second risk.")
@@ -104,7 +105,9 @@ struct HTMLReaderTests {
             <img alt=\(long)><p>Final paragraph.<div id="cut" title="\(long)
             """, format: .html)
         let text = document.text
-        for expected in ["Revenue rose.", "Unclosed paragraph", "cell", "item", "bold italic never closed", "Final paragraph."] {
+        for expected in [
+            "Revenue rose.", "Unclosed paragraph", "cell", "item", "bold italic never closed", "Final paragraph.",
+        ] {
             #expect(text.contains(expected))
         }
         #expect(!text.contains("AAAA") && !text.contains("not a tag"))
@@ -112,7 +115,9 @@ struct HTMLReaderTests {
 
     @Test func deepNestingStopsAtTheLimitOrReadsWhenRaised() throws {
         let depth = 20_000
-        let html = String(repeating: "<div>", count: depth) + "Deep text." + String(repeating: "</div>", count: depth) + "After."
+        let html =
+            String(repeating: "<div>", count: depth) + "Deep text." + String(repeating: "</div>", count: depth)
+            + "After."
         let error = #expect(throws: IngestError.self) { try Extract.document(html, format: .html) }
         #expect(error?.code == .limitExceeded)
         #expect(error?.limit == IngestError.Limit(name: "maxNestingDepth", value: 10_000))
@@ -169,7 +174,9 @@ struct RandomHTML {
     mutating func document(using random: inout SplitMix64) -> (html: String, visible: [String]) {
         var html = "<html><head><title>t</title></head><body>"
         var visible: [String] = []
-        for _ in 0..<Int.random(in: 5...40, using: &random) { node(depth: 0, into: &html, visible: &visible, using: &random) }
+        for _ in 0..<Int.random(in: 5...40, using: &random) {
+            node(depth: 0, into: &html, visible: &visible, using: &random)
+        }
         html += "</body></html>"
         return (html, visible)
     }

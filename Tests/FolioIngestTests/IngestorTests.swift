@@ -19,7 +19,10 @@ struct IngestorTests {
         let ingestor = Ingestor()
         let cases: [(String, String?, DocumentFormat)] = [
             (Self.html, "report.txt", .html),
-            ("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>", nil, .xhtml),
+            (
+                "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>", nil,
+                .xhtml
+            ),
             ("<?xml version=\"1.0\"?><root><a>x</a></root>", "data.txt", .xml),
             ("<!DOCTYPE html><p>fragment</p>", nil, .html),
             ("<div>fragment</div>", nil, .html),
@@ -33,7 +36,9 @@ struct IngestorTests {
             #expect(document.metadata.format == format, "\(text) named \(name ?? "nothing")")
         }
         // A name alone does not make text XML: it must then parse as XML.
-        let notXML = #expect(throws: IngestError.self) { try ingestor.document(from: Array("Just words.".utf8), name: "notes.xml") }
+        let notXML = #expect(throws: IngestError.self) {
+            try ingestor.document(from: Array("Just words.".utf8), name: "notes.xml")
+        }
         #expect(notXML?.code == .malformed)
         // The override wins.
         let forced = try Ingestor(options: IngestOptions(format: .text)).document(from: Array(Self.html.utf8))
@@ -43,7 +48,9 @@ struct IngestorTests {
 
     @Test func gzipOfAnyFormatIsReadThroughAndReported() throws {
         let docx = OfficeReaderTests.docx(body: OfficeReaderTests.paragraph("Zipped then gzipped"))
-        for (bytes, format) in [(Array(Self.html.utf8), DocumentFormat.html), (docx, .docx), (Array("plain words\n".utf8), .plainText)] {
+        for (bytes, format) in [
+            (Array(Self.html.utf8), DocumentFormat.html), (docx, .docx), (Array("plain words\n".utf8), .plainText),
+        ] {
             let gzipped = TestCompression.deflate(bytes)
             let document = try Ingestor().document(from: gzipped, name: "file.gz")
             #expect(document.metadata.format == format)
@@ -56,7 +63,8 @@ struct IngestorTests {
     }
 
     @Test func aBrokenGzipStreamIsAnErrorNotAShortDocument() {
-        let gzipped = TestCompression.deflate(Array(String(repeating: "Revenue grew in fiscal 2024. ", count: 2000).utf8))
+        let gzipped = TestCompression.deflate(
+            Array(String(repeating: "Revenue grew in fiscal 2024. ", count: 2000).utf8))
         let truncated = #expect(throws: IngestError.self) {
             try Ingestor().document(from: Array(gzipped.prefix(gzipped.count * 6 / 10)), name: "t.txt.gz")
         }
@@ -93,7 +101,10 @@ struct IngestorTests {
         let marked = try Ingestor().document(from: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
         #expect(marked.text == text)
         // HTML declaring windows-1252: the curly quote byte 0x92 is a right single quotation mark.
-        let legacy = Array("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><p>Company".utf8)
+        let legacy =
+            Array(
+                "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><p>Company"
+                    .utf8)
             + [0x92] + Array("s results</p></body></html>".utf8)
         let declared = try Ingestor().document(from: legacy)
         #expect(declared.text == "Company\u{2019}s results")
@@ -129,7 +140,8 @@ struct IngestorTests {
     }
 
     @Test func aDOCXFileIsReadFromTheFileItself() throws {
-        let path = try Self.temporaryFile(OfficeReaderTests.docx(body: OfficeReaderTests.paragraph("From disk")), name: "a.docx")
+        let path = try Self.temporaryFile(
+            OfficeReaderTests.docx(body: OfficeReaderTests.paragraph("From disk")), name: "a.docx")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(Extract.texts(try Ingestor().document(atPath: path)) == ["From disk"])
     }
@@ -137,7 +149,8 @@ struct IngestorTests {
     @Test func theStreamEqualsTheBatchDocument() async throws {
         var html = "<html><body>"
         for index in 0..<3000 {
-            html += "<p>Paragraph \(index) about revenue.</p><table><tr><td>Row \(index)</td><td>$</td><td>\(index),000</td></tr></table>"
+            html +=
+                "<p>Paragraph \(index) about revenue.</p><table><tr><td>Row \(index)</td><td>$</td><td>\(index),000</td></tr></table>"
         }
         html += "</body></html>"
         let bytes = TestCompression.deflate(Array(html.utf8))
@@ -179,7 +192,9 @@ struct IngestorTests {
         // compress beyond the bomb limit.)
         var random = SplitMix64(seed: 11)
         var varied = ""
-        for index in 0..<100_000 { varied += "Paragraph \(index) reports \(UInt32.random(in: 0...UInt32.max, using: &random)).\n\n" }
+        for index in 0..<100_000 {
+            varied += "Paragraph \(index) reports \(UInt32.random(in: 0...UInt32.max, using: &random)).\n\n"
+        }
         let gzipped = TestCompression.deflate(Array(varied.utf8))
         for _ in 0..<20 {
             var seen = 0

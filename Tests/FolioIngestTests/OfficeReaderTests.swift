@@ -10,11 +10,15 @@ struct OfficeReaderTests {
     static let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
     /// A DOCX with the given body XML (inside `w:body`), styles and properties.
-    static func docx(body: String, styles: String = "", title: String? = nil, mainPath: String = "word/document.xml") -> [UInt8] {
+    static func docx(body: String, styles: String = "", title: String? = nil, mainPath: String = "word/document.xml")
+        -> [UInt8]
+    {
         var zip = ZipWriter()
         zip.add(
             "[Content_Types].xml",
-            Array("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>".utf8))
+            Array(
+                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"
+                    .utf8))
         zip.add(
             "_rels/.rels",
             Array(
@@ -47,7 +51,8 @@ struct OfficeReaderTests {
 
     static func paragraph(_ text: String, style: String? = nil, properties: String = "", run: String = "") -> String {
         let styleXML = style.map { "<w:pStyle w:val=\"\($0)\"/>" } ?? ""
-        return "<w:p><w:pPr>\(styleXML)\(properties)<w:rPr><w:b/></w:rPr></w:pPr><w:r><w:rPr>\(run)</w:rPr><w:t xml:space=\"preserve\">\(text)</w:t></w:r></w:p>"
+        return
+            "<w:p><w:pPr>\(styleXML)\(properties)<w:rPr><w:b/></w:rPr></w:pPr><w:r><w:rPr>\(run)</w:rPr><w:t xml:space=\"preserve\">\(text)</w:t></w:r></w:p>"
     }
 
     @Test func docxParagraphsHeadingsListsAndTables() throws {
@@ -62,13 +67,15 @@ struct OfficeReaderTests {
             + Self.paragraph("1.1 Terms", style: "MyHeading")
             + Self.paragraph("The parties agree.")
             + Self.paragraph("First item", properties: "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr>")
-            + Self.paragraph("Nested item", properties: "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr>")
+            + Self.paragraph(
+                "Nested item", properties: "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr>")
             + "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Fee</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>$</w:t></w:r></w:p></w:tc>"
             + "<w:tc><w:p><w:r><w:t>1,000</w:t></w:r></w:p><w:p><w:r><w:t>per year</w:t></w:r></w:p></w:tc></w:tr>"
             + "<w:tr><w:tc><w:p><w:r><w:t>Term</w:t></w:r></w:p></w:tc><w:tc/><w:tc><w:p><w:r><w:t>5 years</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
             + Self.paragraph("Bold line", run: "<w:b/>")
             + Self.paragraph("Outline heading", properties: "<w:outlineLvl w:val=\"2\"/>")
-        let document = try Ingestor().document(from: Self.docx(body: body, styles: styles, title: "Supply"), name: "a.docx")
+        let document = try Ingestor().document(
+            from: Self.docx(body: body, styles: styles, title: "Supply"), name: "a.docx")
         #expect(document.metadata.format == .docx)
         #expect(document.metadata.title == "Supply")
         #expect(
@@ -102,7 +109,8 @@ struct OfficeReaderTests {
         let document = try Ingestor().document(from: Self.docx(body: body), name: "b.docx")
         #expect(
             Extract.texts(document) == [
-                "non\u{2011}breaking tab\u{AD}soft", "kept shown visible", "choice", "line one", "line two", "next page",
+                "non\u{2011}breaking tab\u{AD}soft", "kept shown visible", "choice", "line one", "line two",
+                "next page",
                 "end of section", "new section",
             ])
         #expect(document.text.contains("line one\nline two\n\nnext page"))
@@ -166,12 +174,14 @@ struct OfficeReaderTests {
         #expect(document.metadata.title == "Agreement")
         #expect(
             Extract.texts(document) == [
-                "Article 2", "Words spaced tabbed", "next line", "Bold heading line", "Item one", "Item two", "Price | $9.99",
+                "Article 2", "Words spaced tabbed", "next line", "Bold heading line", "Item one", "Item two",
+                "Price | $9.99",
                 "Visible text", "New page",
             ])
         #expect(
             document.blocks.map(\.kind) == [
-                .heading(level: 2), .paragraph, .paragraph, .heading(level: 3), .listItem(level: 1), .listItem(level: 2),
+                .heading(level: 2), .paragraph, .paragraph, .heading(level: 3), .listItem(level: 1),
+                .listItem(level: 2),
                 .tableRow, .paragraph, .pageBreak, .paragraph,
             ])
         DocumentInvariants.check(document)
@@ -180,12 +190,16 @@ struct OfficeReaderTests {
     @Test func otherArchivesAreUnsupportedAndBrokenOnesCorrupt() throws {
         var other = ZipWriter()
         other.add("readme.txt", Array("hello".utf8))
-        let unsupported = #expect(throws: IngestError.self) { try Ingestor().document(from: other.finish(), name: "x.zip") }
+        let unsupported = #expect(throws: IngestError.self) {
+            try Ingestor().document(from: other.finish(), name: "x.zip")
+        }
         #expect(unsupported?.code == .unsupportedFormat)
 
         var spreadsheet = ZipWriter()
         spreadsheet.add("mimetype", Array("application/vnd.oasis.opendocument.spreadsheet".utf8), method: .stored)
-        let ods = #expect(throws: IngestError.self) { try Ingestor().document(from: spreadsheet.finish(), name: "x.ods") }
+        let ods = #expect(throws: IngestError.self) {
+            try Ingestor().document(from: spreadsheet.finish(), name: "x.ods")
+        }
         #expect(ods?.code == .unsupportedFormat)
         #expect(ods?.reason.hasPrefix("an OpenDocument spreadsheet (ODS);") == true)
 
@@ -201,19 +215,25 @@ struct OfficeReaderTests {
         }
         #expect(truncated?.code == .corruptContainer)
 
-        let notZip = #expect(throws: IngestError.self) { try Ingestor().document(from: Array("plain".utf8), name: "fake.docx") }
+        let notZip = #expect(throws: IngestError.self) {
+            try Ingestor().document(from: Array("plain".utf8), name: "fake.docx")
+        }
         #expect(notZip?.code == .corruptContainer)
 
         var malformed = ZipWriter()
         malformed.add("word/document.xml", Array("<w:document xmlns:w=\"\(Self.w)\"><w:body><w:p>".utf8))
-        let error = #expect(throws: IngestError.self) { try Ingestor().document(from: malformed.finish(), name: "m.docx") }
+        let error = #expect(throws: IngestError.self) {
+            try Ingestor().document(from: malformed.finish(), name: "m.docx")
+        }
         #expect(error?.code == .malformed)
         #expect(error?.message.hasPrefix("m.docx: word/document.xml") == true)
     }
 
     @Test func aLyingEntryIsStoppedWhileInflating() throws {
         var zip = ZipWriter()
-        let xml = "<w:document xmlns:w=\"\(Self.w)\"><w:body>" + String(repeating: Self.paragraph("x"), count: 2000) + "</w:body></w:document>"
+        let xml =
+            "<w:document xmlns:w=\"\(Self.w)\"><w:body>" + String(repeating: Self.paragraph("x"), count: 2000)
+            + "</w:body></w:document>"
         zip.add("word/document.xml", Array(xml.utf8), lies: .init(uncompressedSize: 1000))
         let error = #expect(throws: IngestError.self) { try Ingestor().document(from: zip.finish(), name: "lie.docx") }
         #expect(error?.code == .corruptContainer)
@@ -223,10 +243,14 @@ struct OfficeReaderTests {
     @Test(arguments: 1...10)
     func randomDocumentsRoundTripTheirWords(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
-        let words = ["Licensee", "shall", "pay", "$1,000", "within", "30", "days", "合同", "§", "non‑exclusive", "&amp;", "Inc."]
+        let words = [
+            "Licensee", "shall", "pay", "$1,000", "within", "30", "days", "合同", "§", "non‑exclusive", "&amp;", "Inc.",
+        ]
         var paragraphs: [String] = []
         for _ in 0..<Int.random(in: 1...60, using: &random) {
-            paragraphs.append((0..<Int.random(in: 1...20, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " "))
+            paragraphs.append(
+                (0..<Int.random(in: 1...20, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(
+                    separator: " "))
         }
         let expected = Extract.words(paragraphs.joined(separator: " ").replacingOccurrences(of: "&amp;", with: "&"))
         let docx = try Ingestor().document(from: Self.docx(body: paragraphs.map { Self.paragraph($0) }.joined()))

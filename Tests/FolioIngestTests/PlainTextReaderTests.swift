@@ -41,13 +41,16 @@ struct PlainTextReaderTests {
         let document = try Self.read(text)
         #expect(
             Extract.texts(document) == [
-                "PART II", "Item 7. Management's Discussion", "The company grew.\nIt grew a lot.", "RECITALS", "• first bullet",
-                "(a) lettered item\nwrapped continuation", "第一回　甄士隐梦幻识通灵", "正文第一段。", "正文第二段。\na wrapped line continues the paragraph.", "Page one ends.",
+                "PART II", "Item 7. Management's Discussion", "The company grew.\nIt grew a lot.", "RECITALS",
+                "• first bullet",
+                "(a) lettered item\nwrapped continuation", "第一回　甄士隐梦幻识通灵", "正文第一段。",
+                "正文第二段。\na wrapped line continues the paragraph.", "Page one ends.",
                 "Page two starts.", "Left column", "Right column",
             ])
         #expect(
             document.blocks.map(\.kind) == [
-                .heading(level: 1), .heading(level: 2), .paragraph, .heading(level: 3), .listItem(level: 1), .listItem(level: 1),
+                .heading(level: 1), .heading(level: 2), .paragraph, .heading(level: 3), .listItem(level: 1),
+                .listItem(level: 1),
                 .heading(level: 2), .paragraph, .paragraph, .paragraph, .pageBreak, .paragraph, .paragraph, .paragraph,
             ])
         #expect(document.text == text)
@@ -64,7 +67,9 @@ struct PlainTextReaderTests {
 
     @Test func aLineLongerThanABlockIsCutAtASpaceOrBetweenCharacters() throws {
         var random = SplitMix64(seed: 5)
-        let letters = (0..<(PlainTextReader.maxBlockBytes * 2 + 1000)).map { _ in "abcdefghij".randomElement(using: &random)! }
+        let letters = (0..<(PlainTextReader.maxBlockBytes * 2 + 1000)).map { _ in
+            "abcdefghij".randomElement(using: &random)!
+        }
         let words = String(letters) + " tail end"
         let document = try Self.read(words)
         #expect(document.text == words)

@@ -8,7 +8,9 @@ import Testing
 @Suite(.serialized)
 struct SampleTests {
     static func path(_ relative: String) -> String { PackageCorpora.root.appendingPathComponent(relative).path }
-    static func text(_ relative: String) throws -> String { try String(contentsOfFile: path(relative), encoding: .utf8) }
+    static func text(_ relative: String) throws -> String {
+        try String(contentsOfFile: path(relative), encoding: .utf8)
+    }
 
     @Test func theFilingSaysWhatItsTextSays() throws {
         let document = try Ingestor().document(atPath: Self.path("samples/annual-report.html"))
@@ -21,7 +23,9 @@ struct SampleTests {
             return "\(level) \(document.text(of: block))"
         }
         #expect(headings.contains("1 PART II"))
-        #expect(headings.contains("2 Item 7. Management's Discussion and Analysis of Financial Condition and Results of Operations"))
+        #expect(
+            headings.contains(
+                "2 Item 7. Management's Discussion and Analysis of Financial Condition and Results of Operations"))
         #expect(document.text.contains("Net sales | $1,284.7 | $1,142.9 | 12.4%\nCost of sales | 665.4 | 606.9 | 9.6%"))
         #expect(document.blocks.contains { $0.kind == .pageBreak })
         DocumentInvariants.check(document)

@@ -65,7 +65,9 @@ struct XMLReaderTests {
         let error = #expect(throws: IngestError.self) { try Extract.document(xml) }
         #expect(error?.code == .forbiddenDeclaration)
         // A document that only refers to an undeclared entity is malformed, not resolved.
-        let undeclared = #expect(throws: IngestError.self) { try Extract.document("<?xml version=\"1.0\"?><r>&xxe;</r>") }
+        let undeclared = #expect(throws: IngestError.self) {
+            try Extract.document("<?xml version=\"1.0\"?><r>&xxe;</r>")
+        }
         #expect(undeclared?.code == .malformed)
     }
 
@@ -84,7 +86,9 @@ struct XMLReaderTests {
     }
 
     @Test func deepNestingStopsAtTheLimit() {
-        let xml = "<?xml version=\"1.0\"?>" + String(repeating: "<a>", count: 300) + "x" + String(repeating: "</a>", count: 300)
+        let xml =
+            "<?xml version=\"1.0\"?>" + String(repeating: "<a>", count: 300) + "x"
+            + String(repeating: "</a>", count: 300)
         let error = #expect(throws: IngestError.self) {
             try Extract.document(xml, limits: IngestLimits(maxNestingDepth: 100))
         }

@@ -44,7 +44,8 @@ struct UTF8RepairTests {
     func streamingEqualsWholeForAnySplit(_ seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let pieces: [[UInt8]] = [
-            Array("ab".utf8), Array("中".utf8), Array("😀".utf8), Array("é".utf8), [0x80], [0xE2, 0x82], [0xED, 0xA0, 0x80],
+            Array("ab".utf8), Array("中".utf8), Array("😀".utf8), Array("é".utf8), [0x80], [0xE2, 0x82],
+            [0xED, 0xA0, 0x80],
             [0xF0, 0x9F], [0xFF], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0x0A],
         ]
         for _ in 0..<200 {

@@ -8,7 +8,8 @@ struct PassLedgerTests {
     let alice = PassHolder(tenant: "kimi", session: "alice")
 
     func temporaryPath() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-ledger-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "folio-ledger-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent("passes.log").path
     }
@@ -36,7 +37,8 @@ struct PassLedgerTests {
         #expect(ledger.isPriority(alice, atMilliseconds: start + 97 * Self.day - 1))
         #expect(!ledger.isPriority(alice, atMilliseconds: start + 97 * Self.day))
         #expect(ledger.serviceClass(for: alice, atMilliseconds: start + 50 * Self.day) == "priority")
-        #expect(ledger.serviceClass(for: PassHolder(tenant: "kimi", session: "bob"), atMilliseconds: start) == "standard")
+        #expect(
+            ledger.serviceClass(for: PassHolder(tenant: "kimi", session: "bob"), atMilliseconds: start) == "standard")
         // After a lapse, a new purchase starts at its own time.
         let third = try ledger.grant("peak-4d", to: alice, atMilliseconds: start + 200 * Self.day)
         #expect(third.expiresAtMilliseconds == start + 204 * Self.day)
@@ -71,7 +73,9 @@ struct PassLedgerTests {
         let path = temporaryPath()
         do {
             let ledger = try PassLedger(path: path)
-            for index in 0..<3 { _ = try ledger.grant("peak-4d", to: alice, atMilliseconds: Int64(index) * 10 * Self.day) }
+            for index in 0..<3 {
+                _ = try ledger.grant("peak-4d", to: alice, atMilliseconds: Int64(index) * 10 * Self.day)
+            }
         }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let lineEnds = bytes.enumerated().filter { $0.element == UInt8(ascii: "\n") }.map { $0.offset + 1 }

@@ -75,7 +75,9 @@ struct SchedulerTests {
             current = next
             step += 1
             if served["dear", default: 0] == 8 {
-                #expect(served["cheap", default: 0] >= 8, "the cheap tenant got as much cost by the time dear ran once: \(trace)")
+                #expect(
+                    served["cheap", default: 0] >= 8,
+                    "the cheap tenant got as much cost by the time dear ran once: \(trace)")
                 break
             }
         }
@@ -156,7 +158,8 @@ struct SchedulerTests {
             _ = scheduler.finish(job, outcome: .completed, now: now)
             current = scheduler.nextDispatch(now: now)
         }
-        guard case .admitted = scheduler.submit(request(Self.standard, "late", cost: 1_000, token: token), now: now) else {
+        guard case .admitted = scheduler.submit(request(Self.standard, "late", cost: 1_000, token: token), now: now)
+        else {
             Issue.record("the retry with its token should be admitted at its retryAfter")
             return
         }
@@ -266,7 +269,9 @@ struct SchedulerTests {
 
     @Test func fifoBaselineKeepsArrivalOrderAcrossClasses() throws {
         var scheduler = Scheduler(configuration: try .fifo(workers: 1))
-        let jobs = [Self.standard, Self.priority, Self.standard].enumerated().map { admit(&scheduler, request($1, "t\($0)")) }
+        let jobs = [Self.standard, Self.priority, Self.standard].enumerated().map {
+            admit(&scheduler, request($1, "t\($0)"))
+        }
         var order: [JobID] = []
         var now = Duration.zero
         while let id = scheduler.nextDispatch(now: now) {
@@ -295,9 +300,12 @@ struct SchedulerTests {
             now += .milliseconds(Int.random(in: 0...400, using: &random))
             switch Int.random(in: 0..<10, using: &random) {
             case 0...3:
-                var job = request(Int.random(in: 0...1, using: &random), "t\(Int.random(in: 0..<5, using: &random))",
+                var job = request(
+                    Int.random(in: 0...1, using: &random), "t\(Int.random(in: 0..<5, using: &random))",
                     cost: Double(Int.random(in: 1...5_000, using: &random)))
-                if Bool.random(using: &random) { job.deadline = now + .milliseconds(Int.random(in: 0...5_000, using: &random)) }
+                if Bool.random(using: &random) {
+                    job.deadline = now + .milliseconds(Int.random(in: 0...5_000, using: &random))
+                }
                 if case .admitted(let id) = scheduler.submit(job, now: now) { admitted.insert(id) }
             case 4...5:
                 if let id = running.randomElement(using: &random) {
@@ -305,7 +313,9 @@ struct SchedulerTests {
                     running.remove(id)
                 }
             case 6:
-                if let id = running.randomElement(using: &random), scheduler.checkpoint(id, now: now) { running.remove(id) }
+                if let id = running.randomElement(using: &random), scheduler.checkpoint(id, now: now) {
+                    running.remove(id)
+                }
             case 7:
                 if let id = admitted.randomElement(using: &random) {
                     switch scheduler.cancel(id, now: now) {

@@ -43,9 +43,18 @@ struct SimulatorTests {
 
     @Test func runsRepeatExactlyForASeed() throws {
         let trace = Self.syntheticTrace()
-        let first = try run(trace) { $0.load = 2.0; $0.seed = 3 }
-        let second = try run(trace) { $0.load = 2.0; $0.seed = 3 }
-        let other = try run(trace) { $0.load = 2.0; $0.seed = 4 }
+        let first = try run(trace) {
+            $0.load = 2.0
+            $0.seed = 3
+        }
+        let second = try run(trace) {
+            $0.load = 2.0
+            $0.seed = 3
+        }
+        let other = try run(trace) {
+            $0.load = 2.0
+            $0.seed = 4
+        }
         #expect(first.json == second.json)
         #expect(first.classes[0].arrived != other.classes[0].arrived)
     }
@@ -53,7 +62,10 @@ struct SimulatorTests {
     @Test func onlyClassReplaysTheSameSelection() throws {
         let trace = Self.syntheticTrace()
         let both = try run(trace) { $0.load = 1.0 }
-        let priorityOnly = try run(trace) { $0.load = 1.0; $0.onlyClass = "priority" }
+        let priorityOnly = try run(trace) {
+            $0.load = 1.0
+            $0.onlyClass = "priority"
+        }
         #expect(priorityOnly.classes[0].arrived == both.classes[0].arrived)
         #expect(priorityOnly.classes[1].arrived == 0)
     }
@@ -61,7 +73,10 @@ struct SimulatorTests {
     @Test func overloadPutsPriorityFirstAndKeepsStandardWithinItsPromise() throws {
         let trace = Self.syntheticTrace()
         let folio = try run(trace) { $0.load = 2.0 }
-        let fifo = try run(trace) { $0.load = 2.0; $0.policy = .fifo }
+        let fifo = try run(trace) {
+            $0.load = 2.0
+            $0.policy = .fifo
+        }
         #expect(folio.classes[0].waitPercentile(0.99) * 10 < fifo.classes[0].waitPercentile(0.99))
         #expect(folio.classes[1].waitsMs.allSatisfy { $0 <= 30_000 }, "no admitted standard request waits past 30 s")
         #expect(folio.classes[1].rejected > 0, "at twice the capacity, standard work is turned away honestly")
@@ -71,16 +86,18 @@ struct SimulatorTests {
     @Test func jsonHasTheDocumentedShape() throws {
         let report = try run(Self.syntheticTrace()) { $0.load = 1.5 }
         let json = report.json
-        for key in ["\"policy\":\"folio\"", "\"workers\":16", "\"load\":1.5", "\"lost\":0", "\"classes\":{\"priority\":{",
+        for key in [
+            "\"policy\":\"folio\"", "\"workers\":16", "\"load\":1.5", "\"lost\":0", "\"classes\":{\"priority\":{",
             "\"standard\":{", "\"arrived\":", "\"admitted\":", "\"rejected\":", "\"retried\":", "\"admittedOnRetry\":",
-            "\"completed\":", "\"waitMs\":{\"p50\":", "\"p95\":", "\"p99\":", "\"max\":"]
-        {
+            "\"completed\":", "\"waitMs\":{\"p50\":", "\"p95\":", "\"p99\":", "\"max\":",
+        ] {
             #expect(json.contains(key), "\(key) in \(json)")
         }
     }
 
     @Test func malformedTraceLineIsNamed() {
-        let bytes = Array("{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": [1]}\n{oops}\n".utf8)
+        let bytes = Array(
+            "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": [1]}\n{oops}\n".utf8)
         let error = #expect(throws: SchedulerError.self) { try MooncakeTrace(bytes: bytes, origin: "t.jsonl") }
         #expect(error?.code == .invalidTrace)
         #expect(error?.message.contains("t.jsonl: line 2") == true)
@@ -97,7 +114,9 @@ struct SimulatorTests {
         #expect(peak.lost == 0)
         #expect((peak.classes[1].waitsMs.max() ?? 0) <= 30_000)
         let standard = peak.classes[1]
-        #expect(Double(standard.admittedOnRetry) >= 0.8 * Double(standard.retried), "\(standard.admittedOnRetry) of \(standard.retried)")
+        #expect(
+            Double(standard.admittedOnRetry) >= 0.8 * Double(standard.retried),
+            "\(standard.admittedOnRetry) of \(standard.retried)")
         let light = try run(trace) { $0.load = 0.7 }
         #expect(light.classes.allSatisfy { $0.rejected == 0 })
         #expect(light.lost == 0)

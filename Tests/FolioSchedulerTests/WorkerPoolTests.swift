@@ -37,10 +37,14 @@ struct WorkerPoolTests {
         let onPoolThreads = Mutex(0)
         var handles: [JobHandle<Void>] = []
         for index in 0..<workers {
-            guard case .admitted(let handle) = try pool.submit(Self.session("priority", tenant: "t\(index)"), cost: 1, { _ in
-                if pool.ownsCurrentThread { onPoolThreads.withLock { $0 += 1 } }
-                blocker.block()
-            }) else {
+            guard
+                case .admitted(let handle) = try pool.submit(
+                    Self.session("priority", tenant: "t\(index)"), cost: 1,
+                    { _ in
+                        if pool.ownsCurrentThread { onPoolThreads.withLock { $0 += 1 } }
+                        blocker.block()
+                    })
+            else {
                 Issue.record("job \(index) was not admitted")
                 return
             }
@@ -71,7 +75,9 @@ struct WorkerPoolTests {
         let pool = WorkerPool(configuration: try SchedulerConfiguration(workers: 1, classes: [.priority, standard]))
         let gate = Gate()
         let order = Locked<[String]>([])
-        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }) else {
+        guard
+            case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() })
+        else {
             Issue.record("admitted")
             return
         }
@@ -79,7 +85,10 @@ struct WorkerPoolTests {
         var handles: [JobHandle<Void>] = []
         for name in ["s1", "s2", "p1"] {
             let session = Self.session(name.hasPrefix("p") ? "priority" : "standard", tenant: name)
-            guard case .admitted(let handle) = try pool.submit(session, cost: 1, { _ in order.withLock { $0.append(name) } }) else {
+            guard
+                case .admitted(let handle) = try pool.submit(
+                    session, cost: 1, { _ in order.withLock { $0.append(name) } })
+            else {
                 Issue.record("admitted")
                 return
             }
@@ -95,7 +104,8 @@ struct WorkerPoolTests {
     @Test func cancellingAQueuedJobRemovesItAtOnce() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let gate = Gate()
-        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }),
+        guard
+            case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }),
             case .admitted(let queued) = try pool.submit(Self.session("standard"), cost: 1, { _ in "ran" })
         else {
             Issue.record("admitted")
@@ -114,13 +124,17 @@ struct WorkerPoolTests {
     @Test func runningJobSeesCancellationAtItsCheckpoint() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let started = Gate()
-        guard case .admitted(let handle) = try pool.submit(Self.session("standard"), cost: 1, { context in
-            started.open()
-            while true {
-                try await context.checkpoint()
-                try await Task.sleep(for: .milliseconds(1))
-            }
-        }) else {
+        guard
+            case .admitted(let handle) = try pool.submit(
+                Self.session("standard"), cost: 1,
+                { context in
+                    started.open()
+                    while true {
+                        try await context.checkpoint()
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                })
+        else {
             Issue.record("admitted")
             return
         }
@@ -133,7 +147,9 @@ struct WorkerPoolTests {
     @Test func queuedJobTimesOutAtItsDeadline() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let gate = Gate()
-        guard case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }) else {
+        guard
+            case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() })
+        else {
             Issue.record("admitted")
             return
         }
@@ -154,17 +170,21 @@ struct WorkerPoolTests {
         let pool = WorkerPool(configuration: configuration)
         let events = Locked<[String]>([])
         let longStarted = Gate()
-        guard case .admitted(let long) = try pool.submit(Self.session("standard"), cost: 1_000, { context in
-            longStarted.open()
-            for unit in 0..<10_000 {
-                try await context.checkpoint()
-                if events.withLock({ $0.contains("priority") }) {
-                    events.withLock { $0.append("long resumed after \(unit) units") }
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(1))
-            }
-        }) else {
+        guard
+            case .admitted(let long) = try pool.submit(
+                Self.session("standard"), cost: 1_000,
+                { context in
+                    longStarted.open()
+                    for unit in 0..<10_000 {
+                        try await context.checkpoint()
+                        if events.withLock({ $0.contains("priority") }) {
+                            events.withLock { $0.append("long resumed after \(unit) units") }
+                            return
+                        }
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                })
+        else {
             Issue.record("admitted")
             return
         }
@@ -201,10 +221,13 @@ struct WorkerPoolTests {
         let done = Locked(0)
         var handles: [JobHandle<Void>] = []
         for index in 0..<20 {
-            if case .admitted(let handle) = try pool.submit(Self.session("priority", tenant: "t\(index % 3)"), cost: 1, { _ in
-                try await Task.sleep(for: .milliseconds(1))
-                done.withLock { $0 += 1 }
-            }) {
+            if case .admitted(let handle) = try pool.submit(
+                Self.session("priority", tenant: "t\(index % 3)"), cost: 1,
+                { _ in
+                    try await Task.sleep(for: .milliseconds(1))
+                    done.withLock { $0 += 1 }
+                })
+            {
                 handles.append(handle)
             }
         }
@@ -216,20 +239,25 @@ struct WorkerPoolTests {
         }
         #expect(rejection.reason == .shuttingDown)
         // Not "busy, retry": a pool that is shutting down says so.
-        let error = await #expect(throws: SchedulerError.self) { try await pool.run(Self.session("priority"), cost: 1) { _ in () } }
+        let error = await #expect(throws: SchedulerError.self) {
+            try await pool.run(Self.session("priority"), cost: 1) { _ in () }
+        }
         #expect(error?.code == .shuttingDown && error?.rejection?.reason == .shuttingDown)
     }
 
     @Test func shutdownCancelEndsQueuedAndRunningJobs() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let started = Gate()
-        guard case .admitted(let running) = try pool.submit(Self.session("priority"), cost: 1, { context in
-            started.open()
-            while true {
-                try await context.checkpoint()
-                try await Task.sleep(for: .milliseconds(1))
-            }
-        }), case .admitted(let queued) = try pool.submit(Self.session("priority"), cost: 1, { _ in () })
+        guard
+            case .admitted(let running) = try pool.submit(
+                Self.session("priority"), cost: 1,
+                { context in
+                    started.open()
+                    while true {
+                        try await context.checkpoint()
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }), case .admitted(let queued) = try pool.submit(Self.session("priority"), cost: 1, { _ in () })
         else {
             Issue.record("admitted")
             return

@@ -6,11 +6,12 @@ public enum TestCompression {
 
     public static func deflate(_ data: [UInt8], format: Format = .gzip, level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
-        let windowBits: Int32 = switch format {
-        case .gzip: 15 + 16
-        case .zlib: 15
-        case .raw: -15
-        }
+        let windowBits: Int32 =
+            switch format {
+            case .gzip: 15 + 16
+            case .zlib: 15
+            case .raw: -15
+            }
         precondition(czlib_deflate_init2(&stream, level, windowBits) == Z_OK)
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(data.count))) + 64)

@@ -26,7 +26,8 @@ public struct ReferenceBPE {
             self.pattern = tokenizer.pattern.regularExpression
                 .replacingOccurrences(of: "(?i:[sdmt]|ll|ve|re)", with: "(?:[sSſdDmMtT]|[lL][lL]|[vV][eE]|[rR][eE])")
                 .replacingOccurrences(
-                    of: "(?i:'s|'t|'re|'ve|'m|'ll|'d)", with: "(?:'[sSſ]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])")
+                    of: "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
+                    with: "(?:'[sSſ]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])")
         }
     }
 

@@ -13,9 +13,13 @@ import Testing
 /// The Engine end to end: the same chunks as the direct pipeline, from every cache tier, for every
 /// tenant it may serve, under load.
 struct EngineTests {
-    static func samplePath(_ name: String) -> String { PackageCorpora.root.appendingPathComponent("samples/\(name)").path }
+    static func samplePath(_ name: String) -> String {
+        PackageCorpora.root.appendingPathComponent("samples/\(name)").path
+    }
 
-    static func engine(directory: String? = nil, maxTokens: Int = 512, scheduler: SchedulerConfiguration? = nil) throws -> Engine {
+    static func engine(directory: String? = nil, maxTokens: Int = 512, scheduler: SchedulerConfiguration? = nil) throws
+        -> Engine
+    {
         var configuration = EngineConfiguration()
         configuration.cacheDirectory = directory
         configuration.maxTokens = maxTokens
@@ -23,7 +27,8 @@ struct EngineTests {
         return try Engine(configuration: configuration)
     }
 
-    static func session(_ tenant: String = "acme", _ id: String = "alice", serviceClass: String = "priority") -> Session {
+    static func session(_ tenant: String = "acme", _ id: String = "alice", serviceClass: String = "priority") -> Session
+    {
         Session(tenant: tenant, id: id, serviceClass: serviceClass)
     }
 
@@ -38,7 +43,8 @@ struct EngineTests {
     /// What Ingestor and Chunker give without the engine.
     static func direct(_ path: String, maxTokens: Int = 512) throws -> (document: Document, chunks: [Chunk]) {
         let document = try Ingestor().document(atPath: path)
-        let chunker = Chunker(tokenizer: try .named(.cl100kBase), configuration: try ChunkConfiguration(maxTokens: maxTokens))
+        let chunker = Chunker(
+            tokenizer: try .named(.cl100kBase), configuration: try ChunkConfiguration(maxTokens: maxTokens))
         return (document, chunker.chunks(of: document))
     }
 
@@ -50,7 +56,10 @@ struct EngineTests {
 
     // MARK: Counts and chunks
 
-    @Test(arguments: ["annual-report.html", "supply-agreement.docx", "supply-agreement.odt", "chinese-essay.txt", "generated/chinese.txt"])
+    @Test(arguments: [
+        "annual-report.html", "supply-agreement.docx", "supply-agreement.odt", "chinese-essay.txt",
+        "generated/chinese.txt",
+    ])
     func ingestCountsEqualTheDirectPipeline(sample: String) async throws {
         let path = Self.samplePath(sample)
         let engine = try Self.engine(maxTokens: 128)
@@ -79,7 +88,8 @@ struct EngineTests {
         #expect(second.document === first.document)
         let statistics = engine.statistics
         #expect(statistics.cache.computations == 1 && statistics.cache.memory.hits == 1)
-        #expect(statistics.cache.cachedTokens == first.tokenCount && statistics.cache.uncachedTokens == first.tokenCount)
+        #expect(
+            statistics.cache.cachedTokens == first.tokenCount && statistics.cache.uncachedTokens == first.tokenCount)
         #expect(statistics.pool.classes["priority"]?.completed == 1)
     }
 
@@ -124,7 +134,8 @@ struct EngineTests {
             let engine = try Self.engine(directory: directory)
             let fromDisk = try await engine.ingest(file: path, session: Self.session())
             try #require(fromDisk.cacheSource == .disk)
-            let entries = try #require(FileManager.default.enumerator(atPath: directory + "/entries")?.allObjects as? [String])
+            let entries = try #require(
+                FileManager.default.enumerator(atPath: directory + "/entries")?.allObjects as? [String])
             let entry = directory + "/entries/" + (try #require(entries.first { $0.hasSuffix(".entry") }))
             let size = try #require(FileManager.default.attributesOfItem(atPath: entry)[.size] as? Int)
             let handle = try #require(FileHandle(forUpdatingAtPath: entry))
@@ -155,7 +166,9 @@ struct EngineTests {
             let fromDisk = try await Engine(configuration: configuration).ingest(file: path, session: Self.session())
             #expect(fromDisk.cacheSource == .disk)
             let document = try Ingestor().document(atPath: path)
-            let chunker = Chunker(tokenizer: try .named(.cl100kBase), configuration: try ChunkConfiguration(maxTokens: 64, overlapTokens: 24))
+            let chunker = Chunker(
+                tokenizer: try .named(.cl100kBase),
+                configuration: try ChunkConfiguration(maxTokens: 64, overlapTokens: 24))
             #expect(try fromDisk.document.chunks() == chunker.chunks(of: document))
         }
     }
@@ -165,9 +178,12 @@ struct EngineTests {
         let path = Self.samplePath("generated/report.txt")
         let handle = try await engine.ingest(file: path, session: Self.session())
         var windows: [Chunk] = []
-        for try await window in try engine.windows(of: handle, maxTokens: 1_000, overlap: 100) { windows.append(window) }
+        for try await window in try engine.windows(of: handle, maxTokens: 1_000, overlap: 100) {
+            windows.append(window)
+        }
         let document = try Ingestor().document(atPath: path)
-        let chunker = Chunker(tokenizer: try .named(.cl100kBase), configuration: try .window(maxTokens: 1_000, overlapTokens: 100))
+        let chunker = Chunker(
+            tokenizer: try .named(.cl100kBase), configuration: try .window(maxTokens: 1_000, overlapTokens: 100))
         #expect(windows.count > 2)
         #expect(windows == chunker.chunks(of: document))
         #expect(throws: EngineError.self) { try engine.windows(of: handle, maxTokens: 1_000, overlap: 900) }
@@ -177,7 +193,9 @@ struct EngineTests {
 
     @Test func sixtyFourSessionsProcessEachDocumentOnce() async throws {
         let engine = try Self.engine()
-        let kinds: [CorpusGenerator.Kind] = [.report, .contract, .chinese, .report, .contract, .chinese, .report, .contract]
+        let kinds: [CorpusGenerator.Kind] = [
+            .report, .contract, .chinese, .report, .contract, .chinese, .report, .contract,
+        ]
         let documents = kinds.enumerated().map { offset, kind in
             Array(CorpusGenerator(kind: kind, seed: UInt64(offset + 1)).document(characters: 20_000).utf8)
         }
@@ -186,7 +204,8 @@ struct EngineTests {
                 group.addTask {
                     let session = Self.session(
                         "acme", "s\(sessionNumber)", serviceClass: sessionNumber % 2 == 0 ? "priority" : "standard")
-                    return try await engine.ingest(bytes: documents[sessionNumber % 8], name: "doc-\(sessionNumber % 8).txt", session: session)
+                    return try await engine.ingest(
+                        bytes: documents[sessionNumber % 8], name: "doc-\(sessionNumber % 8).txt", session: session)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -238,10 +257,12 @@ struct EngineTests {
             let publicB = try await engine.ingest(file: report, session: bob, visibility: .public)
             let privateB = try await engine.ingest(file: report, session: bob)
             #expect(publicA.cacheSource == .computed && publicB.cacheSource == .memory)
-            #expect(publicA.document.name == "annual-report.html")  // a public document keeps no directory of its first reader
+            // a public document keeps no directory of its first reader
+            #expect(publicA.document.name == "annual-report.html")
             #expect(privateB.cacheSource == .computed)
             await engine.waitForPendingWrites()
-            let publicC = try await Self.engine(directory: directory).ingest(file: report, session: Self.session("c", "erin"), visibility: .public)
+            let publicC = try await Self.engine(directory: directory).ingest(
+                file: report, session: Self.session("c", "erin"), visibility: .public)
             #expect(publicC.cacheSource == .disk)
         }
     }
@@ -255,7 +276,8 @@ struct EngineTests {
             try FileManager.default.copyItem(atPath: Self.samplePath("supply-agreement.docx"), toPath: contract)
             // Settled files, so the digest memo remembers them (and the tenant's memo files exist).
             for file in [report, contract] {
-                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: file)
+                try FileManager.default.setAttributes(
+                    [.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: file)
             }
             let cacheDirectory = directory + "/cache"
             let engine = try Self.engine(directory: cacheDirectory)
@@ -264,7 +286,11 @@ struct EngineTests {
             _ = try await engine.ingest(file: contract, session: acme)
             _ = try await engine.ingest(file: report, session: globex)
             _ = try await engine.ingest(file: contract, session: globex, visibility: .public)
-            let memos = { (try? FileManager.default.subpathsOfDirectory(atPath: cacheDirectory + "/digests"))?.filter { $0.contains("/") }.count ?? 0 }
+            let memos = {
+                (try? FileManager.default.subpathsOfDirectory(atPath: cacheDirectory + "/digests"))?.filter {
+                    $0.contains("/")
+                }.count ?? 0
+            }
             #expect(memos() == 4)
 
             engine.invalidate(acmeReport)
@@ -288,7 +314,8 @@ struct EngineTests {
     /// of its own (`CooperativeProbe`), where no other test holds the cooperative threads.
     @Test func ingestsOnAFullPoolLeaveTheCooperativePoolFree() async throws {
         let executable = try #require(
-            BuiltProducts.executable(named: "CooperativeProbe"), "no CooperativeProbe beside the tests: run `swift build`")
+            BuiltProducts.executable(named: "CooperativeProbe"),
+            "no CooperativeProbe beside the tests: run `swift build`")
         let process = Process()
         process.executableURL = executable
         let output = Pipe()
@@ -348,7 +375,9 @@ struct EngineTests {
             Issue.record("the first job must be admitted")
             return
         }
-        let ingest = Task { try await engine.ingest(bytes: Array("Queued. Then cancelled.".utf8), name: "q.txt", session: session) }
+        let ingest = Task {
+            try await engine.ingest(bytes: Array("Queued. Then cancelled.".utf8), name: "q.txt", session: session)
+        }
         for _ in 0..<10_000 where engine.statistics.pool.classes["priority"]?.queued != 1 {
             try await Task.sleep(for: .milliseconds(1))
         }
@@ -368,30 +397,42 @@ struct EngineTests {
         configuration.cacheDirectory = nil
         configuration.maxInputBytes = 1_000
         let engine = try Engine(configuration: configuration)
-        await #expect { try await engine.ingest(file: "/nonexistent/a.txt", session: Self.session()) } throws: { error in
-            (error as? EngineError)?.code == .input && (error as? EngineError)?.message.contains("/nonexistent/a.txt") == true
+        await #expect { try await engine.ingest(file: "/nonexistent/a.txt", session: Self.session()) } throws: {
+            error in
+            (error as? EngineError)?.code == .input
+                && (error as? EngineError)?.message.contains("/nonexistent/a.txt") == true
         }
-        await #expect { try await engine.ingest(file: Self.samplePath("annual-report.html"), session: Self.session()) } throws: { error in
+        await #expect {
+            try await engine.ingest(file: Self.samplePath("annual-report.html"), session: Self.session())
+        } throws: { error in
             (error as? EngineError)?.code == .limit
         }
         var broken = [UInt8](repeating: 0, count: 40)
-        broken[0] = 0x1F; broken[1] = 0x8B; broken[2] = 8
-        await #expect { try await engine.ingest(bytes: broken, name: "broken.txt.gz", session: Self.session()) } throws: { error in
+        broken[0] = 0x1F
+        broken[1] = 0x8B
+        broken[2] = 8
+        await #expect {
+            try await engine.ingest(bytes: broken, name: "broken.txt.gz", session: Self.session())
+        } throws: { error in
             (error as? EngineError)?.code == .input && (error as? EngineError)?.documentName == "broken.txt.gz"
         }
         let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
             for _ in 0..<3 { continuation.yield([UInt8](repeating: 0x41, count: 400)) }
             continuation.finish()
         }
-        await #expect { try await engine.ingest(stream: stream, name: "upload.txt", session: Self.session()) } throws: { error in
+        await #expect { try await engine.ingest(stream: stream, name: "upload.txt", session: Self.session()) } throws: {
+            error in
             (error as? EngineError)?.code == .limit
         }
-        await #expect { try await engine.ingest(bytes: [0x41], name: "a.txt", session: Self.session(serviceClass: "gold")) } throws: { error in
+        await #expect {
+            try await engine.ingest(bytes: [0x41], name: "a.txt", session: Self.session(serviceClass: "gold"))
+        } throws: { error in
             (error as? EngineError)?.code == .invalidRequest
         }
         // What Folio cannot read is its own code (a gateway answers 415), named and described.
         let pdf = Array("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".utf8)
-        await #expect { try await engine.ingest(bytes: pdf, name: "scan.txt", session: Self.session()) } throws: { error in
+        await #expect { try await engine.ingest(bytes: pdf, name: "scan.txt", session: Self.session()) } throws: {
+            error in
             let error = error as? EngineError
             return error?.code == .unsupportedFormat && error?.documentName == "scan.txt"
                 && error?.message.contains("PDF") == true
@@ -403,14 +444,20 @@ struct EngineTests {
         let scheduler = try SchedulerConfiguration(workers: 1, classes: [ServiceClass(name: "priority", precedence: 0)])
         let engine = try Self.engine(scheduler: scheduler)
         let gate = Gate()
-        guard case .admitted(let running) = try engine.pool.submit(Self.session(), cost: 1, { context in
-            await gate.wait()
-            try await context.checkpoint()
-        }) else {
+        guard
+            case .admitted(let running) = try engine.pool.submit(
+                Self.session(), cost: 1,
+                { context in
+                    await gate.wait()
+                    try await context.checkpoint()
+                })
+        else {
             Issue.record("the first job must be admitted")
             return
         }
-        let queued = Task { try await engine.ingest(bytes: Array("Queued.".utf8), name: "queued.txt", session: Self.session()) }
+        let queued = Task {
+            try await engine.ingest(bytes: Array("Queued.".utf8), name: "queued.txt", session: Self.session())
+        }
         for _ in 0..<10_000 where engine.statistics.pool.classes["priority"]?.queued != 1 {
             try await Task.sleep(for: .milliseconds(1))
         }
@@ -440,7 +487,8 @@ struct EngineTests {
         struct Surprise: Error {}
         let error = EngineError.wrapping(Surprise(), documentName: "a.txt")
         #expect(error.code == .unexpected && error.underlying is Surprise && error.message.contains("a.txt"))
-        let stopping = EngineError.wrapping(SchedulerError(.shuttingDown, "the pool is shutting down"), documentName: nil)
+        let stopping = EngineError.wrapping(
+            SchedulerError(.shuttingDown, "the pool is shutting down"), documentName: nil)
         #expect(stopping.code == .shuttingDown && stopping.retryAfter == nil)
         let busy = EngineError.wrapping(
             SchedulerError(
@@ -475,13 +523,19 @@ struct EngineTests {
         }
         configuration.overlapTokens = 0
         configuration.encoding = "p50k_base"
-        #expect { try Engine(configuration: configuration) } throws: { ($0 as? EngineError)?.code == .invalidConfiguration }
+        #expect { try Engine(configuration: configuration) } throws: {
+            ($0 as? EngineError)?.code == .invalidConfiguration
+        }
         configuration.encoding = "cl100k_base"
         configuration.workers = 0
-        #expect { try Engine(configuration: configuration) } throws: { ($0 as? EngineError)?.code == .invalidConfiguration }
+        #expect { try Engine(configuration: configuration) } throws: {
+            ($0 as? EngineError)?.code == .invalidConfiguration
+        }
         configuration.workers = 2
         configuration.memoryCapacityBytes = -1
-        #expect { try Engine(configuration: configuration) } throws: { ($0 as? EngineError)?.code == .invalidConfiguration }
+        #expect { try Engine(configuration: configuration) } throws: {
+            ($0 as? EngineError)?.code == .invalidConfiguration
+        }
         configuration.memoryCapacityBytes = 1 << 20
         configuration.ingestOptions.limits.maxNestingDepth = 0
         #expect { try Engine(configuration: configuration) } throws: { error in
@@ -531,7 +585,9 @@ struct EngineTests {
         for hit in hits { #expect(try hit.chunk == hit.handle.document.chunk(at: hit.chunk.index)) }
         let single = try await engine.search("terminate agreement", in: [contract], limit: 3)
         #expect(!single.isEmpty && single.allSatisfy { $0.handle.name == contract.name })
-        await #expect { try await engine.search("the of", in: [contract]) } throws: { ($0 as? EngineError)?.code == .invalidRequest }
+        await #expect { try await engine.search("the of", in: [contract]) } throws: {
+            ($0 as? EngineError)?.code == .invalidRequest
+        }
     }
 
     @Test func aPackCitesTheFileAsThisCallerNamedIt() async throws {
@@ -556,7 +612,9 @@ struct EngineTests {
         exact.analyzer = .exact
         var fewerStopWords = stemmed
         fewerStopWords.analyzer.stopWords.remove("the")
-        let fingerprints = try [stemmed, exact, fewerStopWords].map { try Engine(configuration: $0).pipelineFingerprint }
+        let fingerprints = try [stemmed, exact, fewerStopWords].map {
+            try Engine(configuration: $0).pipelineFingerprint
+        }
         #expect(Set(fingerprints).count == 3)
     }
 
@@ -608,7 +666,8 @@ struct EngineTests {
         }
         var seen = 0
         await #expect {
-            try await engine.forEachChunk(ofFile: Self.samplePath("annual-report.html"), session: Self.session()) { _ throws(EngineError) in
+            try await engine.forEachChunk(ofFile: Self.samplePath("annual-report.html"), session: Self.session()) {
+                _ throws(EngineError) in
                 seen += 1
                 if seen == 2 { throw EngineError(.cancelled, "enough") }
             }

@@ -18,7 +18,8 @@ struct DifferentialTests {
         let reference = try ReferenceBPE(Self.ranks[encoding]!)
         var random = SplitMix64(seed: seed)
         for _ in 0..<300 {
-            let text = RandomText.make(RandomText.adversarial, count: Int.random(in: 0...24, using: &random), using: &random)
+            let text = RandomText.make(
+                RandomText.adversarial, count: Int.random(in: 0...24, using: &random), using: &random)
             let expected = try reference.preTokenize(text)
             let actual = tokenizer.preTokenize(text)
             #expect(actual == expected, "seed \(seed): \(text.debugDescription)")

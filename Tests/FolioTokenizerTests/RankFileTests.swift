@@ -10,10 +10,13 @@ struct RankFileTests {
     /// The 256 single bytes, as every byte-level vocabulary has them.
     static let byteLines = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" }
 
-    static func load(_ lines: [String], gzip: Bool = false, specials: [String: TokenID] = [:]) throws(TokenizerError) -> BPETokenizer {
+    static func load(_ lines: [String], gzip: Bool = false, specials: [String: TokenID] = [:]) throws(TokenizerError)
+        -> BPETokenizer
+    {
         var bytes = Array(lines.joined(separator: "\n").utf8)
         if gzip { bytes = TestCompression.deflate(bytes) }
-        return try BPETokenizer(rankFileBytes: bytes, source: "test.tiktoken", pattern: .cl100k, specialTokens: specials)
+        return try BPETokenizer(
+            rankFileBytes: bytes, source: "test.tiktoken", pattern: .cl100k, specialTokens: specials)
     }
 
     static func loadError(_ lines: [String], gzip: Bool = false) -> TokenizerError? {
@@ -26,7 +29,8 @@ struct RankFileTests {
     }
 
     @Test func aCustomVocabularyMergesByItsRanks() throws {
-        let lines = Self.byteLines + ["aGU= 256", "bGw= 257", "aGVs 258", "aGVsbG8= 259", "bGxv 260"]  // he ll hel hello llo
+        // he ll hel hello llo
+        let lines = Self.byteLines + ["aGU= 256", "bGw= 257", "aGVs 258", "aGVsbG8= 259", "bGxv 260"]
         let tokenizer = try Self.load(lines)
         #expect(tokenizer.ordinaryTokenCount == 261)
         #expect(tokenizer.encode("hello") == [259])
@@ -77,7 +81,8 @@ struct RankFileTests {
     @Test func aTruncatedGzipIsRefused() throws {
         let compressed = TestCompression.deflate(Array((Self.byteLines + ["aGU= 256"]).joined(separator: "\n").utf8))
         let error = #expect(throws: TokenizerError.self) {
-            try BPETokenizer(rankFileBytes: Array(compressed.prefix(compressed.count / 2)), source: "cut.gz", pattern: .cl100k)
+            try BPETokenizer(
+                rankFileBytes: Array(compressed.prefix(compressed.count / 2)), source: "cut.gz", pattern: .cl100k)
         }
         #expect(error?.code == .rankFileUnreadable)
         #expect(error?.message.contains("cut.gz") == true && error?.message.contains("truncated") == true)
@@ -88,7 +93,9 @@ struct RankFileTests {
             try BPETokenizer(rankFileAt: "/nonexistent/x.tiktoken", pattern: .o200k)
         }
         #expect(error?.code == .rankFileUnreadable)
-        #expect(error?.message.contains("/nonexistent/x.tiktoken") == true && error?.message.contains("No such file") == true)
+        #expect(
+            error?.message.contains("/nonexistent/x.tiktoken") == true
+                && error?.message.contains("No such file") == true)
     }
 
     @Test func specialTokensMayNotReuseOrdinaryIDs() {

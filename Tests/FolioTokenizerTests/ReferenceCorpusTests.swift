@@ -25,7 +25,8 @@ struct ReferenceCorpusTests {
 
     static let references: [Reference] = {
         guard SharedCorpora.isAvailable,
-            let text = try? String(contentsOfFile: SharedCorpora.path("corpora/reference/tiktoken_reference.jsonl"), encoding: .utf8)
+            let text = try? String(
+                contentsOfFile: SharedCorpora.path("corpora/reference/tiktoken_reference.jsonl"), encoding: .utf8)
         else { return [] }
         return text.split(separator: "\n").map { try! JSONDecoder().decode(Reference.self, from: Data($0.utf8)) }
     }()

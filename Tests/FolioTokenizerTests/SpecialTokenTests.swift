@@ -17,7 +17,9 @@ struct SpecialTokenTests {
         let all = tokenizer.encode(text, allowedSpecial: .all)
         #expect(all.contains(100_257) && all.contains(100_258))
         // The text around a special token is encoded as if the special token were the end of the text.
-        #expect(all == tokenizer.encode("Hello") + [100_257] + tokenizer.encode("World ") + [100_258] + tokenizer.encode("x"))
+        #expect(
+            all == tokenizer.encode("Hello") + [100_257] + tokenizer.encode("World ") + [100_258]
+                + tokenizer.encode("x"))
         let some = tokenizer.encode(text, allowedSpecial: .only(["<|endoftext|>"]))
         #expect(some.contains(100_257) && !some.contains(100_258))
         #expect(tokenizer.count(text, allowedSpecial: .all) == all.count)

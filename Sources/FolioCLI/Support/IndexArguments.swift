@@ -6,7 +6,9 @@ internal import FolioTokenizer
 
 /// The options of commands that index documents (`folio index`, and `folio pack` on files).
 package struct IndexArguments: ParsableArguments {
-    @Option(name: .long, help: "Most tokens in an indexed chunk, the unit a search returns and a pack selects (16 to 1,000,000).")
+    @Option(
+        name: .long,
+        help: "Most tokens in an indexed chunk, the unit a search returns and a pack selects (16 to 1,000,000).")
     var chunkTokens = IndexArguments.defaultChunkTokens
 
     @Option(name: .long, help: "cl100k_base or o200k_base: the chunks' token counts and the pack budget.")
@@ -37,7 +39,9 @@ package struct IndexArguments: ParsableArguments {
     }
 
     var analyzer: Analyzer {
-        Analyzer(configuration: AnalyzerConfiguration(stemming: !noStemming, stopWords: noStopWords ? [] : AnalyzerConfiguration.englishStopWords))
+        Analyzer(
+            configuration: AnalyzerConfiguration(
+                stemming: !noStemming, stopWords: noStopWords ? [] : AnalyzerConfiguration.englishStopWords))
     }
 
     /// A builder and chunker for these options, or nil after writing why the tokenizer cannot load.
@@ -133,7 +137,9 @@ extension String {
                 switch character {
                 case "n": result.append("\n")
                 case "t": result.append("\t")
-                default: result.append("\\"); result.append(character)
+                default:
+                    result.append("\\")
+                    result.append(character)
                 }
                 escaped = false
             } else if character == "\\" {

@@ -31,7 +31,8 @@ package struct IngestArguments: ParsableArguments {
         }
         if inputFormat != "auto" && InputFormat(rawValue: inputFormat.lowercased()) == nil {
             throw ValidationError(
-                "unknown input format '\(inputFormat)': expected auto, " + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+                "unknown input format '\(inputFormat)': expected auto, "
+                    + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
     }
 
@@ -50,7 +51,11 @@ package struct ChunkArguments: ParsableArguments {
     @Option(name: .long, help: "Most tokens in a chunk (16 to 1,000,000).")
     var maxTokens = 512
 
-    @Option(name: .long, help: "Tokens of whole trailing sentences repeated at the start of the next chunk (at most half of --max-tokens).")
+    @Option(
+        name: .long,
+        help:
+            "Tokens of whole trailing sentences repeated at the start of the next chunk (at most half of --max-tokens)."
+    )
     var overlap = 0
 
     @Option(name: .long, help: "cl100k_base or o200k_base.")

@@ -201,7 +201,8 @@ enum CacheEntryFile {
             cursor += storedCount
         }
         guard segments.count == segmentCount, header.isAtEnd, cursor == file.byteCount else {
-            throw CacheError(.corrupt, "\(origin): \(file.byteCount - cursor) bytes more or less than its header describes")
+            throw CacheError(
+                .corrupt, "\(origin): \(file.byteCount - cursor) bytes more or less than its header describes")
         }
         return (
             Header(key: key, createdMilliseconds: created, expiresMilliseconds: expires, tokenCount: tokenCount),

@@ -52,7 +52,7 @@ struct DiskStore: Sendable {
     static func makeDirectory(_ path: String) throws(CacheError) {
         do {
             try FileSystem.createDirectories(path)
-        } catch where error.code == .notDirectory {
+        } catch  where error.code == .notDirectory {
             throw CacheError(.io, "\(path): not a directory", underlying: error)
         } catch {
             throw CacheError(
@@ -75,7 +75,7 @@ struct DiskStore: Sendable {
     static func read(_ path: String) throws(CacheError) -> [UInt8]? {
         do {
             return try SystemFile(path).readToEnd()
-        } catch where error.code == .notFound && error.operation == .open {
+        } catch  where error.code == .notFound && error.operation == .open {
             return nil
         } catch {
             throw CacheError(.io, error.message, underlying: error)
@@ -92,7 +92,7 @@ struct DiskStore: Sendable {
     static func open(_ path: String) throws(CacheError) -> MappedFile? {
         do {
             return try MappedFile.copy(path)
-        } catch where error.code == .notFound && error.operation == .open {
+        } catch  where error.code == .notFound && error.operation == .open {
             return nil
         } catch {
             throw CacheError(.io, error.message, underlying: error)

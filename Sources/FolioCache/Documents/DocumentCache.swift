@@ -212,7 +212,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             // Behind, unless the queue already holds half the memory budget's worth of values: then this
             // lookup writes its own entry, so computing faster than the disk takes cannot grow memory.
             let byteCount = value.residentByteCount
-            if configuration.writesBehind, pendingWrites.begin(byteCount, limit: configuration.memoryCapacityBytes / 2) {
+            if configuration.writesBehind, pendingWrites.begin(byteCount, limit: configuration.memoryCapacityBytes / 2)
+            {
                 writer.async { [self] in
                     writeDisk(key, value, created: created, expires: expires, store: disk, invalidations: invalidations)
                     pendingWrites.end(byteCount)
@@ -311,7 +312,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             state.diskBytes += bytes.count
             var evicted: [String] = []
             while state.diskBytes > configuration.diskCapacityBytes,
-                let oldest = state.diskFiles.filter({ $0.key != path }).min(by: { ($0.value.lastUse, $0.key) < ($1.value.lastUse, $1.key) })
+                let oldest = state.diskFiles.filter({ $0.key != path }).min(by: {
+                    ($0.value.lastUse, $0.key) < ($1.value.lastUse, $1.key)
+                })
             {
                 self.forgetDiskFile(oldest.key, in: &state)
                 state.statistics.disk.evictions += 1
@@ -339,7 +342,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             state.statistics.memory.evictions += 1
         }
         state.tick += 1
-        state.memory[key] = MemoryEntry(value: value, byteCount: byteCount, lastUse: state.tick, expiresMilliseconds: expires)
+        state.memory[key] = MemoryEntry(
+            value: value, byteCount: byteCount, lastUse: state.tick, expiresMilliseconds: expires)
         state.memoryBytes += byteCount
     }
 
@@ -432,7 +436,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             }
         }
 
-        func start(on executor: (any TaskExecutor)?, _ work: @escaping @Sendable () async throws -> (Value, CacheSource)) {
+        func start(
+            on executor: (any TaskExecutor)?, _ work: @escaping @Sendable () async throws -> (Value, CacheSource)
+        ) {
             let task = Task(executorPreference: executor) {
                 let result: Result<(Value, CacheSource), any Error>
                 do { result = .success(try await work()) } catch { result = .failure(error) }
@@ -468,15 +474,16 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                     if let ready { continuation.resume(with: ready) }
                 }
             } onCancel: {
-                let (waiter, orphanedTask): (CheckedContinuation<(Value, CacheSource), any Error>?, Task<Void, Never>?) =
-                    state.withLock { state in
-                        guard state.result == nil else { return (nil, nil) }
-                        let waiter = state.waiters.removeValue(forKey: id)
-                        state.participants -= 1
-                        guard state.participants == 0 else { return (waiter, nil) }
-                        state.abandoned = true
-                        return (waiter, state.task)
-                    }
+                let (waiter, orphanedTask):
+                    (CheckedContinuation<(Value, CacheSource), any Error>?, Task<Void, Never>?) =
+                        state.withLock { state in
+                            guard state.result == nil else { return (nil, nil) }
+                            let waiter = state.waiters.removeValue(forKey: id)
+                            state.participants -= 1
+                            guard state.participants == 0 else { return (waiter, nil) }
+                            state.abandoned = true
+                            return (waiter, state.task)
+                        }
                 waiter?.resume(throwing: CancellationError())
                 orphanedTask?.cancel()
             }

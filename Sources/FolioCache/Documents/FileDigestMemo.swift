@@ -66,7 +66,8 @@ public final class FileDigestMemo: Sendable {
         if let known = memory.withLock({ $0[identity.text] }) { return known }
         guard let directory else { return nil }
         let name = SHA256Digest(hashing: identity.text.utf8).hex
-        guard let bytes = try? DiskStore.read(scopeDirectory(directory, scope) + "/" + name), bytes.count == 64 + identity.text.utf8.count + 1,
+        guard let bytes = try? DiskStore.read(scopeDirectory(directory, scope) + "/" + name),
+            bytes.count == 64 + identity.text.utf8.count + 1,
             let digest = SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self)),
             Array(bytes[65...]) == Array(identity.text.utf8)
         else { return nil }
@@ -93,7 +94,8 @@ public final class FileDigestMemo: Sendable {
     /// Reads a file and returns its bytes and digest, remembering the digest when the file has settled.
     ///
     /// - Throws: ``CacheError/Code/io`` when the file cannot be read.
-    public func read(file path: String, scope: CacheScope) throws(CacheError) -> (bytes: [UInt8], digest: SHA256Digest) {
+    public func read(file path: String, scope: CacheScope) throws(CacheError) -> (bytes: [UInt8], digest: SHA256Digest)
+    {
         let before = Self.identity(of: path, scope: scope)
         guard let bytes = try DiskStore.read(path) else {
             throw CacheError(.io, "\(path): no such file")

@@ -45,7 +45,9 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible, Compara
 
     public var description: String { hex }
 
-    public static func < (lhs: SHA256Digest, rhs: SHA256Digest) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: SHA256Digest, rhs: SHA256Digest) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
 
     private static func nibble(_ digit: UInt8) -> UInt8? {
         switch digit {
@@ -81,7 +83,8 @@ package struct SHA256Hasher: Sendable {
 
     /// Feeds more bytes.
     package mutating func update(_ bytes: some Collection<UInt8>) {
-        if bytes.withContiguousStorageIfAvailable({ function.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+        if bytes.withContiguousStorageIfAvailable({ function.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil
+        {
             Array(bytes).withUnsafeBytes { function.update(bufferPointer: $0) }
         }
     }

@@ -252,7 +252,13 @@ public struct PrefixCache: Sendable {
         let before = previous[index]
         let after = next[index]
         if before >= 0 { next[Int(before)] = after } else if which == 0 { heads.0 = after } else { heads.1 = after }
-        if after >= 0 { previous[Int(after)] = before } else if which == 0 { tails.0 = before } else { tails.1 = before }
+        if after >= 0 {
+            previous[Int(after)] = before
+        } else if which == 0 {
+            tails.0 = before
+        } else {
+            tails.1 = before
+        }
         list[index] = 255
     }
 
@@ -271,7 +277,9 @@ public struct PrefixCache: Sendable {
 
     // MARK: Belady
 
-    private static func isFarther(_ a: (nextUse: Int, depth: Int32, slot: Int32), _ b: (nextUse: Int, depth: Int32, slot: Int32)) -> Bool {
+    private static func isFarther(
+        _ a: (nextUse: Int, depth: Int32, slot: Int32), _ b: (nextUse: Int, depth: Int32, slot: Int32)
+    ) -> Bool {
         a.nextUse != b.nextUse ? a.nextUse > b.nextUse : a.depth > b.depth
     }
 
@@ -311,7 +319,9 @@ public struct PrefixCache: Sendable {
             let candidate = popFarthest()
             let index = Int(candidate.slot)
             // Stale entries: the slot was evicted or reused, or the block was used again since.
-            guard slotOfHash[hashes[index]] == candidate.slot, nextUseOfSlot[index] == candidate.nextUse else { continue }
+            guard slotOfHash[hashes[index]] == candidate.slot, nextUseOfSlot[index] == candidate.nextUse else {
+                continue
+            }
             release(candidate.slot)
             return
         }

@@ -59,9 +59,11 @@ enum Abbreviations {
     /// Words before a number that make the number a reference, not the end of a sentence
     /// ("Section 2.", "Item 7.", "Article IV.").
     private static let referenceWords: Set<UInt64> = Set(
-        ["section", "sections", "article", "item", "items", "part", "clause", "schedule", "exhibit", "note",
-         "notes", "rule", "chapter", "no", "annex", "appendix", "paragraph", "page", "step", "table"]
-            .compactMap { key(Array($0.utf8)) }
+        [
+            "section", "sections", "article", "item", "items", "part", "clause", "schedule", "exhibit", "note",
+            "notes", "rule", "chapter", "no", "annex", "appendix", "paragraph", "page", "step", "table",
+        ]
+        .compactMap { key(Array($0.utf8)) }
     )
 
     /// Whether `bytes[start..<end]` is a word such as "Section" or "Item" (any case).

@@ -52,7 +52,8 @@ struct SentenceScanner {
                 }
                 let next = text.skipWhitespace(from: closed, end: end)
                 if next < end && !text.continuesCluster(at: next, end: end)
-                    && endsSentence(stop: index, runEnd: runEnd, isEmphatic: hasBang, next: next, blockStart: blockStart, end: end)
+                    && endsSentence(
+                        stop: index, runEnd: runEnd, isEmphatic: hasBang, next: next, blockStart: blockStart, end: end)
                 {
                     cuts.append(Cut(end: closed, next: next))
                 }
@@ -67,7 +68,9 @@ struct SentenceScanner {
                     if closed < end {
                         if text.whitespaceWidth(at: closed, end: end) > 0 {
                             let next = text.skipWhitespace(from: closed, end: end)
-                            if next < end && !startsLowercase(next, end: end) && !text.continuesCluster(at: next, end: end) {
+                            if next < end && !startsLowercase(next, end: end)
+                                && !text.continuesCluster(at: next, end: end)
+                            {
                                 cuts.append(Cut(end: closed, next: next))
                             }
                             index = next
@@ -85,8 +88,15 @@ struct SentenceScanner {
                     var runEnd = index + width
                     while runEnd < end {
                         let more = text.fullWidthStopWidth(at: runEnd, end: end)
-                        if more > 0 { runEnd += more } else if text.isEllipsis(at: runEnd, end: end) { runEnd += 3 }
-                        else if bytes[runEnd] == 0x21 || bytes[runEnd] == 0x3F { runEnd += 1 } else { break }
+                        if more > 0 {
+                            runEnd += more
+                        } else if text.isEllipsis(at: runEnd, end: end) {
+                            runEnd += 3
+                        } else if bytes[runEnd] == 0x21 || bytes[runEnd] == 0x3F {
+                            runEnd += 1
+                        } else {
+                            break
+                        }
                     }
                     let closed = text.skipClosers(from: runEnd, end: end)
                     let next = text.skipWhitespace(from: closed, end: end)
@@ -171,8 +181,14 @@ struct SentenceScanner {
         var allRoman = true
         for index in start..<end {
             let byte = text[index]
-            if byte >= 0x30 && byte <= 0x39 { sawDigit = true; continue }
-            if byte == 0x28 || byte == 0x29 { sawParenthesis = true; continue }
+            if byte >= 0x30 && byte <= 0x39 {
+                sawDigit = true
+                continue
+            }
+            if byte == 0x28 || byte == 0x29 {
+                sawParenthesis = true
+                continue
+            }
             if byte == 0x2E || byte == 0x2D { continue }
             switch byte | 0x20 {
             case 0x69, 0x76, 0x78, 0x6C, 0x63: continue  // i v x l c

@@ -120,7 +120,8 @@ struct TextScalars {
         if lead == 0xE3 && index + 2 < end {
             let second = bytes[index + 1], third = bytes[index + 2]
             // Only U+302A–U+302F and U+3099–U+309A extend in U+3000–U+3FFF.
-            return (second == 0x80 && third >= 0xAA && third <= 0xAF) || (second == 0x82 && (third == 0x99 || third == 0x9A))
+            return (second == 0x80 && third >= 0xAA && third <= 0xAF)
+                || (second == 0x82 && (third == 0x99 || third == 0x9A))
         }
         if lead == 0xEF && index + 1 < end && (bytes[index + 1] == 0xBC || bytes[index + 1] == 0xBD) { return false }
         guard let scalar = scalar(at: index, end: end) else { return false }
@@ -161,11 +162,12 @@ struct TextScalars {
     func skip(_ scalars: SkippedScalars, from index: Int, end: Int) -> Int {
         var position = index
         while position < end {
-            let step = switch scalars {
-            case .whitespace: whitespaceWidth(at: position, end: end)
-            case .closers: closerWidth(at: position, end: end)
-            case .openers: openerWidth(at: position, end: end)
-            }
+            let step =
+                switch scalars {
+                case .whitespace: whitespaceWidth(at: position, end: end)
+                case .closers: closerWidth(at: position, end: end)
+                case .openers: openerWidth(at: position, end: end)
+                }
             if step == 0 { break }
             position += step
         }

@@ -8,7 +8,8 @@ extension Analyzer {
     /// Scans UTF-8 text and hands each surface word to `sink`, numbering positions from
     /// `firstPosition`; returns the position after the last word.
     @discardableResult
-    func scan<Sink: TermSink>(_ text: UnsafeBufferPointer<UInt8>, firstPosition: Int = 0, into sink: inout Sink) -> Int {
+    func scan<Sink: TermSink>(_ text: UnsafeBufferPointer<UInt8>, firstPosition: Int = 0, into sink: inout Sink) -> Int
+    {
         var scanner = TermScanner(text: text, position: firstPosition)
         scanner.run(into: &sink)
         return scanner.position
@@ -103,7 +104,8 @@ private struct TermScanner {
             }
         }
         if asciiOnly {
-            sink.surface(UnsafeBufferPointer(rebasing: scratch[0..<length]), isEnglishWord: lettersOnly, position: position)
+            sink.surface(
+                UnsafeBufferPointer(rebasing: scratch[0..<length]), isEnglishWord: lettersOnly, position: position)
         } else {
             emitFolded(start..<index, scratch: scratch, into: &sink)
         }
@@ -187,7 +189,8 @@ private struct TermScanner {
         }
         sink.surface(UnsafeBufferPointer(rebasing: scratch[0..<length]), isEnglishWord: false, position: position)
         if plainLength > 0 && plainLength < length {
-            sink.surface(UnsafeBufferPointer(rebasing: scratch[0..<plainLength]), isEnglishWord: false, position: position)
+            sink.surface(
+                UnsafeBufferPointer(rebasing: scratch[0..<plainLength]), isEnglishWord: false, position: position)
         }
         position += 1
     }
@@ -211,7 +214,8 @@ private struct TermScanner {
                 position += 1
                 return
             }
-            sink.surface(UnsafeBufferPointer(rebasing: text[start..<(index + length)]), isEnglishWord: false, position: position)
+            sink.surface(
+                UnsafeBufferPointer(rebasing: text[start..<(index + length)]), isEnglishWord: false, position: position)
             position += 1
         }
     }
@@ -225,7 +229,10 @@ private struct TermScanner {
         let count = text.count
         func continuation(_ k: Int) -> UInt32 { offset + k < count ? UInt32(text[offset + k] & 0x3F) : 0 }
         if lead >= 0xF0 {
-            return (((lead & 0x07) << 18) | (continuation(1) << 12) | (continuation(2) << 6) | continuation(3), min(4, count - offset))
+            return (
+                ((lead & 0x07) << 18) | (continuation(1) << 12) | (continuation(2) << 6) | continuation(3),
+                min(4, count - offset)
+            )
         } else if lead >= 0xE0 {
             return (((lead & 0x0F) << 12) | (continuation(1) << 6) | continuation(2), min(3, count - offset))
         } else if lead >= 0xC0 {

@@ -58,8 +58,9 @@ public struct ContextAssembler: Sendable {
     ) throws(IndexError) -> PackedContext {
         var scored: [(chunk: Int, score: Float)]
         do {
-            scored = try index.scores(SearchQuery(parsing: query), documents: documents, parameters: configuration.parameters)
-        } catch where error.code == .invalidQuery {
+            scored = try index.scores(
+                SearchQuery(parsing: query), documents: documents, parameters: configuration.parameters)
+        } catch  where error.code == .invalidQuery {
             scored = []
         }
         scored = try Self.withNeighbourContext(scored, weight: Float(configuration.contextWeight), index: index)
@@ -106,7 +107,8 @@ public struct ContextAssembler: Sendable {
         }
         var ranked: [Int: Float] = [:]
         for (chunk, _) in scored {
-            for candidate in [chunk - 1, chunk, chunk + 1] where candidate >= 0 && candidate < index.chunkCount && ranked[candidate] == nil {
+            for candidate in [chunk - 1, chunk, chunk + 1]
+            where candidate >= 0 && candidate < index.chunkCount && ranked[candidate] == nil {
                 let home = try document(candidate)
                 var context: Float = 0
                 for neighbour in [candidate - 1, candidate + 1] where neighbour >= 0 && neighbour < index.chunkCount {
@@ -119,7 +121,9 @@ public struct ContextAssembler: Sendable {
     }
 
     /// When not one whole chunk fits: the best piece of the best chunk, cut to the budget.
-    private func piecePack(query: String, best: Int?, configuration: PackConfiguration) throws(IndexError) -> PackedContext {
+    private func piecePack(query: String, best: Int?, configuration: PackConfiguration) throws(IndexError)
+        -> PackedContext
+    {
         guard let best else { return PackedContext(tokenCount: 0, text: "", passages: []) }
         let chunk = try index.chunk(best)
         let chunkText = try index.text(ofDocument: chunk.document, utf8Range: chunk.utf8Range)
@@ -136,16 +140,21 @@ public struct ContextAssembler: Sendable {
                 }
                 guard !pieces.isEmpty else { break }
                 // The piece sharing most distinct query terms; the first on a tie.
-                let shared = pieces.map { Set(index.analyzer.terms(of: $0.text).map(\.text)).intersection(queryTerms).count }
+                let shared = pieces.map {
+                    Set(index.analyzer.terms(of: $0.text).map(\.text)).intersection(queryTerms).count
+                }
                 let best = shared.indices.max { shared[$0] < shared[$1] || (shared[$0] == shared[$1] && $0 > $1) }!
                 let piece = pieces[best]
                 let passage = PackedPassage(
                     document: chunk.document, path: try path(ofDocument: chunk.document),
-                    range: TextRange(start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),
+                    range: TextRange(
+                        start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),
                     headings: chunk.headings, score: 0, text: piece.text)
                 let text = withHeaders ? PackSelection.render([passage], configuration: configuration) : piece.text
                 let count = tokenizer.count(text)
-                if count <= configuration.budget { return PackedContext(tokenCount: count, text: text, passages: [passage]) }
+                if count <= configuration.budget {
+                    return PackedContext(tokenCount: count, text: text, passages: [passage])
+                }
                 limit -= max(count - configuration.budget, 1)
             }
         }

@@ -28,14 +28,16 @@ public struct PackConfiguration: Hashable, Sendable {
     /// - Throws: ``IndexError/Code/invalidConfiguration`` for a budget outside ``budgetRange``, a
     ///   lead share outside 0...0.5, a context weight outside 0...4 or a neighbour count outside 0...16.
     public init(
-        budget: Int, leadShare: Double = 0.2, neighbours: Int = 1, contextWeight: Double = 0.5, documentHeader: String = "<< {path} >>\n",
+        budget: Int, leadShare: Double = 0.2, neighbours: Int = 1, contextWeight: Double = 0.5,
+        documentHeader: String = "<< {path} >>\n",
         passageHeader: String = "[{start}-{end}] {headings}\n", separator: String = "\n\n",
         parameters: BM25Parameters = .standard
     ) throws(IndexError) {
         guard Self.budgetRange.contains(budget) else {
             throw IndexError(
                 .invalidConfiguration,
-                "a budget of \(budget) tokens is outside \(Self.budgetRange.lowerBound)...\(Self.budgetRange.upperBound)")
+                "a budget of \(budget) tokens is outside \(Self.budgetRange.lowerBound)...\(Self.budgetRange.upperBound)"
+            )
         }
         guard (0...0.5).contains(leadShare) else {
             throw IndexError(.invalidConfiguration, "leadShare \(leadShare) is outside 0...0.5")

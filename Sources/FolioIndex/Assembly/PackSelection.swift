@@ -93,7 +93,9 @@ struct PackSelection {
         var run: [ChunkInfo] = []
         func flush() throws(IndexError) {
             guard let first = run.first, let last = run.last else { return }
-            let text = try index.text(ofDocument: first.document, utf8Range: first.utf8Range.lowerBound..<max(last.utf8Range.upperBound, first.utf8Range.upperBound))
+            let text = try index.text(
+                ofDocument: first.document,
+                utf8Range: first.utf8Range.lowerBound..<max(last.utf8Range.upperBound, first.utf8Range.upperBound))
             result.append(
                 PackedPassage(
                     document: first.document, path: try assembler.path(ofDocument: first.document),
@@ -120,7 +122,9 @@ struct PackSelection {
                 text += fillDocument(configuration.documentHeader, path: passage.path)
                 text += configuration.separator
             }
-            text += fill(configuration.passageHeader, n: number + 1, path: passage.path, range: passage.range, headings: passage.headings)
+            text += fill(
+                configuration.passageHeader, n: number + 1, path: passage.path, range: passage.range,
+                headings: passage.headings)
             text += passage.text
         }
         return text

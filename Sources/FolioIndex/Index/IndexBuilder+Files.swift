@@ -12,7 +12,9 @@ extension IndexBuilder {
     ///   unchanged), ``IndexError/Code/encodingMismatch`` when `chunker` counts in another encoding
     ///   than the builder records, ``IndexError/Code/tooLarge`` past the format's limits.
     @discardableResult
-    public mutating func addFile(atPath path: String, ingestor: Ingestor = Ingestor(), chunker: Chunker) throws(IndexError) -> Int {
+    public mutating func addFile(atPath path: String, ingestor: Ingestor = Ingestor(), chunker: Chunker)
+        throws(IndexError) -> Int
+    {
         try checkEncoding(of: chunker, path: path)
         let document: Document
         do {
@@ -51,7 +53,8 @@ extension IndexBuilder {
         guard chunker.tokenizer.name == encoding else {
             throw IndexError(
                 .encodingMismatch,
-                "\(path): the chunker counts in \(chunker.tokenizer.name), but this index records counts in \(encoding)")
+                "\(path): the chunker counts in \(chunker.tokenizer.name), but this index records counts in \(encoding)"
+            )
         }
     }
 }

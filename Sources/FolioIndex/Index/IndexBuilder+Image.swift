@@ -96,7 +96,8 @@ extension IndexBuilder {
         while slotCount < termCount * 2 { slotCount *= 2 }
         var slots = [UInt32](repeating: 0, count: slotCount)
         for term in 0..<termCount {
-            var slot = inverter.termBytes[term].withUnsafeBufferPointer { Int(IndexFormat.termHash($0)) } & (slotCount - 1)
+            var slot =
+                inverter.termBytes[term].withUnsafeBufferPointer { Int(IndexFormat.termHash($0)) } & (slotCount - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (slotCount - 1) }
             slots[slot] = UInt32(term + 1)
         }

@@ -90,7 +90,9 @@ public struct IndexBuilder: Sendable {
         document.lastEnd = chunk.range.end
         open = document
         guard chunkCount < Int(UInt32.max) - 1, inverter.occurrenceTerms.count < Int(UInt32.max) - 1_000_000 else {
-            throw IndexError(.tooLarge, "\(document.path): the index would pass 2^32 chunks or term occurrences; split the collection")
+            throw IndexError(
+                .tooLarge,
+                "\(document.path): the index would pass 2^32 chunks or term occurrences; split the collection")
         }
         inverter.emitted = 0
         var chunkText = chunk.text
@@ -126,7 +128,9 @@ public struct IndexBuilder: Sendable {
         var documentText = documentText
         let utf8Count = documentText.utf8.count
         guard utf8Count < Int(UInt32.max) else {
-            throw IndexError(.tooLarge, "\(document.path): \(utf8Count) bytes of text; the index format holds up to 4 GiB per document")
+            throw IndexError(
+                .tooLarge,
+                "\(document.path): \(utf8Count) bytes of text; the index format holds up to 4 GiB per document")
         }
         let offset = text.count
         let scalarCount = documentText.withUTF8 { utf8 in

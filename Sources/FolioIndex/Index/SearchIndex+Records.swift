@@ -80,7 +80,8 @@ extension SearchIndex {
         else { throw corrupt("document \(id) has an impossible record") }
         return DocumentInfo(
             id: id, path: try string(offset: field(.pathOffset), length: field(.pathLength)),
-            chunks: firstChunk..<(firstChunk + chunkCount), scalarCount: field(.scalarCount), utf8Count: field(.textLength))
+            chunks: firstChunk..<(firstChunk + chunkCount), scalarCount: field(.scalarCount),
+            utf8Count: field(.textLength))
     }
 
     /// All documents, in the order they were added.
@@ -102,7 +103,8 @@ extension SearchIndex {
         let base = id * IndexFormat.documentStride
         let offset = Int(truncatingIfNeeded: table[base + IndexFormat.DocumentField.textOffset.rawValue])
         let length = Int(truncatingIfNeeded: table[base + IndexFormat.DocumentField.textLength.rawValue])
-        guard utf8Range.lowerBound >= 0, utf8Range.upperBound <= length, offset >= 0, offset + length <= text.count else {
+        guard utf8Range.lowerBound >= 0, utf8Range.upperBound <= length, offset >= 0, offset + length <= text.count
+        else {
             throw corrupt("text range \(utf8Range) lies outside document \(id)")
         }
         let start = text.lowerBound + offset + utf8Range.lowerBound
@@ -119,12 +121,17 @@ extension SearchIndex {
         guard id >= 0, (id + 1) * 8 <= headingPaths.count else { throw corrupt("heading path \(id) is missing") }
         let entry = headingPaths.lowerBound + id * 8
         try storage.verify(entry..<(entry + 8))
-        let joined = try string(offset: Int(storage.loadUInt32(at: entry)), length: Int(storage.loadUInt32(at: entry + 4)))
-        return joined.isEmpty ? [] : joined.split(separator: IndexFormat.headingSeparator, omittingEmptySubsequences: false).map(String.init)
+        let joined = try string(
+            offset: Int(storage.loadUInt32(at: entry)), length: Int(storage.loadUInt32(at: entry + 4)))
+        return joined.isEmpty
+            ? []
+            : joined.split(separator: IndexFormat.headingSeparator, omittingEmptySubsequences: false).map(String.init)
     }
 
     func string(offset: Int, length: Int) throws(IndexError) -> String {
-        guard offset >= 0, length >= 0, offset + length <= strings.count else { throw corrupt("a string lies outside its section") }
+        guard offset >= 0, length >= 0, offset + length <= strings.count else {
+            throw corrupt("a string lies outside its section")
+        }
         let start = strings.lowerBound + offset
         try storage.verify(start..<(start + length))
         return String(decoding: storage.bytes(at: start, count: length), as: UTF8.self)
@@ -163,7 +170,9 @@ extension SearchIndex {
         let record = terms.lowerBound + id * IndexFormat.termStride * 4
         let first = Int(storage.loadUInt32(at: record + 8))
         let count = Int(storage.loadUInt32(at: record + 12))
-        guard first + count <= manifest.postingCount else { throw corrupt("term \(id)'s postings lie outside their section") }
+        guard first + count <= manifest.postingCount else {
+            throw corrupt("term \(id)'s postings lie outside their section")
+        }
         let start = postings.lowerBound + first * IndexFormat.postingStride * 4
         let length = count * IndexFormat.postingStride * 4
         try storage.verify(start..<(start + length))
@@ -172,7 +181,9 @@ extension SearchIndex {
 
     /// Body positions `first ..< first + count`, verified.
     func positions(from first: Int, count: Int) throws(IndexError) -> UnsafeBufferPointer<UInt32> {
-        guard first >= 0, count >= 0, first + count <= manifest.positionCount else { throw corrupt("positions lie outside their section") }
+        guard first >= 0, count >= 0, first + count <= manifest.positionCount else {
+            throw corrupt("positions lie outside their section")
+        }
         let start = positions.lowerBound + first * 4
         try storage.verify(start..<(start + count * 4))
         return storage.uint32s(at: start, count: count)

@@ -65,7 +65,8 @@ public final class SearchIndex: Sendable {
             (documents, manifest.documentCount * IndexFormat.documentStride * 8, "documents"),
         ]
         for (range, length, name) in expected where range.count != length {
-            throw IndexError(.corrupt, "\(origin): the \(name) section has \(range.count) bytes, the manifest implies \(length)")
+            throw IndexError(
+                .corrupt, "\(origin): the \(name) section has \(range.count) bytes, the manifest implies \(length)")
         }
         guard manifest.termSlotCount > 0, manifest.termSlotCount & (manifest.termSlotCount - 1) == 0 else {
             throw IndexError(.corrupt, "\(origin): \(manifest.termSlotCount) term slots is not a power of two")

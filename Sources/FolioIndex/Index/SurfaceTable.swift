@@ -30,7 +30,9 @@ struct SurfaceTable {
         while true {
             let entry = Int(slots[slot])
             if entry < 0 { return .missing(slot: slot, hash: hash) }
-            if hashes[entry] == hash && Int(lengths[entry]) == bytes.count && matches(entry, bytes) { return .found(ids[entry]) }
+            if hashes[entry] == hash && Int(lengths[entry]) == bytes.count && matches(entry, bytes) {
+                return .found(ids[entry])
+            }
             slot = (slot + 1) & mask
         }
     }

@@ -15,13 +15,21 @@ enum IndexFile {
     ) throws(IndexError) -> (sections: Sections, pagedStart: Int, pageChecksums: UnsafeBufferPointer<UInt32>) {
         let raw = UnsafeRawBufferPointer(start: pointer, count: count)
         guard count >= IndexFormat.magic.count, Array(raw[0..<IndexFormat.magic.count]) == IndexFormat.magic else {
-            throw IndexError(.notAnIndex, "\(origin): not a Folio index (no FOLIOIDX signature); build one with `folio index`")
+            throw IndexError(
+                .notAnIndex, "\(origin): not a Folio index (no FOLIOIDX signature); build one with `folio index`")
         }
         guard count >= IndexFormat.headerLength else {
-            throw IndexError(.truncated, "\(origin): \(count) bytes, shorter than the \(IndexFormat.headerLength)-byte header; the file was cut off")
+            throw IndexError(
+                .truncated,
+                "\(origin): \(count) bytes, shorter than the \(IndexFormat.headerLength)-byte header; the file was cut off"
+            )
         }
-        func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        func u32(_ offset: Int) -> UInt32 {
+            UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        func u64(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
         guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<60])) == u32(60) else {
             throw IndexError(.corrupt, "\(origin): the header fails its checksum; rebuild the index")
         }
@@ -29,14 +37,18 @@ enum IndexFile {
         guard version == IndexFormat.version else {
             throw IndexError(
                 .unsupportedVersion,
-                "\(origin): index format version \(version); this Folio reads version \(IndexFormat.version) — rebuild the index")
+                "\(origin): index format version \(version); this Folio reads version \(IndexFormat.version) — rebuild the index"
+            )
         }
         let fileLength = u64(16)
         guard fileLength <= UInt64(count) else {
-            throw IndexError(.truncated, "\(origin): \(count) bytes, but the header says \(fileLength); the file was cut off — rebuild it")
+            throw IndexError(
+                .truncated,
+                "\(origin): \(count) bytes, but the header says \(fileLength); the file was cut off — rebuild it")
         }
         guard fileLength == UInt64(count) else {
-            throw IndexError(.corrupt, "\(origin): \(count) bytes, but the header says \(fileLength); bytes were appended")
+            throw IndexError(
+                .corrupt, "\(origin): \(count) bytes, but the header says \(fileLength); bytes were appended")
         }
         guard u32(12) == UInt32(IndexFormat.pageSize) else {
             throw IndexError(.corrupt, "\(origin): page size \(u32(12)), expected \(IndexFormat.pageSize)")
@@ -45,8 +57,11 @@ enum IndexFile {
         let pagedStart = Int(u32(36))
         let directoryEnd = IndexFormat.headerLength + sectionCount * IndexFormat.directoryEntryLength
         let pageCount = (count - pagedStart + IndexFormat.pageSize - 1) / IndexFormat.pageSize
-        guard sectionCount <= 64, pagedStart <= count, directoryEnd + pageCount * 4 <= pagedStart, pagedStart % 16 == 0 else {
-            throw IndexError(.corrupt, "\(origin): the header's layout is inconsistent (\(sectionCount) sections, data at \(pagedStart))")
+        guard sectionCount <= 64, pagedStart <= count, directoryEnd + pageCount * 4 <= pagedStart, pagedStart % 16 == 0
+        else {
+            throw IndexError(
+                .corrupt,
+                "\(origin): the header's layout is inconsistent (\(sectionCount) sections, data at \(pagedStart))")
         }
         let directory = UnsafeRawBufferPointer(rebasing: raw[IndexFormat.headerLength..<directoryEnd])
         guard CRC32.checksum(directory) == u32(32) else {
@@ -61,7 +76,9 @@ enum IndexFile {
             let at = IndexFormat.headerLength + entry * IndexFormat.directoryEntryLength
             let offset = u64(at + 8)
             let length = u64(at + 16)
-            guard offset >= UInt64(pagedStart), offset % 8 == 0, length <= UInt64(count), offset + length <= UInt64(count) else {
+            guard offset >= UInt64(pagedStart), offset % 8 == 0, length <= UInt64(count),
+                offset + length <= UInt64(count)
+            else {
                 throw IndexError(.corrupt, "\(origin): section \(u32(at)) lies outside the file")
             }
             if let kind = IndexFormat.Section(rawValue: u32(at)) { sections[kind] = Int(offset)..<Int(offset + length) }

@@ -39,7 +39,9 @@ final class IndexStorage: @unchecked Sendable {
     /// mapped file (``SearchIndex/fromImage(_:origin:)``).
     static func copy(_ bytes: [UInt8]) -> (pointer: UnsafeRawPointer, release: @Sendable () -> Void) {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        bytes.withUnsafeBytes { if let source = $0.baseAddress { pointer.copyMemory(from: source, byteCount: bytes.count) } }
+        bytes.withUnsafeBytes {
+            if let source = $0.baseAddress { pointer.copyMemory(from: source, byteCount: bytes.count) }
+        }
         let address = UInt(bitPattern: pointer)
         return (UnsafeRawPointer(pointer), { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() })
     }
@@ -47,11 +49,13 @@ final class IndexStorage: @unchecked Sendable {
     /// Maps `path` read-only (`MappedFile`); the release function keeps the mapping alive until it is called.
     ///
     /// - Throws: ``IndexError/Code/io`` when it cannot be opened, is not a regular file, or cannot be mapped.
-    static func map(path: String) throws(IndexError) -> (pointer: UnsafeRawPointer, count: Int, release: @Sendable () -> Void) {
+    static func map(path: String) throws(IndexError) -> (
+        pointer: UnsafeRawPointer, count: Int, release: @Sendable () -> Void
+    ) {
         let file: MappedFile
         do {
             file = try MappedFile.map(path)
-        } catch where error.code == .notRegularFile {
+        } catch  where error.code == .notRegularFile {
             throw IndexError(.io, "\(path): not a regular file", underlying: error)
         } catch {
             throw IndexError(.io, "\(path): cannot \(error.operation) the index: \(error.reason)", underlying: error)
@@ -97,7 +101,8 @@ final class IndexStorage: @unchecked Sendable {
             guard actual == pageChecksums[page] else {
                 throw IndexError(
                     .corrupt,
-                    "\(origin): page \(page) (bytes \(start)..<\(end)) fails its checksum; the index is damaged — rebuild it with `folio index`")
+                    "\(origin): page \(page) (bytes \(start)..<\(end)) fails its checksum; the index is damaged — rebuild it with `folio index`"
+                )
             }
         }
         verifiedPages.withLock { bits in
@@ -117,6 +122,10 @@ final class IndexStorage: @unchecked Sendable {
         UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: count)
     }
 
-    func loadUInt32(at offset: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-    func loadUInt64(at offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    func loadUInt32(at offset: Int) -> UInt32 {
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+    func loadUInt64(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
 }

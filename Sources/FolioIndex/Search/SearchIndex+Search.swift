@@ -41,7 +41,8 @@ extension SearchIndex {
         guard !words.isEmpty || !phrases.isEmpty else {
             throw IndexError(
                 .invalidQuery,
-                "the query \"\(query.words)\(query.phrases.map { " \"\($0)\"" }.joined())\" has no searchable word (stop words and punctuation are not indexed)")
+                "the query \"\(query.words)\(query.phrases.map { " \"\($0)\"" }.joined())\" has no searchable word (stop words and punctuation are not indexed)"
+            )
         }
         if let documents {
             for id in documents where id < 0 || id >= documentCount {
@@ -67,7 +68,9 @@ extension SearchIndex {
 
     func lookUp(_ term: String) throws(IndexError) -> Int? {
         let bytes = Array(term.utf8)
-        return try bytes.withUnsafeBufferPointer { (bytes: UnsafeBufferPointer<UInt8>) throws(IndexError) -> Int? in try termID(bytes) }
+        return try bytes.withUnsafeBufferPointer { (bytes: UnsafeBufferPointer<UInt8>) throws(IndexError) -> Int? in
+            try termID(bytes)
+        }
     }
 
     /// The chunks whose text holds `phrase` (terms at their relative positions).
@@ -175,7 +178,8 @@ struct BM25Scorer {
             let tf = Float(frequencies & 0xFFFF) + headingBoost * Float(frequencies >> 16)
             guard tf > 0 else { continue }
             let record = chunk * IndexFormat.chunkStride
-            let length = Float(chunkTable[record + IndexFormat.ChunkField.bodyLength.rawValue])
+            let length =
+                Float(chunkTable[record + IndexFormat.ChunkField.bodyLength.rawValue])
                 + headingBoost * Float(chunkTable[record + IndexFormat.ChunkField.headingLength.rawValue])
             let norm = k1 * (1 - b + normScale * length)
             if accumulators[chunk] == 0 { touched.append(Int32(chunk)) }
@@ -198,6 +202,8 @@ struct BM25Scorer {
 extension [(chunk: Int, score: Float)] {
     /// The `count` best, best first; ties go to the earlier chunk.
     func topScores(_ count: Int) -> [(chunk: Int, score: Float)] {
-        sorted { $0.score != $1.score ? $0.score > $1.score : $0.chunk < $1.chunk }.prefix(Swift.max(count, 0)).map { $0 }
+        sorted { $0.score != $1.score ? $0.score > $1.score : $0.chunk < $1.chunk }.prefix(Swift.max(count, 0)).map {
+            $0
+        }
     }
 }

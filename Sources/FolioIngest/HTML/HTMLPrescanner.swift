@@ -75,7 +75,9 @@ struct HTMLPrescanner {
     private var attributeName = SmallName()
     private static let styleName = SmallName.literal("style")
     private static let hiddenName = SmallName.literal("hidden")
-    private static let skippedNames = [SmallName.literal("script"), SmallName.literal("style"), SmallName.literal("ix:header")]
+    private static let skippedNames = [
+        SmallName.literal("script"), SmallName.literal("style"), SmallName.literal("ix:header"),
+    ]
     private var isStyleValue = false
     private var quote: UInt8 = 0
     private var flags = FlagSet()

@@ -145,7 +145,8 @@ final class GunzipInput: ByteInput {
                 try pending.withUnsafeBytes { raw in
                     try inflater.inflate(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { inflated in
                         output.append(contentsOf: inflated)
-                        try Self.checkRatio(inflaterOutput: self.inflater.outputByteCount, compressed: fed, limits: self.limits)
+                        try Self.checkRatio(
+                            inflaterOutput: self.inflater.outputByteCount, compressed: fed, limits: self.limits)
                     }
                 }
             } catch let error as IngestError {

@@ -23,7 +23,9 @@ enum FormatSniffer {
     static let windowSize = 1 << 16
 
     static func sniff(_ prefix: [UInt8], fileName: String?) -> Container {
-        if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .zip
+        }
         let window = asciiView(prefix)
         let hint = extensionHint(fileName)
         var index = 0
@@ -122,7 +124,8 @@ enum FormatSniffer {
     private static func matches(_ window: [UInt8], at index: Int, _ literal: String) -> Bool {
         let bytes = Array(literal.utf8)
         guard index >= 0, index + bytes.count <= window.count else { return false }
-        for (offset, expected) in bytes.enumerated() where HTMLPrescanner.lowercased(window[index + offset]) != expected {
+        for (offset, expected) in bytes.enumerated() where HTMLPrescanner.lowercased(window[index + offset]) != expected
+        {
             return false
         }
         return true

@@ -113,7 +113,8 @@ struct BlockBuilder {
         let block = Block(
             kind: kind, range: TextRange(start: start, end: start + scalarCount),
             utf8Range: utf8Start..<(utf8Start + current.count))
-        finished.append(ExtractedBlock(block: block, text: String(decoding: current, as: UTF8.self), separator: separator))
+        finished.append(
+            ExtractedBlock(block: block, text: String(decoding: current, as: UTF8.self), separator: separator))
         scalarOffset = start + scalarCount
         utf8Offset = utf8Start + current.count
         current.removeAll(keepingCapacity: true)

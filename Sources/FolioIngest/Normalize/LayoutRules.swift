@@ -141,10 +141,13 @@ enum TableRowText {
         return cells[0] + [0x20] + cells[1]
     }
 
-    private static let currencySigns: Set<[UInt8]> = Set(["$", "€", "£", "¥", "US$", "C$", "A$", "HK$", "RMB", "¢"].map { Array($0.utf8) })
+    private static let currencySigns: Set<[UInt8]> = Set(
+        ["$", "€", "£", "¥", "US$", "C$", "A$", "HK$", "RMB", "¢"].map { Array($0.utf8) })
     private static let closingUnits: Set<[UInt8]> = Set([")", "%", ")%", "%)", "pts", "bps"].map { Array($0.utf8) })
     private static let bullets: Set<[UInt8]> = Set(
-        ["•", "●", "◦", "▪", "■", "□", "·", "–", "—", "-", "*", "➢", "➤", "►", "✓", "\u{F0B7}", "\u{F0A7}"].map { Array($0.utf8) })
+        ["•", "●", "◦", "▪", "■", "□", "·", "–", "—", "-", "*", "➢", "➤", "►", "✓", "\u{F0B7}", "\u{F0A7}"].map {
+            Array($0.utf8)
+        })
 
     static func isCurrencySign(_ cell: [UInt8]) -> Bool { cell.count <= 4 && currencySigns.contains(cell) }
     static func isClosingUnit(_ cell: [UInt8]) -> Bool { cell.count <= 3 && closingUnits.contains(cell) }
@@ -153,7 +156,9 @@ enum TableRowText {
     static func isListMarker(_ cell: [UInt8]) -> Bool {
         if bullets.contains(cell) { return true }
         guard cell.count >= 2, cell.count <= 5 else { return false }
-        let isAlphanumeric: (UInt8) -> Bool = { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) }
+        let isAlphanumeric: (UInt8) -> Bool = {
+            ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A)
+        }
         if cell.first == UInt8(ascii: "("), cell.last == UInt8(ascii: ")") {
             return cell.dropFirst().dropLast().allSatisfy(isAlphanumeric)
         }
@@ -204,12 +209,15 @@ enum HeadingLine {
         guard text.count <= 100, hasPrefixIgnoringCase(text, "part ") else { return false }
         var index = 5
         var numerals = 0
-        while index < text.count, [UInt8(ascii: "I"), UInt8(ascii: "V"), UInt8(ascii: "X")].contains(text[index] & ~0x20) {
+        while index < text.count,
+            [UInt8(ascii: "I"), UInt8(ascii: "V"), UInt8(ascii: "X")].contains(text[index] & ~0x20)
+        {
             index += 1
             numerals += 1
         }
         guard numerals > 0 else { return false }
-        return index == text.count || [0x20, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"), 0xE2].contains(text[index])
+        return index == text.count
+            || [0x20, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"), 0xE2].contains(text[index])
     }
 
     /// "Item 7.", "ITEM 1A. RISK FACTORS", "Item 9B: Other Information".

@@ -79,7 +79,9 @@ struct DOCXDocumentState {
                 numberingLevel = Int(value) ?? 0
             }
         case .numberingID:
-            if isInParagraphProperties, attributes.string("val", namespace: DOCXNamespaces.main) == "0" { numberingOff = true }
+            if isInParagraphProperties, attributes.string("val", namespace: DOCXNamespaces.main) == "0" {
+                numberingOff = true
+            }
         case .outlineLevel:
             if isInParagraphProperties, let value = attributes.string("val", namespace: DOCXNamespaces.main),
                 let level = Int(value), level < 9
@@ -200,7 +202,8 @@ struct DOCXDocumentState {
 enum DOCXNamespaces {
     static let main: StaticString = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     static let mains: Set<String> = [
-        "http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main",
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",
     ]
     static let markupCompatibility = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 }
@@ -300,7 +303,9 @@ final class TitleHandler: XMLContentHandler {
     private(set) var title: String?
 
     func startElement(_ name: XMLName, attributes: XMLAttributes) {
-        if name.localNameString == "title", name.namespaceString == "http://purl.org/dc/elements/1.1/" { isInTitle = true }
+        if name.localNameString == "title", name.namespaceString == "http://purl.org/dc/elements/1.1/" {
+            isInTitle = true
+        }
     }
 
     func endElement(_ name: XMLName) {

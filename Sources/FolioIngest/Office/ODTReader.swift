@@ -76,7 +76,10 @@ final class ODTContentHandler: XMLContentHandler {
         case .skipped: skippedDepth = 1
         case .style:
             if let styleName = attributes.string("name", namespace: ODFNamespaces.style) {
-                currentStyle = (styleName, AutomaticStyle(parent: attributes.string("parent-style-name", namespace: ODFNamespaces.style)))
+                currentStyle = (
+                    styleName,
+                    AutomaticStyle(parent: attributes.string("parent-style-name", namespace: ODFNamespaces.style))
+                )
             }
         case .textProperties:
             if let weight = attributes.string("font-weight", namespace: ODFNamespaces.formatting) {
@@ -84,10 +87,14 @@ final class ODTContentHandler: XMLContentHandler {
             }
         case .paragraphProperties:
             let pageBreaks = ["page", "even-page", "odd-page"]
-            if let before = attributes.string("break-before", namespace: ODFNamespaces.formatting), pageBreaks.contains(before) {
+            if let before = attributes.string("break-before", namespace: ODFNamespaces.formatting),
+                pageBreaks.contains(before)
+            {
                 currentStyle?.style.breaksBefore = true
             }
-            if let after = attributes.string("break-after", namespace: ODFNamespaces.formatting), pageBreaks.contains(after) {
+            if let after = attributes.string("break-after", namespace: ODFNamespaces.formatting),
+                pageBreaks.contains(after)
+            {
                 currentStyle?.style.breaksAfter = true
             }
         case .automaticStyles, .other: break
@@ -155,7 +162,8 @@ final class ODTContentHandler: XMLContentHandler {
             case "s": return .space
             case "tab": return .tab
             case "line-break": return .lineBreak
-            case "tracked-changes", "sequence-decls", "variable-decls", "user-field-decls", "note-citation": return .skipped
+            case "tracked-changes", "sequence-decls", "variable-decls", "user-field-decls", "note-citation":
+                return .skipped
             default: return .other
             }
         case ODFNamespaces.tableString:

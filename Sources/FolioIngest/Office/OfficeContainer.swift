@@ -191,11 +191,13 @@ struct OfficeContainer {
         switch error.code {
         case .outputLimitExceeded:
             return IngestError(
-                .limitExceeded, error.message, limit: .init(name: "maxDecompressedBytes", value: limits.maxDecompressedBytes),
+                .limitExceeded, error.message,
+                limit: .init(name: "maxDecompressedBytes", value: limits.maxDecompressedBytes),
                 underlying: error)
         case .ratioLimitExceeded:
             return IngestError(
-                .limitExceeded, error.message, limit: .init(name: "maxCompressionRatio", value: limits.maxCompressionRatio),
+                .limitExceeded, error.message,
+                limit: .init(name: "maxCompressionRatio", value: limits.maxCompressionRatio),
                 underlying: error)
         case .entryCountLimitExceeded:
             return IngestError(

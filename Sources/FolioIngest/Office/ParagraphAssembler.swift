@@ -131,7 +131,9 @@ struct ParagraphAssembler {
         guard !builder.isEmpty else { return }
         var kind = paragraph.kind
         let isBold = !paragraph.sawNonBoldText
-        if case .paragraph = kind, let level = builder.current.withUnsafeBufferPointer({ HeadingLine.level(of: $0, isBold: isBold) }) {
+        if case .paragraph = kind,
+            let level = builder.current.withUnsafeBufferPointer({ HeadingLine.level(of: $0, isBold: isBold) })
+        {
             kind = .heading(level: level)
         }
         previous = builder.finishText(kind, continuesLines: nextIsTight, after: previous) ?? previous

@@ -154,7 +154,9 @@ final class PlainTextReader: MarkupReader {
                         return nil  // a CR at the end of the block may be followed by LF
                     }
                 case 0xC2 where index + 1 < count && bytes[index + 1] == 0x85: terminatorLength = 2
-                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                case 0xE2
+                where index + 2 < count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                     terminatorLength = 3
                 default: break
                 }
@@ -165,7 +167,8 @@ final class PlainTextReader: MarkupReader {
                         gaps: gaps)
                 }
                 let spaceLength =
-                    byte == 0x20 || byte == 0x09 ? 1 : (byte >= 0x80 ? BlockBuilder.unicodeSpaceLength(base, at: index, count: count) : 0)
+                    byte == 0x20 || byte == 0x09
+                    ? 1 : (byte >= 0x80 ? BlockBuilder.unicodeSpaceLength(base, at: index, count: count) : 0)
                 if spaceLength > 0 {
                     if spaceRun == 0 { spaceRunStart = index }
                     spaceRun += 1
@@ -197,7 +200,8 @@ final class PlainTextReader: MarkupReader {
     /// four or more spaces inside it, continuing the space run the previous bytes left open.
     @inline(__always)
     private func scanPrintable(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, contentStart: inout Int, contentEnd: inout Int,
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, contentStart: inout Int,
+        contentEnd: inout Int,
         spaceRun: inout Int, spaceRunStart: inout Int, gaps: inout [(Int, Int)]
     ) {
         var index = start
@@ -344,7 +348,8 @@ final class PlainTextReader: MarkupReader {
             utf8Range: utf8Start..<(utf8Start + text.count))
         blocks.append(
             ExtractedBlock(
-                block: block, text: String(decoding: text, as: UTF8.self), separator: String(decoding: separator, as: UTF8.self)))
+                block: block, text: String(decoding: text, as: UTF8.self),
+                separator: String(decoding: separator, as: UTF8.self)))
         scalarOffset = scalarStart + textScalars
         utf8Offset = utf8Start + text.count
         emittedEnd = blockEnd
@@ -354,7 +359,8 @@ final class PlainTextReader: MarkupReader {
     private func markPageBreak() {
         guard utf8Offset > 0, !pageBreakPending else { return }
         let block = Block(
-            kind: .pageBreak, range: TextRange(start: scalarOffset, end: scalarOffset), utf8Range: utf8Offset..<utf8Offset)
+            kind: .pageBreak, range: TextRange(start: scalarOffset, end: scalarOffset),
+            utf8Range: utf8Offset..<utf8Offset)
         blocks.append(ExtractedBlock(block: block, text: "", separator: ""))
         pageBreakPending = true
     }
@@ -419,7 +425,8 @@ enum TextLine {
             }
         }
         // A short line in capitals.
-        guard scalars <= 80, !hasLowercase, ![UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":")].contains(line.last!)
+        guard scalars <= 80, !hasLowercase,
+            ![UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":")].contains(line.last!)
         else { return nil }
         if isASCII { return uppercase >= 3 ? 3 : nil }
         // Only Latin, Greek and Cyrillic (two-byte leads C3–D4) have case beyond ASCII.
@@ -466,5 +473,7 @@ enum TextLine {
         return line[1..<close].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) }
     }
 
-    private static let bullets: [[UInt8]] = ["• ", "- ", "* ", "· ", "◦ ", "▪ ", "● ", "■ ", "– "].map { Array($0.utf8) }
+    private static let bullets: [[UInt8]] = ["• ", "- ", "* ", "· ", "◦ ", "▪ ", "● ", "■ ", "– "].map {
+        Array($0.utf8)
+    }
 }

@@ -9,7 +9,9 @@ struct XMLName {
     let namespaceURI: UnsafePointer<xmlChar>?
 
     /// A key identifying the (namespace, local name) pair for the parse.
-    var key: XMLNameKey { XMLNameKey(localName: UnsafeRawPointer(localName), namespaceURI: namespaceURI.map(UnsafeRawPointer.init)) }
+    var key: XMLNameKey {
+        XMLNameKey(localName: UnsafeRawPointer(localName), namespaceURI: namespaceURI.map(UnsafeRawPointer.init))
+    }
 
     var localNameString: String { String(cString: localName) }
     var namespaceString: String? { namespaceURI.map { String(cString: $0) } }
@@ -119,7 +121,8 @@ final class XMLEventReader {
         if depth > maxNestingDepth {
             fail(
                 IngestError(
-                    .limitExceeded, "\(partName): elements nest deeper than the limit of \(maxNestingDepth) (maxNestingDepth)",
+                    .limitExceeded,
+                    "\(partName): elements nest deeper than the limit of \(maxNestingDepth) (maxNestingDepth)",
                     limit: .init(name: "maxNestingDepth", value: maxNestingDepth)))
             return
         }
@@ -147,7 +150,10 @@ final class XMLEventReader {
 
     fileprivate func report(_ message: LibXML2Message) {
         guard error == nil, message.isFatal else { return }
-        fail(IngestError(.malformed, "\(partName) is not well-formed XML: \(message.text) (line \(message.line), column \(message.column))"))
+        fail(
+            IngestError(
+                .malformed,
+                "\(partName) is not well-formed XML: \(message.text) (line \(message.line), column \(message.column))"))
     }
 
     private func fail(_ error: IngestError) {

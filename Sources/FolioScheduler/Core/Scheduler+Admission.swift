@@ -58,7 +58,8 @@ extension Scheduler {
         tickets[tokenNumber] = RetryTicket(
             classIndex: queueIndex, cost: cost, dueNs: dueNs,
             expiresNs: dueNs + configuration.retryGrace.nanosecondCount)
-        ticketExpiries.insert(DeadlineEntry(ns: dueNs + configuration.retryGrace.nanosecondCount, id: JobID(rawValue: tokenNumber)))
+        ticketExpiries.insert(
+            DeadlineEntry(ns: dueNs + configuration.retryGrace.nanosecondCount, id: JobID(rawValue: tokenNumber)))
         classes[queueIndex].ticketCost += cost
         markPeak(nowNs)
         return Rejection(

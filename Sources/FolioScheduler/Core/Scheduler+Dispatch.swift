@@ -20,7 +20,9 @@ extension Scheduler {
         }
         if configuration.reservedShares {
             for queueIndex in classes.indices
-            where classes[queueIndex].queuedCount > 0 && classes[queueIndex].running < classes[queueIndex].reservedWorkers {
+            where classes[queueIndex].queuedCount > 0
+                && classes[queueIndex].running < classes[queueIndex].reservedWorkers
+            {
                 if let id = pick(queueIndex) { return start(id, queueIndex, nowNs: nowNs, charge: false) }
             }
         }
@@ -28,10 +30,14 @@ extension Scheduler {
             var chosen: Int?
             for queueIndex in classes.indices
             where classes[queueIndex].policy.precedence == precedence && classes[queueIndex].queuedCount > 0 {
-                if chosen == nil || classes[queueIndex].virtualTime < classes[chosen!].virtualTime { chosen = queueIndex }
+                if chosen == nil || classes[queueIndex].virtualTime < classes[chosen!].virtualTime {
+                    chosen = queueIndex
+                }
             }
             guard let queueIndex = chosen else { continue }
-            if precedence != topPrecedence, isPeak(nowNs), configuration.workers - running - 1 < configuration.peakHeadroom {
+            if precedence != topPrecedence, isPeak(nowNs),
+                configuration.workers - running - 1 < configuration.peakHeadroom
+            {
                 return nil
             }
             if let id = pick(queueIndex) { return start(id, queueIndex, nowNs: nowNs, charge: false) }
@@ -148,7 +154,10 @@ extension Scheduler {
         var rounds = Double.infinity
         for tenant in classes[queueIndex].activeTenants {
             guard let queue = classes[queueIndex].tenants[tenant], let head = queue.jobs.first, let record = jobs[head]
-            else { rounds = 0; break }
+            else {
+                rounds = 0
+                break
+            }
             rounds = Swift.min(rounds, ((record.cost - queue.deficit) / quantum).rounded(.up) - 1)
         }
         guard rounds > 0, rounds.isFinite else { return }

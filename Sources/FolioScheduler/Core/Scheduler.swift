@@ -133,7 +133,9 @@ package struct Scheduler: Sendable {
             let precedence = classes[queueIndex].policy.precedence
             var floor = classes[queueIndex].virtualTime
             for other in classes.indices
-            where other != queueIndex && classes[other].policy.precedence == precedence && classes[other].queuedCount > 0 {
+            where other != queueIndex && classes[other].policy.precedence == precedence
+                && classes[other].queuedCount > 0
+            {
                 floor = Swift.max(floor, classes[other].virtualTime)
             }
             classes[queueIndex].virtualTime = floor
@@ -236,7 +238,9 @@ package struct Scheduler: Sendable {
         var ended: [EndedJob] = []
         while let first = deadlines.min, first.ns <= nowNs {
             _ = deadlines.removeMin()
-            guard let record = jobs[first.id], record.state != .running, record.queuedExpiryNs == first.ns else { continue }
+            guard let record = jobs[first.id], record.state != .running, record.queuedExpiryNs == first.ns else {
+                continue
+            }
             ended.append(removeQueued(first.id, record, outcome: .timedOut, nowNs: nowNs))
         }
         return ended
@@ -275,7 +279,8 @@ package struct Scheduler: Sendable {
         return statistics
     }
 
-    private mutating func removeQueued(_ id: JobID, _ record: JobRecord, outcome: JobOutcome, nowNs: Int64) -> EndedJob {
+    private mutating func removeQueued(_ id: JobID, _ record: JobRecord, outcome: JobOutcome, nowNs: Int64) -> EndedJob
+    {
         // Tenant queues, arrival lists and the resume queue skip ended jobs lazily.
         jobs[id] = nil
         classes[record.queueIndex].queuedCount -= 1

@@ -55,7 +55,8 @@ public struct SchedulerConfiguration: Sendable {
         var names = Set<String>()
         for serviceClass in classes {
             guard names.insert(serviceClass.name).inserted else {
-                throw SchedulerError(.invalidConfiguration, "service class \"\(serviceClass.name)\" is configured twice")
+                throw SchedulerError(
+                    .invalidConfiguration, "service class \"\(serviceClass.name)\" is configured twice")
             }
             guard (1...1_000).contains(serviceClass.weight) else {
                 throw SchedulerError(

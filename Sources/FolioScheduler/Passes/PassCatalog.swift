@@ -42,8 +42,10 @@ public struct PassCatalog: Sendable {
     /// 5.20 CNY for 4 days, 99 CNY for 93 days, 399 CNY for 365 days.
     public static let standard = try! PassCatalog(products: [
         PassProduct(id: "peak-4d", priceMinorUnits: 520, currency: "CNY", durationMilliseconds: PassProduct.days(4)),
-        PassProduct(id: "peak-93d", priceMinorUnits: 9_900, currency: "CNY", durationMilliseconds: PassProduct.days(93)),
-        PassProduct(id: "peak-365d", priceMinorUnits: 39_900, currency: "CNY", durationMilliseconds: PassProduct.days(365)),
+        PassProduct(
+            id: "peak-93d", priceMinorUnits: 9_900, currency: "CNY", durationMilliseconds: PassProduct.days(93)),
+        PassProduct(
+            id: "peak-365d", priceMinorUnits: 39_900, currency: "CNY", durationMilliseconds: PassProduct.days(365)),
     ])
 
     public func product(id: String) -> PassProduct? { products.first { $0.id == id } }

@@ -76,7 +76,9 @@ public final class PassLedger: Sendable {
     ///
     /// - Throws: ``SchedulerError/Code/unknownPass`` or ``SchedulerError/Code/ledgerIO`` (the grant
     ///   is then not recorded).
-    public func grant(_ productID: String, to holder: PassHolder, atMilliseconds time: Int64) throws(SchedulerError) -> PassGrant {
+    public func grant(_ productID: String, to holder: PassHolder, atMilliseconds time: Int64) throws(SchedulerError)
+        -> PassGrant
+    {
         guard let product = catalog.product(id: productID) else {
             throw SchedulerError(
                 .unknownPass,
@@ -85,7 +87,8 @@ public final class PassLedger: Sendable {
         let result: Result<PassGrant, SchedulerError> = state.withLock { state in
             if let log = state.log {
                 do throws(SchedulerError) {
-                    try log.append(PassLedgerLog.Record(holder: holder, productID: productID, purchasedAtMilliseconds: time))
+                    try log.append(
+                        PassLedgerLog.Record(holder: holder, productID: productID, purchasedAtMilliseconds: time))
                 } catch {
                     return .failure(error)
                 }
@@ -93,7 +96,8 @@ public final class PassLedger: Sendable {
             let expiry = Self.apply(holder, start: time, duration: product.durationMilliseconds, to: &state.coverage)
             state.grantCount += 1
             return .success(
-                PassGrant(holder: holder, productID: productID, purchasedAtMilliseconds: time, expiresAtMilliseconds: expiry))
+                PassGrant(
+                    holder: holder, productID: productID, purchasedAtMilliseconds: time, expiresAtMilliseconds: expiry))
         }
         return try result.get()
     }

@@ -82,7 +82,8 @@ struct PassLedgerLog {
     // MARK: Format
 
     static func line(for record: Record) -> String {
-        let body = "G\t\(record.purchasedAtMilliseconds)\t\(escape(record.holder.tenant))\t"
+        let body =
+            "G\t\(record.purchasedAtMilliseconds)\t\(escape(record.holder.tenant))\t"
             + "\(escape(record.holder.session))\t\(escape(record.productID))"
         return body + "\t" + hex(fnv1a(Array(body.utf8))) + "\n"
     }
@@ -106,7 +107,8 @@ struct PassLedgerLog {
             } else {
                 throw SchedulerError(
                     .ledgerCorrupt,
-                    "\(path): grant record \(lineNumber) is damaged (checksum or format); restore the ledger from a backup")
+                    "\(path): grant record \(lineNumber) is damaged (checksum or format); restore the ledger from a backup"
+                )
             }
             start = newline + 1
         }
@@ -122,7 +124,8 @@ struct PassLedgerLog {
         guard fields.count == 5, fields[0] == "G", let time = Int64(fields[1]),
             let tenant = unescape(fields[2]), let session = unescape(fields[3]), let product = unescape(fields[4])
         else { return nil }
-        return Record(holder: PassHolder(tenant: tenant, session: session), productID: product, purchasedAtMilliseconds: time)
+        return Record(
+            holder: PassHolder(tenant: tenant, session: session), productID: product, purchasedAtMilliseconds: time)
     }
 
     static func escape(_ text: String) -> String {
@@ -144,7 +147,10 @@ struct PassLedgerLog {
         var out = ""
         var scalars = text.unicodeScalars.makeIterator()
         while let scalar = scalars.next() {
-            guard scalar == "%" else { out.unicodeScalars.append(scalar); continue }
+            guard scalar == "%" else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
             guard let high = scalars.next(), let low = scalars.next(),
                 let value = UInt8(String(high) + String(low), radix: 16)
             else { return nil }

@@ -94,7 +94,8 @@ public final class WorkerPool: Sendable {
         let id: JobID
         switch try admit(session, cost: cost, options: options) {
         case .rejected(let rejection) where rejection.reason == .shuttingDown:
-            throw SchedulerError(.shuttingDown, "\(session): \(rejection); nothing new is admitted", rejection: rejection)
+            throw SchedulerError(
+                .shuttingDown, "\(session): \(rejection); nothing new is admitted", rejection: rejection)
         case .rejected(let rejection):
             throw SchedulerError(.rejected, "\(session): \(rejection)", rejection: rejection)
         case .admitted(let admitted):

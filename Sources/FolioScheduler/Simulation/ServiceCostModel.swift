@@ -20,7 +20,8 @@ package struct ServiceCostModel: Sendable, Equatable {
 
     /// Service time of a request, in nanoseconds.
     package func serviceNanoseconds(inputLength: Int, outputLength: Int) -> Int64 {
-        let seconds = overheadSeconds + Double(inputLength) / prefillTokensPerSecond
+        let seconds =
+            overheadSeconds + Double(inputLength) / prefillTokensPerSecond
             + Double(outputLength) * decodeSecondsPerToken
         return Int64((seconds * 1e9).rounded())
     }

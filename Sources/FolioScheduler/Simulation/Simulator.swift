@@ -92,7 +92,9 @@ package struct Simulator: Sendable {
             let standard = configuration.classIndex(named: "standard")
         else { throw SchedulerError(.unknownClass, "the simulator needs classes named priority and standard") }
         let model = options.costModel
-        let services = trace.requests.map { model.serviceNanoseconds(inputLength: $0.inputLength, outputLength: $0.outputLength) }
+        let services = trace.requests.map {
+            model.serviceNanoseconds(inputLength: $0.inputLength, outputLength: $0.outputLength)
+        }
         let totalWork = services.reduce(0.0) { $0 + Double($1) }
         let first = trace.requests.first!.timestampMs
         let spanMs = Double(trace.requests.last!.timestampMs - first)
@@ -166,7 +168,9 @@ package struct Simulator: Sendable {
                     if attempt == 0 { report.classes[arrival.classIndex].rejected += 1 }
                     if attempt < options.retries {
                         let retryNs = nowNs + Swift.max(1, rejection.retryAfter.nanosecondCount)
-                        schedule(retryNs, .arrival(arrivalIndex: arrivalIndex, attempt: attempt + 1, token: rejection.retryToken))
+                        schedule(
+                            retryNs,
+                            .arrival(arrivalIndex: arrivalIndex, attempt: attempt + 1, token: rejection.retryToken))
                     }
                 }
             case .step(let id):

@@ -31,11 +31,13 @@ struct PreTokenScanner {
             return (classes.flags(value), 2)
         }
         if lead < 0xF0 {
-            let value = UInt32(lead & 0x0F) &<< 12 | UInt32(base[index &+ 1] & 0x3F) &<< 6
+            let value =
+                UInt32(lead & 0x0F) &<< 12 | UInt32(base[index &+ 1] & 0x3F) &<< 6
                 | UInt32(base[index &+ 2] & 0x3F)
             return (classes.flags(value), 3)
         }
-        let value = UInt32(lead & 0x07) &<< 18 | UInt32(base[index &+ 1] & 0x3F) &<< 12
+        let value =
+            UInt32(lead & 0x07) &<< 18 | UInt32(base[index &+ 1] & 0x3F) &<< 12
             | UInt32(base[index &+ 2] & 0x3F) &<< 6 | UInt32(base[index &+ 3] & 0x3F)
         return (classes.flags(value), 4)
     }
@@ -87,7 +89,8 @@ struct PreTokenScanner {
         // \p{N}{1,3}+
         if flags & C.number != 0 { return digits(after: start &+ length, touchedEnd: &touchedEnd) }
         // ` ?[^\s\p{L}\p{N}]++[\r\n]*+`
-        if let end = punctuation(at: start, flags: flags, length: length, trailingSlash: false, touchedEnd: &touchedEnd) {
+        if let end = punctuation(at: start, flags: flags, length: length, trailingSlash: false, touchedEnd: &touchedEnd)
+        {
             return end
         }
         return whitespace(at: start, length: length, endAnchored: true, touchedEnd: &touchedEnd)
@@ -230,7 +233,8 @@ struct PreTokenScanner {
             }
         }
         if flags & C.number != 0 { return digits(after: start &+ length, touchedEnd: &touchedEnd) }
-        if let end = punctuation(at: start, flags: flags, length: length, trailingSlash: true, touchedEnd: &touchedEnd) {
+        if let end = punctuation(at: start, flags: flags, length: length, trailingSlash: true, touchedEnd: &touchedEnd)
+        {
             return end
         }
         return whitespace(at: start, length: length, endAnchored: false, touchedEnd: &touchedEnd)

@@ -55,7 +55,8 @@ struct UnicodeClasses: Sendable {
                 let contents = UnsafeRawPointer(all.baseAddress! + block << 8)
                 var hash: UInt64 = 0xCBF2_9CE4_8422_2325
                 for word in 0..<32 {
-                    hash = (hash ^ contents.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* 0x0100_0000_01B3
+                    hash =
+                        (hash ^ contents.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* 0x0100_0000_01B3
                 }
                 let block256 = UnsafeBufferPointer(start: all.baseAddress! + block << 8, count: 256)
                 if let existing = seen[hash, default: []].first(where: { candidate in

@@ -52,7 +52,9 @@ enum RankFile {
         }
     }
 
-    private static func parseLines(_ text: UnsafeBufferPointer<UInt8>, source: String) throws(TokenizerError) -> RankFileEntries {
+    private static func parseLines(_ text: UnsafeBufferPointer<UInt8>, source: String) throws(TokenizerError)
+        -> RankFileEntries
+    {
         var entries = RankFileEntries()
         let estimate = text.count / 12
         entries.bytes.reserveCapacity(text.count / 2)
@@ -118,7 +120,9 @@ enum Base64 {
     }()
 
     /// Decodes `text[range]` onto `output`; false when it is not canonical padded base64.
-    static func decode(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, appendingTo output: inout [UInt8]) -> Bool {
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, appendingTo output: inout [UInt8])
+        -> Bool
+    {
         guard range.count % 4 == 0 else { return false }
         var index = range.lowerBound
         while index < range.upperBound {

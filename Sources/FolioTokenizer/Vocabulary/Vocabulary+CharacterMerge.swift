@@ -208,8 +208,9 @@ extension PieceMerge {
         var part = 0
         while part < length {
             let following = Int(next[part])
-            pairKeys[part] = following < length && partRanks[part] & Self.partialBit == 0
-                && partRanks[following] & Self.partialBit == 0
+            pairKeys[part] =
+                following < length && partRanks[part] & Self.partialBit == 0
+                    && partRanks[following] & Self.partialBit == 0
                 ? key(vocabulary, part, Int(next[following])) : .max
             part = following
         }

@@ -63,7 +63,8 @@ struct PieceMerge {
     @inline(__always)
     func key(_ vocabulary: Vocabulary.View, _ start: Int, _ end: Int) -> Int32 {
         let rank = vocabulary.rank(pointer + start, end &- start)
-        return rank == Vocabulary.absent ? .max : Int32(truncatingIfNeeded: rank &<< 7 | UInt32(truncatingIfNeeded: start))
+        return rank == Vocabulary.absent
+            ? .max : Int32(truncatingIfNeeded: rank &<< 7 | UInt32(truncatingIfNeeded: start))
     }
 
     /// Starts from single bytes, as tiktoken does.
@@ -94,7 +95,8 @@ struct PieceMerge {
             next[first] = Int32(truncatingIfNeeded: third)
             if third < length {
                 previous[third] = Int32(truncatingIfNeeded: first)
-                pairKeys[first] = partRanks[third] & Self.partialBit == 0 ? key(vocabulary, first, Int(next[third])) : .max
+                pairKeys[first] =
+                    partRanks[third] & Self.partialBit == 0 ? key(vocabulary, first, Int(next[third])) : .max
             } else {
                 pairKeys[first] = .max
             }

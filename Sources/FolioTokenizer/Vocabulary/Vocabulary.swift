@@ -129,7 +129,8 @@ package final class Vocabulary: Sendable {
                     let other = Int(slots[slot] & Self.rankMask)
                     if slots[slot] >> 20 == tag {
                         let otherStart = Int(offsets[other])
-                        let same = Int(offsets[other + 1]) - otherStart == length
+                        let same =
+                            Int(offsets[other + 1]) - otherStart == length
                             && (0..<length).allSatisfy { tokenBytes[otherStart + $0] == pointer[$0] }
                         if same {
                             throw TokenizerError(
@@ -153,7 +154,8 @@ package final class Vocabulary: Sendable {
 
         // Character-first merging needs lookups, so it is prepared over the finished tables.
         direct.append(contentsOf: characterBlocks)
-        var layout = DirectTable.Layout(characterBlocks: DirectTable.fixedCount, crossEntries: direct.count, crossEntryCount: 0)
+        var layout = DirectTable.Layout(
+            characterBlocks: DirectTable.fixedCount, crossEntries: direct.count, crossEntryCount: 0)
         let preparation = Self.withView(
             slots: slots, offsets: offsets, bytes: bytes, direct: direct, layout: layout
         ) { view in view.prepareCharacterMerge(ordinaryRanks: maxRank + 1) }
@@ -249,10 +251,11 @@ package final class Vocabulary: Sendable {
             try offsets.withUnsafeBufferPointer { offsets in
                 try bytes.withUnsafeBufferPointer { bytes in
                     try direct.withUnsafeBufferPointer { direct in
-                        try body(View(
-                            slots: slots.baseAddress!, slotCount: slots.count, offsets: offsets.baseAddress!,
-                            bytes: bytes.baseAddress!, direct: direct.baseAddress!, layout: layout,
-                            characterMerge: characterMerge))
+                        try body(
+                            View(
+                                slots: slots.baseAddress!, slotCount: slots.count, offsets: offsets.baseAddress!,
+                                bytes: bytes.baseAddress!, direct: direct.baseAddress!, layout: layout,
+                                characterMerge: characterMerge))
                     }
                 }
             }

@@ -9,7 +9,8 @@ enum Extract {
     static func document(
         _ text: String, format: InputFormat? = nil, name: String? = nil, limits: IngestLimits = IngestLimits()
     ) throws -> Document {
-        try Ingestor(options: IngestOptions(format: format, limits: limits)).document(from: Array(text.utf8), name: name)
+        try Ingestor(options: IngestOptions(format: format, limits: limits)).document(
+            from: Array(text.utf8), name: name)
     }
 
     static func html(_ body: String) throws -> Document {
@@ -60,7 +61,8 @@ enum DocumentInvariants {
             var byScalars = ""
             byScalars.unicodeScalars.append(contentsOf: scalars[block.range.start..<block.range.end])
             let byBytes = String(decoding: utf8[block.utf8Range], as: UTF8.self)
-            #expect(byScalars == byBytes, "scalar and byte ranges disagree for \(block)", sourceLocation: sourceLocation)
+            #expect(
+                byScalars == byBytes, "scalar and byte ranges disagree for \(block)", sourceLocation: sourceLocation)
             #expect(String(document.text(of: block)) == byScalars, sourceLocation: sourceLocation)
             if block.kind.isBreak {
                 #expect(block.range.isEmpty, sourceLocation: sourceLocation)
@@ -69,7 +71,8 @@ enum DocumentInvariants {
                 if document.metadata.format != .plainText, let first = byScalars.unicodeScalars.first,
                     let last = byScalars.unicodeScalars.last
                 {
-                    #expect(!first.properties.isWhitespace && !last.properties.isWhitespace, sourceLocation: sourceLocation)
+                    #expect(
+                        !first.properties.isWhitespace && !last.properties.isWhitespace, sourceLocation: sourceLocation)
                 }
             }
             previousEnd = block.range.end
