@@ -44,6 +44,7 @@ struct TokensCommandTests {
 
     @Test func printsOneJSONLinePerFile() throws {
         let path = try Self.temporaryFile(Array("Revenue grew 12% in fiscal 2024.".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try Self.run([path])
         #expect(run.status == 0)
         #expect(run.errors.isEmpty)
@@ -56,6 +57,7 @@ struct TokensCommandTests {
     @Test func idsAndSeveralEncodings() throws {
         let text = "Hello, 世界!"
         let path = try Self.temporaryFile(Array(text.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try Self.run(["--ids", "--encoding", "cl100k_base", "--encoding", "o200k_base", path])
         #expect(run.status == 0)
         let lines = run.lines
@@ -69,6 +71,7 @@ struct TokensCommandTests {
 
     @Test func countsInvalidUTF8Replacements() throws {
         let path = try Self.temporaryFile([0x61, 0xFF, 0x62, 0xED, 0xA0, 0x80])
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let line = try Self.run([path]).lines[0]
         #expect(line["replaced"] as? Int == 4)
         #expect(
@@ -84,6 +87,7 @@ struct TokensCommandTests {
 
     @Test func aMissingFileIsNamedAndTheOthersStillReported() throws {
         let good = try Self.temporaryFile(Array("fine".utf8))
+        defer { try? FileManager.default.removeItem(atPath: good) }
         let run = try Self.run(["/nonexistent/missing.txt", good, NSTemporaryDirectory()])
         #expect(run.status == 1)
         #expect(run.lines.count == 1)
@@ -95,6 +99,7 @@ struct TokensCommandTests {
 
     @Test func anUnknownEncodingIsNamedAndTheOthersStillReported() throws {
         let path = try Self.temporaryFile(Array("text".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try Self.run(["--encoding", "p50k_base", "--encoding", "o200k_base", path])
         #expect(run.status == 1)
         #expect(
@@ -108,7 +113,9 @@ struct TokensCommandTests {
         let lines = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" } + ["aGk= 256"]
         let rankFile = try Self.temporaryFile(
             Array(lines.joined(separator: "\n").utf8), name: "custom-\(UUID()).tiktoken")
+        defer { try? FileManager.default.removeItem(atPath: rankFile) }
         let text = try Self.temporaryFile(Array("hi hi".utf8))
+        defer { try? FileManager.default.removeItem(atPath: text) }
         let unknown = try Self.run(["--encoding", rankFile, text])
         #expect(unknown.status == 1)
         #expect(unknown.errors.contains("pass --pattern cl100k or --pattern o200k"))
