@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FolioCompression", targets: ["FolioCompression"]),
         .library(name: "FolioTokenizer", targets: ["FolioTokenizer"]),
         .library(name: "FolioIngest", targets: ["FolioIngest"]),
+        .library(name: "FolioPDF", targets: ["FolioPDF"]),
         .library(name: "FolioChunking", targets: ["FolioChunking"]),
         .library(name: "FolioIndex", targets: ["FolioIndex"]),
         .library(name: "FolioScheduler", targets: ["FolioScheduler"]),
@@ -55,6 +56,15 @@ let package = Package(
                 .copy("Resources/cl100k_base.tiktoken.gz"),
                 .copy("Resources/o200k_base.tiktoken.gz"),
                 .copy("Resources/NOTICE"),
+            ]
+        ),
+        // PDF: objects, cross-references, filters, encryption, the page tree, and the text layer.
+        .target(
+            name: "FolioPDF",
+            dependencies: [
+                "FolioCompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Files of any supported format → one normalized document; the only importer of CLibXML2.
@@ -151,6 +161,7 @@ let package = Package(
                 "FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport",
             ]
         ),
+        .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioCompression", "FolioTestSupport"]),
         .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
         // Saturates an Engine's pool and probes the cooperative pool, in a process of its own (FolioTests runs it).
         .executableTarget(
