@@ -59,9 +59,11 @@ def fetch(requirement, folder):
 
 
 def swift_string(name, text, indent="    "):
+    """A multi-line string literal laid out as `swift format` lays it out (body indented once more)."""
+    body = indent + "    "
     lines = [f"{indent}static let {name} = \"\"\""]
-    lines += [indent + line for line in text.splitlines()]
-    lines.append(f'{indent}"""')
+    lines += [body + line for line in text.splitlines()]
+    lines.append(f'{body}"""')
     return "\n".join(lines)
 
 
@@ -138,9 +140,9 @@ def main():
     out.append("    static let standardFontWidthData: [(name: String, widths: String)] = [")
     for font, names, row in metrics:
         body = wrap(row, 100).splitlines()
-        out.append(f'        ("{font}", """')
+        out += ["        (", f'            "{font}",', '            """']
         out += ["            " + line for line in body]
-        out.append('            """),')
+        out += ['            """', "        ),"]
     out.append("    ]")
     out.append("}")
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,15 @@ public struct PDFTextExtractor {
     ///   the source's errors for content streams it cannot decode. A broken font or Form XObject does not
     ///   throw: its glyphs are counted as unmapped, or the form is skipped.
     public func text(of page: PDFPage) throws(PDFError) -> PDFPageText {
+        let interpreter = try interpret(page)
+        var result = interpreter.assembler.pageText(number: page.number)
+        result.unmappedGlyphCount = interpreter.unmappedGlyphCount
+        result.glyphCount += interpreter.unmappedGlyphCount
+        return result
+    }
+
+    /// The interpreter after running `page` (its counters are what the tests bound the work with).
+    func interpret(_ page: PDFPage) throws(PDFError) -> ContentInterpreter {
         var content: [UInt8] = []
         for stream in page.contents {
             let data = try source.data(of: stream)
@@ -47,10 +56,7 @@ public struct PDFTextExtractor {
         }
         var interpreter = ContentInterpreter(page: page, source: source, limits: limits, fonts: fonts)
         try interpreter.run(content: content, resources: page.resources)
-        var result = interpreter.assembler.pageText(number: page.number)
-        result.unmappedGlyphCount = interpreter.unmappedGlyphCount
-        result.glyphCount += interpreter.unmappedGlyphCount
-        return result
+        return interpreter
     }
 }
 

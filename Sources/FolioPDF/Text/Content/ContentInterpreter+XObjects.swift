@@ -46,12 +46,17 @@ extension ContentInterpreter {
             let numbers = boxArray.compactMap { (try? source.resolve($0))?.number }
             if numbers.count == 4 {
                 var box: PDFRect?
-                for (x, y) in [(numbers[0], numbers[1]), (numbers[2], numbers[1]), (numbers[0], numbers[3]),
-                    (numbers[2], numbers[3])]
-                {
+                for (x, y) in [
+                    (numbers[0], numbers[1]), (numbers[2], numbers[1]), (numbers[0], numbers[3]),
+                    (numbers[2], numbers[3]),
+                ] {
                     let point = state.ctm.apply(x: x, y: y)
-                    box = box.map { PDFRect(min($0.minX, point.x), min($0.minY, point.y), max($0.maxX, point.x),
-                        max($0.maxY, point.y)) } ?? PDFRect(point.x, point.y, point.x, point.y)
+                    box =
+                        box.map {
+                            PDFRect(
+                                min($0.minX, point.x), min($0.minY, point.y), max($0.maxX, point.x),
+                                max($0.maxY, point.y))
+                        } ?? PDFRect(point.x, point.y, point.x, point.y)
                 }
                 if let box { intersectClip(box) }
             }

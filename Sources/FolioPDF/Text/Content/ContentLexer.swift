@@ -165,7 +165,8 @@ struct ContentLexer {
                 let save = position
                 while position < bytes.count && Self.isRegular(bytes[position]) { position += 1 }
                 let word = bytes[save..<position]
-                if word.elementsEqual("true".utf8) || word.elementsEqual("false".utf8) || word.elementsEqual("null".utf8)
+                if word.elementsEqual("true".utf8) || word.elementsEqual("false".utf8)
+                    || word.elementsEqual("null".utf8)
                 {
                     position = save
                     elements.append(readObject(depth: depth + 1))
@@ -191,7 +192,8 @@ struct ContentLexer {
                 break
             }
             stepCount += 1
-            if depth + 1 >= maxNestingDepth, bytes[position] == UInt8(ascii: "<") || bytes[position] == UInt8(ascii: "[")
+            if depth + 1 >= maxNestingDepth,
+                bytes[position] == UInt8(ascii: "<") || bytes[position] == UInt8(ascii: "[")
             {
                 position += 1
                 continue

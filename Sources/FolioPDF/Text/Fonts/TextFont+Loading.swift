@@ -58,7 +58,11 @@ extension TextFont {
             let a = matrix[0].number, let d = matrix[3].number, a != 0, d != 0
         {
             glyphScale = abs(a)
-            emScale = min(100, max(0.01, abs(d) * 1000))
+            // A Type 3 font's em is not declared: its FontBBox height is the best estimate (fonts are
+            // about one em tall); without one, the matrix is taken to have 1,000 units per em.
+            let box = try source.value(dictionary, "FontBBox")?.array?.compactMap(\.number) ?? []
+            let height = box.count == 4 ? abs(box[3] - box[1]) : 0
+            emScale = min(100, max(0.01, height > 0 ? height * abs(d) : abs(d) * 1000))
         }
 
         // The encoding: glyph names per code.

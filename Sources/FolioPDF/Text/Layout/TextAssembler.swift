@@ -188,14 +188,20 @@ struct TextAssembler {
             let glyph = glyphs[index]
             let start = group.along(glyph.x, glyph.y)
             if position > runStart && start < runEnd - 0.5 * glyph.size {
-                runs.append((group.along(glyphs[members[runStart]].x, glyphs[members[runStart]].y),
-                    members[runStart..<position]))
+                runs.append(
+                    (
+                        group.along(glyphs[members[runStart]].x, glyphs[members[runStart]].y),
+                        members[runStart..<position]
+                    ))
                 runStart = position
             }
             runEnd = group.along(glyph.endX, glyph.endY)
         }
-        runs.append((group.along(glyphs[members[runStart]].x, glyphs[members[runStart]].y),
-            members[runStart..<members.count]))
+        runs.append(
+            (
+                group.along(glyphs[members[runStart]].x, glyphs[members[runStart]].y),
+                members[runStart..<members.count]
+            ))
         if runs.count > 1 {
             runs = runs.enumerated().sorted { left, right in
                 left.element.start != right.element.start
