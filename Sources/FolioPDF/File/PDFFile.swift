@@ -204,7 +204,7 @@ public final class PDFFile: PDFObjectSource {
     }
 
     /// The bytes of a stream starting at `start`: `/Length` of them when `endstream` follows, else up
-    /// to the next `endstream` (or `endobj`) with its end of line.
+    /// to the nearer of the next `endstream` and `endobj`, without the end of line before it.
     ///
     /// - Throws: ``PDFError/Code/malformed`` when neither keyword follows.
     private func streamExtent(from start: Int, declaredLength: Int?) throws(PDFError) -> Range<Int> {
@@ -213,13 +213,10 @@ public final class PDFFile: PDFObjectSource {
             while cursor < bytes.count && PDFLexer.isWhitespace(bytes[cursor]) { cursor += 1 }
             if PDFLexer.matches("endstream", in: bytes, at: cursor) { return start..<(start + length) }
         }
-        let end: Int
-        if let found = search("endstream", from: start, memo: &endstreamSearch) {
-            end = found
-        } else if let found = search("endobj", from: start, memo: &endobjSearch) {
-            end = found
-        } else {
-            throw PDFError(.malformed, "a stream has no endstream", byteOffset: start)
+        let endstream = search("endstream", from: start, memo: &endstreamSearch)
+        let endobj = search("endobj", from: start, memo: &endobjSearch)
+        guard let end = [endstream, endobj].compactMap({ $0 }).min() else {
+            throw PDFError(.malformed, "a stream has neither endstream nor endobj after it", byteOffset: start)
         }
         var trimmed = end
         if trimmed > start && bytes[trimmed - 1] == 0x0A { trimmed -= 1 }
