@@ -161,7 +161,11 @@ let package = Package(
                 "FolioIndex", "FolioChunking", "FolioCorpora", "FolioModel", "FolioTokenizer", "FolioTestSupport",
             ]
         ),
-        .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioCompression", "FolioTestSupport"]),
+        .testTarget(
+            name: "FolioPDFTests",
+            dependencies: ["FolioPDF", "FolioCompression", "FolioTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "FolioCacheTests", dependencies: ["FolioCache", "FolioTestSupport"]),
         // Saturates an Engine's pool and probes the cooperative pool, in a process of its own (FolioTests runs it).
         .executableTarget(
