@@ -164,12 +164,10 @@ struct PDFTextFontTests {
         #expect(clock.now - start < .seconds(60))
 
         // One range covering a million codes is one entry, not a million.
-        let range = try CMap(
-            data: Array(
-                "1 begincodespacerange <000000> <FFFFFF> endcodespacerange "
-                    + "1 beginbfrange <000000> <0F423F> <4E00> endbfrange"
-                    .utf8),
-            limits: PDFLimits(maxCMapEntries: 2))
+        let rangeText =
+            "1 begincodespacerange <000000> <FFFFFF> endcodespacerange "
+            + "1 beginbfrange <000000> <0F423F> <4E00> endbfrange"
+        let range = try CMap(data: Array(rangeText.utf8), limits: PDFLimits(maxCMapEntries: 2))
         #expect(range.scalars(for: 1) == ["\u{4E01}"])
         #expect(range.scalars(for: 999_999) == [Unicode.Scalar(0x4E00 + 999_999)!])
         #expect(range.scalars(for: 1_000_000) == nil)
