@@ -125,16 +125,25 @@ extension TextFont {
             widths = Array(repeating: fallback ?? 500, count: 256)
         }
 
+        // ToUnicode entries win over the encoding; merged once here, so a glyph costs one array read.
+        if let toUnicode {
+            for index in 0..<256 {
+                if let mapped = toUnicode.scalars(for: UInt32(index)), TextFont.isUsable(mapped) {
+                    unicode[index] = mapped
+                }
+            }
+        }
+        let table = SimpleUnicodeTable(unicode)
         var spaceWidth: Double?
-        if unicode[32] == [" "] || toUnicode?.scalars(for: 32) == [" "], widths[32] > 0 {
+        if table.text(of: 32) == [" "], widths[32] > 0 {
             spaceWidth = widths[32]
-        } else if let index = (0..<256).first(where: { unicode[$0] == [" "] }), widths[index] > 0 {
+        } else if let index = (0..<256).first(where: { table.text(of: $0) == [" "] }), widths[index] > 0 {
             spaceWidth = widths[index]
         }
         return TextFont(
             baseFont: baseFont, isBold: try isBold(baseFont, descriptor: descriptor, source: source),
             isComposite: false, isVertical: false, glyphScale: glyphScale, emScale: emScale,
-            codespace: Codespace(ranges: []), cidMapping: .identity, toUnicode: toUnicode, fallback: .simple(unicode),
+            codespace: Codespace(ranges: []), cidMapping: .identity, toUnicode: nil, fallback: .simple(table),
             simpleWidths: widths, cidWidths: CodeMap(), defaultWidth: missingWidth ?? 0, spaceWidth: spaceWidth)
     }
 

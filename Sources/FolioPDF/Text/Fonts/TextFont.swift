@@ -10,8 +10,8 @@ final class TextFont: Sendable {
 
     /// How codes become Unicode when no ToUnicode entry answers.
     enum UnicodeFallback: Sendable {
-        /// A simple font's encoding, per code (glyph names through the Adobe Glyph List).
-        case simple([[Unicode.Scalar]?])
+        /// A simple font's text per code: its ToUnicode entries merged over its encoding's glyph names.
+        case simple(SimpleUnicodeTable)
         /// Codes are UCS-2 / UTF-16 (`/ToUnicode /Identity-H` as a name, or a `Uni…-UCS2`/`-UTF16` CMap).
         case utf16
         case none
@@ -89,9 +89,7 @@ final class TextFont: Sendable {
         }
         switch fallback {
         case .simple(let table):
-            guard code < 256, let mapped = table[Int(code)], Self.isUsable(mapped) else { return false }
-            scalars += mapped
-            return true
+            return code < 256 && table.append(Int(code), to: &scalars)
         case .utf16:
             var value = code
             if byteCount == 4, (0xD800...0xDBFF).contains(code >> 16), (0xDC00...0xDFFF).contains(code & 0xFFFF) {
@@ -105,12 +103,53 @@ final class TextFont: Sendable {
         }
     }
 
-    private static func isUsable(_ mapped: some Collection<Unicode.Scalar>) -> Bool {
+    static func isUsable(_ mapped: some Collection<Unicode.Scalar>) -> Bool {
         guard !mapped.isEmpty else { return false }
         for scalar in mapped {
             let value = scalar.value
             if value == 0xFFFD || (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) { return false }
         }
         return true
+    }
+}
+
+/// A simple font's 256 codes and their text, the common one-scalar case in a flat array.
+struct SimpleUnicodeTable: Sendable {
+    /// The scalar per code; 0 when the code has no text, ``multiple`` when it has several.
+    private var singles = [UInt32](repeating: 0, count: 256)
+    private var multiples: [Int: [Unicode.Scalar]] = [:]
+    private static let multiple: UInt32 = 0xFFFF_FFFF
+
+    /// A table of the usable entries of `entries` (256 of them).
+    init(_ entries: [[Unicode.Scalar]?]) {
+        for (code, entry) in entries.enumerated().prefix(256) {
+            guard let entry, TextFont.isUsable(entry) else { continue }
+            if entry.count == 1 {
+                singles[code] = entry[0].value
+            } else {
+                singles[code] = Self.multiple
+                multiples[code] = entry
+            }
+        }
+    }
+
+    /// Appends the text of `code`; false when it has none.
+    @inline(__always) func append(_ code: Int, to scalars: inout [Unicode.Scalar]) -> Bool {
+        let value = singles[code]
+        if value == 0 { return false }
+        if value != Self.multiple, let scalar = Unicode.Scalar(value) {
+            scalars.append(scalar)
+            return true
+        }
+        guard let entry = multiples[code] else { return false }
+        scalars += entry
+        return true
+    }
+
+    func text(of code: Int) -> [Unicode.Scalar]? {
+        let value = singles[code]
+        if value == 0 { return nil }
+        if value != Self.multiple { return Unicode.Scalar(value).map { [$0] } }
+        return multiples[code]
     }
 }
