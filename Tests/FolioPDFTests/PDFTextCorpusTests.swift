@@ -79,6 +79,31 @@ struct PDFTextCorpusTests {
         #expect(!text.unicodeScalars.contains("\u{FFFD}"))
     }
 
+    @Test(arguments: ["aapl-10-k-2024-11-01", "googl-10-k-2025-02-05"])
+    func filingsWithTablesReadWithoutUnmappedGlyphs(name: String) throws {
+        let bytes = Array(
+            try Data(contentsOf: URL(fileURLWithPath: SharedCorpora.path("corpora/pdf-generated/\(name).pdf"))))
+        let file = try PDFFile(bytes: bytes)
+        let extractor = PDFTextExtractor(source: file)
+        var pages = 0
+        var glyphs = 0
+        var unmapped = 0
+        var text = ""
+        try file.forEachPage { page throws(PDFError) in
+            let result = try extractor.text(of: page)
+            pages += 1
+            glyphs += result.glyphCount
+            unmapped += result.unmappedGlyphCount
+            text += result.text + "\n"
+        }
+        Self.dump(text, name: name)
+        print("PDF text, \(name): \(pages) pages, \(glyphs) glyphs, \(unmapped) unmapped")
+        #expect(pages > 80 && glyphs > 100_000)
+        #expect(unmapped == 0)
+        #expect(text.contains("Annual Report") || text.contains("ANNUAL REPORT"))
+        #expect(!text.unicodeScalars.contains("\u{FFFD}"))
+    }
+
     static func extract(_ path: String) throws -> String {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let file = try PDFFile(bytes: bytes)
