@@ -61,7 +61,8 @@ struct PDFFileTests {
 
     func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= pattern.count else { return nil }
-        for index in 0...(bytes.count - pattern.count) where bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+        for index in 0...(bytes.count - pattern.count)
+        where bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
             return index
         }
         return nil
@@ -109,7 +110,8 @@ struct PDFFileTests {
 
     @Test func aWrongIndexInAnObjectStreamIsFoundByNumber() throws {
         let builder = TestPDFBuilder()
-        builder.objectStream(10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [] >>")])
+        builder.objectStream(
+            10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [] >>")])
         builder.finishStream(number: 11, trailer: "/Root 1 0 R")
         var file = try PDFFile(bytes: builder.bytes)
         #expect(file.pageCount == 0)
@@ -170,6 +172,22 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
         #expect(try file.resolve(.reference(PDFReference(5))) == .null)
+    }
+
+    @Test func anUnreadableOlderSectionEndsTheChainAndTheScanFillsIn() throws {
+        let builder = TestPDFBuilder.onePage(text: "kept")
+        builder.finishTable(trailer: "/Root 1 0 R")
+        var bytes = builder.bytes
+        let five = bytes.count
+        bytes += Array("5 0 obj\n(five)\nendobj\n".utf8)
+        let update = bytes.count
+        bytes += Array("xref\n5 1\n\(TestPDFBuilder.pad(five, 10)) 00000 n \n".utf8)
+        bytes += Array("trailer\n<< /Size 6 /Root 1 0 R /Prev 17 >>\nstartxref\n\(update)\n%%EOF\n".utf8)
+        let file = try PDFFile(bytes: bytes)
+        #expect(!file.wasRecovered)
+        #expect(file.crossReference[1] == nil)
+        #expect(try file.resolve(.reference(PDFReference(5))) == .string(Array("five".utf8)))
+        #expect(try content(file).contains("(kept) Tj"))
     }
 
     @Test func updatesMixingTablesAndStreams() throws {
@@ -244,7 +262,8 @@ struct PDFFileTests {
 
     @Test func recoveryFindsTheRootInABrokenCrossReferenceStream() throws {
         let builder = TestPDFBuilder()
-        builder.objectStream(10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
+        builder.objectStream(
+            10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
         builder.object(3, "<< /Type /Page /Contents 4 0 R >>")
         builder.stream(4, text: "(in a stream) Tj")
         builder.offsetError = 3
@@ -363,7 +382,8 @@ struct PDFFileTests {
         builder.object(1, "<< /Type /Catalog /Pages 2 0 R >>")
         let count = 5_000
         builder.object(2, "<< /Type /Pages /Kids [3 0 R] >>")
-        builder.object(3, "<< /Type /Page /Contents [\((0..<count).map { "\(10 + $0) 0 R" }.joined(separator: " "))] >>")
+        builder.object(
+            3, "<< /Type /Page /Contents [\((0..<count).map { "\(10 + $0) 0 R" }.joined(separator: " "))] >>")
         for index in 0..<count { builder.object(10 + index, "<< /Length 1 >>\nstream\nq Q") }
         builder.append(String(repeating: "x", count: 200_000) + "\nendstream\n")
         builder.finishTable(trailer: "/Root 1 0 R")

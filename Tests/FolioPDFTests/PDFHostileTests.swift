@@ -128,7 +128,8 @@ struct PDFHostileTests {
 
     @Test func everyTruncationOfASmallFileFailsTypedOrOpens() {
         let builder = TestPDFBuilder()
-        builder.objectStream(10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
+        builder.objectStream(
+            10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
         builder.object(3, "<< /Type /Page /Contents 4 0 R >>")
         builder.stream(4, data: TestCompression.deflate(Array("(truncated) Tj".utf8), format: .zlib))
         builder.finishStream(number: 11, trailer: "/Root 1 0 R")
