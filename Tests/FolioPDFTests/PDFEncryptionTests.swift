@@ -11,6 +11,7 @@ struct PDFEncryptionTests {
 
     @Test(arguments: [
         "encrypted-rc4-40", "encrypted-rc4-128", "encrypted-r4-rc4", "encrypted-aes-128", "encrypted-aes-256",
+        "encrypted-aes-256-r5",
     ])
     func theEmptyUserPasswordDecryptsStringsAndStreams(_ name: String) throws {
         let file = try PDFFile(bytes: try Self.fixture(name))
@@ -41,6 +42,7 @@ struct PDFEncryptionTests {
         let expected: [(String, Int, PDFSecurityHandler.Method, Int)] = [
             ("encrypted-rc4-40", 2, .rc4, 5), ("encrypted-rc4-128", 3, .rc4, 16), ("encrypted-r4-rc4", 4, .rc4, 16),
             ("encrypted-aes-128", 4, .aesV2, 16), ("encrypted-aes-256", 6, .aesV3, 32),
+            ("encrypted-aes-256-r5", 5, .aesV3, 32),
         ]
         for (name, revision, method, keyBytes) in expected {
             let security = try #require(try PDFFile(bytes: try Self.fixture(name)).security)
@@ -51,8 +53,9 @@ struct PDFEncryptionTests {
         }
     }
 
-    @Test func aUserPasswordIsEncrypted() throws {
-        let bytes = try Self.fixture("encrypted-user-password")
+    @Test(arguments: ["encrypted-user-password", "encrypted-user-password-r6"])
+    func aUserPasswordIsEncrypted(_ name: String) throws {
+        let bytes = try Self.fixture(name)
         #expect { try PDFFile(bytes: bytes) } throws: { ($0 as? PDFError)?.code == .encrypted }
     }
 

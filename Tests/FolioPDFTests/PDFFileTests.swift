@@ -12,6 +12,12 @@ struct PDFFileTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The file was read from its cross-reference alone: no recovery, and no object needed the scan.
+    func expectReadFromCrossReference(_ file: PDFFile, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!file.wasRecovered, sourceLocation: sourceLocation)
+        #expect(file.scan == nil, "an object was found only by scanning", sourceLocation: sourceLocation)
+    }
+
     // MARK: Cross-reference flavours
 
     @Test func aClassicTableOpens() throws {
@@ -26,6 +32,7 @@ struct PDFFileTests {
         #expect(file.info?["Title"] == .string(Array("A title".utf8)))
         #expect(file.trailer["Root"] == .reference(PDFReference(1)))
         #expect(try content(file).contains("(classic) Tj"))
+        expectReadFromCrossReference(file)
     }
 
     @Test func tablesWithSeveralSubsectionsAndOddEntrySeparators() throws {
@@ -37,6 +44,7 @@ struct PDFFileTests {
             let file = try PDFFile(bytes: builder.bytes)
             #expect(!file.wasRecovered, "separator \(Array(separator.utf8))")
             #expect(try file.resolve(.reference(PDFReference(9))) == .string(Array("nine".utf8)))
+            expectReadFromCrossReference(file)
             #expect(try file.resolve(.reference(PDFReference(8))) == .null)
         }
     }
@@ -57,6 +65,7 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
         #expect(try content(file).contains("(off by one)"))
+        expectReadFromCrossReference(file)
     }
 
     func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
@@ -78,6 +87,7 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: builder.bytes)
         #expect(!file.wasRecovered)
         #expect(try content(file) == "(junk first) Tj")
+        expectReadFromCrossReference(file)
     }
 
     @Test func aHeaderAfterTheFirstKilobyteIsNotAPDF() {
@@ -106,6 +116,7 @@ struct PDFFileTests {
         let font = try file.resolve(.reference(PDFReference(5)))
         #expect(font.dictionary?["Name"] == .string(Array("in an object stream".utf8)))
         #expect(file.trailer["W"] != nil)  // the stream's dictionary is the trailer
+        expectReadFromCrossReference(file)
     }
 
     @Test func aWrongIndexInAnObjectStreamIsFoundByNumber() throws {
@@ -145,6 +156,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(file.crossReference[3] == .compressed(stream: 20, index: 0))
         #expect(try content(file) == "(hybrid) Tj")
+        expectReadFromCrossReference(file)
     }
 
     @Test func incrementalUpdatesLetTheNewestDefinitionWin() throws {
@@ -159,6 +171,7 @@ struct PDFFileTests {
         #expect(try content(file) == "(second version) Tj")
         #expect(try file.resolve(.reference(PDFReference(5))) == .string(Array("old info".utf8)))
         #expect(file.info?["Title"] == .string(Array("updated".utf8)))  // /Info kept from the older trailer
+        expectReadFromCrossReference(file)
     }
 
     @Test func anUpdateCanFreeAnObject() throws {
@@ -172,6 +185,7 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
         #expect(try file.resolve(.reference(PDFReference(5))) == .null)
+        expectReadFromCrossReference(file)
     }
 
     @Test func anUnreadableOlderSectionEndsTheChainAndTheScanFillsIn() throws {
@@ -201,6 +215,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(try file.resolve(.reference(PDFReference(6))) == .string(Array("six, again".utf8)))
         #expect(try file.page(at: 0).contents.isEmpty)  // object 4 is a string now: skipped
+        expectReadFromCrossReference(file)
     }
 
     @Test func linearizedFilesReadBothSections() throws {
@@ -231,6 +246,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(file.pageCount == 2)
         #expect(try content(file, page: 1) == "(page two) Tj")
+        expectReadFromCrossReference(file)
     }
 
     // MARK: Recovery
