@@ -38,6 +38,21 @@ struct PDFEncryptionTests {
         #expect(xml.contains("Folio fixture"))
     }
 
+    @Test func identityCryptFiltersAndCrossReferenceStreamsAreNotDecrypted() throws {
+        let file = try PDFFile(bytes: try Self.fixture("encrypted-aes-128"))
+        let plain = Array("BT (in clear) Tj ET".utf8)
+        func stream(_ entries: [PDFName: PDFObject]) -> PDFStream {
+            PDFStream(dictionary: PDFDictionary(entries), encoded: plain[...], object: PDFReference(4))
+        }
+        let identity = stream([
+            "Filter": .name("Crypt"), "DecodeParms": .dictionary(PDFDictionary(["Name": .name("Identity")])),
+        ])
+        #expect(try file.data(of: identity) == plain)
+        #expect(try file.data(of: stream(["Filter": .array([.name("Crypt")])])) == plain)  // no /Name: Identity
+        #expect(try file.data(of: stream(["Type": .name("XRef")])) == plain)
+        #expect(try file.data(of: stream([:])) != plain)  // the default crypt filter (AESV2) applies
+    }
+
     @Test func theSecurityHandlerReadsEachRevision() throws {
         let expected: [(String, Int, PDFSecurityHandler.Method, Int)] = [
             ("encrypted-rc4-40", 2, .rc4, 5), ("encrypted-rc4-128", 3, .rc4, 16), ("encrypted-r4-rc4", 4, .rc4, 16),
