@@ -11,6 +11,7 @@ Every fixture holds one page whose content stream shows "Hello, encrypted world"
 change from run to run while what the tests check does not.
 """
 import pathlib
+import warnings
 
 import pikepdf
 
@@ -45,6 +46,10 @@ CASES = {
     # R6: AES-256 (/AESV3) with the hash of ISO 32000-2 algorithm 2.B, objects in object streams.
     "encrypted-aes-256.pdf": dict(encryption=pikepdf.Encryption(owner="owner", user="", R=6),
                                   object_stream_mode=pikepdf.ObjectStreamMode.generate),
+    # R5: AES-256 with plain SHA-256 (Acrobat 9's deprecated revision, still met in the wild).
+    "encrypted-aes-256-r5.pdf": dict(encryption=pikepdf.Encryption(owner="owner", user="", R=5)),
+    # R6 with a user password: algorithm 2.B must reject the empty password.
+    "encrypted-user-password-r6.pdf": dict(encryption=pikepdf.Encryption(owner="owner", user="secret", R=6)),
     # A user password: the file cannot be read without it.
     "encrypted-user-password.pdf": dict(encryption=pikepdf.Encryption(owner="owner", user="secret", R=4,
                                                                       aes=True)),
@@ -52,6 +57,7 @@ CASES = {
 
 
 def main() -> None:
+    warnings.simplefilter("ignore", UserWarning)  # "R=5 is deprecated": that is the point of the fixture
     FIXTURES.mkdir(parents=True, exist_ok=True)
     for name, options in CASES.items():
         pdf = document()

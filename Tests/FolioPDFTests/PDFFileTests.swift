@@ -12,6 +12,12 @@ struct PDFFileTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The file was read from its cross-reference alone: no recovery, and no object needed the scan.
+    func expectReadFromCrossReference(_ file: PDFFile, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!file.wasRecovered, sourceLocation: sourceLocation)
+        #expect(file.scan == nil, "an object was found only by scanning", sourceLocation: sourceLocation)
+    }
+
     // MARK: Cross-reference flavours
 
     @Test func aClassicTableOpens() throws {
@@ -26,6 +32,7 @@ struct PDFFileTests {
         #expect(file.info?["Title"] == .string(Array("A title".utf8)))
         #expect(file.trailer["Root"] == .reference(PDFReference(1)))
         #expect(try content(file).contains("(classic) Tj"))
+        expectReadFromCrossReference(file)
     }
 
     @Test func tablesWithSeveralSubsectionsAndOddEntrySeparators() throws {
@@ -37,6 +44,7 @@ struct PDFFileTests {
             let file = try PDFFile(bytes: builder.bytes)
             #expect(!file.wasRecovered, "separator \(Array(separator.utf8))")
             #expect(try file.resolve(.reference(PDFReference(9))) == .string(Array("nine".utf8)))
+            expectReadFromCrossReference(file)
             #expect(try file.resolve(.reference(PDFReference(8))) == .null)
         }
     }
@@ -57,11 +65,13 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
         #expect(try content(file).contains("(off by one)"))
+        expectReadFromCrossReference(file)
     }
 
     func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= pattern.count else { return nil }
-        for index in 0...(bytes.count - pattern.count) where bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+        for index in 0...(bytes.count - pattern.count)
+        where bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
             return index
         }
         return nil
@@ -77,6 +87,7 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: builder.bytes)
         #expect(!file.wasRecovered)
         #expect(try content(file) == "(junk first) Tj")
+        expectReadFromCrossReference(file)
     }
 
     @Test func aHeaderAfterTheFirstKilobyteIsNotAPDF() {
@@ -105,11 +116,13 @@ struct PDFFileTests {
         let font = try file.resolve(.reference(PDFReference(5)))
         #expect(font.dictionary?["Name"] == .string(Array("in an object stream".utf8)))
         #expect(file.trailer["W"] != nil)  // the stream's dictionary is the trailer
+        expectReadFromCrossReference(file)
     }
 
     @Test func aWrongIndexInAnObjectStreamIsFoundByNumber() throws {
         let builder = TestPDFBuilder()
-        builder.objectStream(10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [] >>")])
+        builder.objectStream(
+            10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [] >>")])
         builder.finishStream(number: 11, trailer: "/Root 1 0 R")
         var file = try PDFFile(bytes: builder.bytes)
         #expect(file.pageCount == 0)
@@ -143,6 +156,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(file.crossReference[3] == .compressed(stream: 20, index: 0))
         #expect(try content(file) == "(hybrid) Tj")
+        expectReadFromCrossReference(file)
     }
 
     @Test func incrementalUpdatesLetTheNewestDefinitionWin() throws {
@@ -157,6 +171,7 @@ struct PDFFileTests {
         #expect(try content(file) == "(second version) Tj")
         #expect(try file.resolve(.reference(PDFReference(5))) == .string(Array("old info".utf8)))
         #expect(file.info?["Title"] == .string(Array("updated".utf8)))  // /Info kept from the older trailer
+        expectReadFromCrossReference(file)
     }
 
     @Test func anUpdateCanFreeAnObject() throws {
@@ -170,6 +185,23 @@ struct PDFFileTests {
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
         #expect(try file.resolve(.reference(PDFReference(5))) == .null)
+        expectReadFromCrossReference(file)
+    }
+
+    @Test func anUnreadableOlderSectionEndsTheChainAndTheScanFillsIn() throws {
+        let builder = TestPDFBuilder.onePage(text: "kept")
+        builder.finishTable(trailer: "/Root 1 0 R")
+        var bytes = builder.bytes
+        let five = bytes.count
+        bytes += Array("5 0 obj\n(five)\nendobj\n".utf8)
+        let update = bytes.count
+        bytes += Array("xref\n5 1\n\(TestPDFBuilder.pad(five, 10)) 00000 n \n".utf8)
+        bytes += Array("trailer\n<< /Size 6 /Root 1 0 R /Prev 17 >>\nstartxref\n\(update)\n%%EOF\n".utf8)
+        let file = try PDFFile(bytes: bytes)
+        #expect(!file.wasRecovered)
+        #expect(file.crossReference[1] == nil)
+        #expect(try file.resolve(.reference(PDFReference(5))) == .string(Array("five".utf8)))
+        #expect(try content(file).contains("(kept) Tj"))
     }
 
     @Test func updatesMixingTablesAndStreams() throws {
@@ -183,6 +215,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(try file.resolve(.reference(PDFReference(6))) == .string(Array("six, again".utf8)))
         #expect(try file.page(at: 0).contents.isEmpty)  // object 4 is a string now: skipped
+        expectReadFromCrossReference(file)
     }
 
     @Test func linearizedFilesReadBothSections() throws {
@@ -213,6 +246,7 @@ struct PDFFileTests {
         #expect(!file.wasRecovered)
         #expect(file.pageCount == 2)
         #expect(try content(file, page: 1) == "(page two) Tj")
+        expectReadFromCrossReference(file)
     }
 
     // MARK: Recovery
@@ -244,7 +278,8 @@ struct PDFFileTests {
 
     @Test func recoveryFindsTheRootInABrokenCrossReferenceStream() throws {
         let builder = TestPDFBuilder()
-        builder.objectStream(10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
+        builder.objectStream(
+            10, objects: [(1, "<< /Type /Catalog /Pages 2 0 R >>"), (2, "<< /Type /Pages /Kids [3 0 R] >>")])
         builder.object(3, "<< /Type /Page /Contents 4 0 R >>")
         builder.stream(4, text: "(in a stream) Tj")
         builder.offsetError = 3
@@ -363,7 +398,8 @@ struct PDFFileTests {
         builder.object(1, "<< /Type /Catalog /Pages 2 0 R >>")
         let count = 5_000
         builder.object(2, "<< /Type /Pages /Kids [3 0 R] >>")
-        builder.object(3, "<< /Type /Page /Contents [\((0..<count).map { "\(10 + $0) 0 R" }.joined(separator: " "))] >>")
+        builder.object(
+            3, "<< /Type /Page /Contents [\((0..<count).map { "\(10 + $0) 0 R" }.joined(separator: " "))] >>")
         for index in 0..<count { builder.object(10 + index, "<< /Length 1 >>\nstream\nq Q") }
         builder.append(String(repeating: "x", count: 200_000) + "\nendstream\n")
         builder.finishTable(trailer: "/Root 1 0 R")

@@ -76,7 +76,8 @@ struct PDFFilterTests {
         let small = try PDFFile(bytes: builder.bytes, limits: limits)
         let stream = PDFStream(
             dictionary: PDFDictionary(["Filter": .name("FlateDecode")]),
-            encoded: TestCompression.deflate(Array([[UInt8]](repeating: Self.text, count: 12).joined()), format: .zlib)[...])
+            encoded: TestCompression.deflate(Array([[UInt8]](repeating: Self.text, count: 12).joined()), format: .zlib)[
+                ...])
         #expect { try small.data(of: stream).count } throws: {
             ($0 as? PDFError)?.limit?.name == "maxStreamBytes"
         }
@@ -91,8 +92,10 @@ struct PDFFilterTests {
         let rows: [UInt8] = [0, 10, 20, 30, 1, 1, 1, 1, 2, 1, 1, 1, 3, 1, 1, 1, 4, 1, 1, 1]
         let expected: [UInt8] = [10, 20, 30, 1, 2, 3, 2, 3, 4, 2, 3, 4, 3, 4, 5]
         let encoded = TestCompression.deflate(rows, format: .zlib)
-        #expect(try decode(encoded, "<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 3 >> >>") == expected)
-        #expect(try decode(encoded, "<< /Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns 3 >> >>") == expected)
+        #expect(
+            try decode(encoded, "<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 3 >> >>") == expected)
+        #expect(
+            try decode(encoded, "<< /Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns 3 >> >>") == expected)
     }
 
     @Test func pngPredictorsStepByWholePixels() throws {
@@ -117,7 +120,8 @@ struct PDFFilterTests {
             try decode(rgb, "<< /Filter /FlateDecode /DecodeParms << /Predictor 2 /Colors 3 /Columns 2 >> >>")
                 == [1, 2, 3, 2, 3, 4])
         #expect(PDFPredictor.tiff([0x11, 0x11], rowBytes: 2, colors: 1, bitsPerComponent: 4) == [0x12, 0x34])
-        #expect(PDFPredictor.tiff([0x00, 0x01, 0x00, 0x02], rowBytes: 4, colors: 1, bitsPerComponent: 16) == [0, 1, 0, 3])
+        #expect(
+            PDFPredictor.tiff([0x00, 0x01, 0x00, 0x02], rowBytes: 4, colors: 1, bitsPerComponent: 16) == [0, 1, 0, 3])
     }
 
     @Test func predictorParametersOutOfRangeAreMalformed() {
@@ -130,7 +134,9 @@ struct PDFFilterTests {
     // MARK: ASCII filters
 
     @Test func ascii85DecodesGroupsZAndTheEndMarker() throws {
-        #expect(try decode(Array("87cURD_*#TDfTZ)+T~>".utf8), "<< /Filter /ASCII85Decode >>") == Array("Hello, world!".utf8))
+        #expect(
+            try decode(Array("87cURD_*#TDfTZ)+T~>".utf8), "<< /Filter /ASCII85Decode >>") == Array("Hello, world!".utf8)
+        )
         #expect(try decode(Array("z9jqo^Bla~>".utf8), "<< /Filter /A85 >>") == [0, 0, 0, 0] + Array("Man is".utf8))
         #expect(try decode(Array("<~@:E^~>".utf8), "<< /Filter /A85 >>") == Array("abc".utf8))
         #expect(try decode(Array("@:\n E^~>junk".utf8), "<< /Filter /A85 >>") == Array("abc".utf8))
@@ -146,8 +152,10 @@ struct PDFFilterTests {
 
     @Test func filterChainsApplyInOrder() throws {
         let deflated = TestCompression.deflate(Self.text, format: .zlib)
-        let hex = Array(deflated.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
-            .joined().utf8) + [0x3E]
+        let hex =
+            Array(
+                deflated.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
+                    .joined().utf8) + [0x3E]
         #expect(try decode(hex, "<< /Filter [/AHx /Fl] >>") == Self.text)
     }
 

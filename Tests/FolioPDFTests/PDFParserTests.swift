@@ -36,7 +36,8 @@ struct PDFParserTests {
 
     @Test func literalStringsKeepBalancedParenthesesAndResolveEscapes() throws {
         let text = #"(a(b)c\n\r\t\b\f\(\)\\\053\0538\7 x\q)"#
-        let expected: [UInt8] = Array("a(b)c".utf8) + [0x0A, 0x0D, 0x09, 0x08, 0x0C] + Array("()\\++8".utf8)
+        let expected: [UInt8] =
+            Array("a(b)c".utf8) + [0x0A, 0x0D, 0x09, 0x08, 0x0C] + Array("()\\++8".utf8)
             + [0x07] + Array(" xq".utf8)
         #expect(try parse(text) == .string(expected))
     }
@@ -80,7 +81,9 @@ struct PDFParserTests {
     }
 
     @Test func twoIntegersWithoutRAreTwoIntegers() throws {
-        #expect(try parse("[1 2 3 0 R 4 5]") == .array([.integer(1), .integer(2), .reference(PDFReference(3)), .integer(4), .integer(5)]))
+        #expect(
+            try parse("[1 2 3 0 R 4 5]")
+                == .array([.integer(1), .integer(2), .reference(PDFReference(3)), .integer(4), .integer(5)]))
         #expect(try parse("[-1 0 R]") == .array([.integer(-1), .integer(0)]))  // no negative object numbers
     }
 

@@ -30,13 +30,22 @@ extension PDFFile {
         while let offset = pending.popLast() {
             guard visited.insert(offset).inserted else { continue }  // a /Prev loop: stop following it
             guard visited.count <= Self.maxCrossReferenceSections else { break }
-            let section = try readSection(at: offset)
+            let section: CrossReferenceSection
+            do {
+                section = try readSection(at: offset)
+            } catch {
+                // An older section that cannot be read ends the chain: what the newer sections
+                // leave out is found by the scan, object by object. The newest must be readable.
+                if isNewest || error.code == .limitExceeded { throw error }
+                break
+            }
             for (number, entry) in section.entries where entries[number] == nil {
                 entries[number] = entry
             }
             guard entries.count <= limits.maxObjects else {
                 throw PDFError.limit(
-                    "maxObjects", limits.maxObjects, "the cross-reference declares more than \(limits.maxObjects) objects")
+                    "maxObjects", limits.maxObjects,
+                    "the cross-reference declares more than \(limits.maxObjects) objects")
             }
             for (key, value) in section.trailer.entries where merged.entries[key] == nil {
                 if !isNewest && (key == "Prev" || key == "XRefStm") { continue }
@@ -100,14 +109,16 @@ extension PDFFile {
         while true {
             let token = parser.nextToken()
             if case .keyword(.trailer) = token { break }
-            guard case .integer(var first) = token, case .integer(let count) = parser.nextToken(), first >= 0, count >= 0
+            guard case .integer(var first) = token, case .integer(let count) = parser.nextToken(), first >= 0,
+                count >= 0
             else {
                 throw PDFError(.malformed, "a cross-reference table has no trailer", byteOffset: offset)
             }
             total += count
             guard total <= limits.maxObjects else {
                 throw PDFError.limit(
-                    "maxObjects", limits.maxObjects, "the cross-reference declares more than \(limits.maxObjects) objects",
+                    "maxObjects", limits.maxObjects,
+                    "the cross-reference declares more than \(limits.maxObjects) objects",
                     byteOffset: offset)
             }
             for index in 0..<count {
@@ -119,7 +130,8 @@ extension PDFFile {
                 }
                 let inUse = bytes[range.lowerBound] == 0x6E  // n
                 guard inUse || bytes[range.lowerBound] == 0x66 else {  // f
-                    throw PDFError(.malformed, "a cross-reference table entry is neither n nor f", byteOffset: range.lowerBound)
+                    throw PDFError(
+                        .malformed, "a cross-reference table entry is neither n nor f", byteOffset: range.lowerBound)
                 }
                 if index == 0 && first == 1 && !inUse && entryOffset == 0 && generation == 65535 { first = 0 }
                 let number = first + index
@@ -191,14 +203,14 @@ extension PDFFile {
             return result
         }
         for range in ranges {
-            total += range.count
-            guard total <= limits.maxObjects else {
-                throw PDFError.limit(
-                    "maxObjects", limits.maxObjects, "the cross-reference declares more than \(limits.maxObjects) objects",
-                    byteOffset: offset)
-            }
             for index in 0..<range.count {
                 guard position + rowBytes <= data.count else { break }
+                total += 1
+                guard total <= limits.maxObjects else {
+                    throw PDFError.limit(
+                        "maxObjects", limits.maxObjects,
+                        "the cross-reference declares more than \(limits.maxObjects) objects", byteOffset: offset)
+                }
                 let type = field(widths[0], default: 1)
                 let second = field(widths[1], default: 0)
                 let third = field(widths[2], default: 0)

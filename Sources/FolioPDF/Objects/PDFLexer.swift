@@ -1,5 +1,16 @@
 // Performance notes
-// (filled in after measuring; see the end of this comment block)
+// The lexer works on `[UInt8]` with indices, never `String`, and classifies keywords once. Measured
+// in release on 2 shared cores with a scratch executable (open every file, walk the page tree,
+// decode every page's content streams, best of 10): the 64 CUAD contracts (11.4 MB, 1,189 pages,
+// 11.8 MB of decoded content) take 43.5 ms, about 260 MB/s of input; opening them (cross-reference,
+// catalog, page tree) is 10.2 ms of that. Parsing every one of their 10,092 objects (object streams
+// inflated included) takes 23 ms. The four LibreOffice documents (3.0 MB, 7.9 MB decoded) take 18 ms.
+// perf over the whole run is flat: the lexer's functions together are about 10 %, hashing `PDFName`
+// keys about 10 % (the synthesized `Hashable` combines its bytes one at a time), zlib and malloc
+// most of the rest. An `UnsafeBufferPointer` lexer could save a few percent of the total at most,
+// so it was not written: bounds-checked indices stay. Recovery is one linear pass (`PDFRecoveryScan`);
+// the searches for `endstream` after a lying `/Length` remember their last result so that many lying
+// streams in a row do not rescan the same bytes.
 
 /// A keyword: a run of regular characters that is not a number (ISO 32000-1, 7.2.2). The ones the
 /// parser acts on are told apart once, here; anything else is ``other``.
@@ -211,11 +222,6 @@ struct PDFLexer {
                 sawDigit = true
                 index += 1
             }
-        }
-        // pdf.js also skips minus signs in the middle of a number (`0.-5`): Adobe Reader does.
-        while index < end && bytes[index] == 0x2D && index > position && sawDigit {
-            index += 1
-            while index < end, Self.isDigit(bytes[index]) { index += 1 }
         }
         position = index
         if !sawDigit { return .integer(0) }

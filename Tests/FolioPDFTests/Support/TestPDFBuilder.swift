@@ -69,7 +69,9 @@ final class TestPDFBuilder {
         var dictionary = "/Type /ObjStm /N \(objects.count) /First \(header.utf8.count)"
         if let extends { dictionary += " /Extends \(extends) 0 R" }
         if compress {
-            stream(number, dictionary: dictionary + " /Filter /FlateDecode", data: TestCompression.deflate(data, format: .zlib))
+            stream(
+                number, dictionary: dictionary + " /Filter /FlateDecode",
+                data: TestCompression.deflate(data, format: .zlib))
         } else {
             stream(number, dictionary: dictionary, data: data)
         }
@@ -89,7 +91,9 @@ final class TestPDFBuilder {
                 if number == 0 && sectionOffsets[0] == nil {
                     append("0000000000 65535 f" + entrySeparator)
                 } else {
-                    append(Self.pad(sectionOffsets[number]! - headerOffset + offsetError, 10) + " 00000 n" + entrySeparator)
+                    append(
+                        Self.pad(sectionOffsets[number]! - headerOffset + offsetError, 10) + " 00000 n" + entrySeparator
+                    )
                 }
             }
         }

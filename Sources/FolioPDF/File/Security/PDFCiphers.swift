@@ -2,9 +2,9 @@ internal import Crypto
 internal import CryptoExtras
 
 #if canImport(FoundationEssentials)
-    internal import FoundationEssentials
+internal import FoundationEssentials
 #else
-    internal import Foundation
+internal import Foundation
 #endif
 
 /// RC4 (ARCFOUR), the stream cipher of the standard security handler's revisions 2 to 4. Encryption

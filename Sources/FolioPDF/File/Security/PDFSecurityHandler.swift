@@ -37,7 +37,8 @@ struct PDFSecurityHandler {
     init(dictionary: PDFDictionary, documentID: [UInt8]) throws(PDFError) {
         let filter = dictionary["Filter"]?.name?.string ?? "Standard"
         guard filter == "Standard" else {
-            throw PDFError(.unsupported, "the file is encrypted with the /\(filter) security handler, not the standard one")
+            throw PDFError(
+                .unsupported, "the file is encrypted with the /\(filter) security handler, not the standard one")
         }
         let version = dictionary["V"]?.integer ?? 0
         let revision = dictionary["R"]?.integer ?? 0
@@ -151,7 +152,9 @@ struct PDFSecurityHandler {
     }
 
     private static var passwordRequired: PDFError {
-        PDFError(.encrypted, "the file is encrypted with a user password; Folio opens only files whose user password is empty")
+        PDFError(
+            .encrypted,
+            "the file is encrypted with a user password; Folio opens only files whose user password is empty")
     }
 
     // MARK: Revisions 5 and 6
