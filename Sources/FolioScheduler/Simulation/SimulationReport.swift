@@ -64,9 +64,11 @@ package struct SimulationReport: Sendable {
         var parts: [String] = []
         for (name, report) in zip(classNames, classes) {
             parts.append(
-                "\"\(name)\":{\"arrived\":\(report.arrived),\"admitted\":\(report.admitted),\"rejected\":\(report.rejected),"
-                    + "\"retried\":\(report.retried),\"admittedOnRetry\":\(report.admittedOnRetry),"
-                    + "\"completed\":\(report.completed),\"waitMs\":\(waits(report))}")
+                """
+                "\(name)":{"arrived":\(report.arrived),"admitted":\(report.admitted),"rejected":\(report.rejected),\
+                "retried":\(report.retried),"admittedOnRetry":\(report.admittedOnRetry),\
+                "completed":\(report.completed),"waitMs":\(waits(report))}
+                """)
         }
         var all = ClassReport()
         all.completed = classes.reduce(0) { $0 + $1.completed }
