@@ -47,8 +47,12 @@ package struct SimulationReport: Sendable {
         classes[ended.classIndex].waitsMs.append(Double(ended.waitTime.nanosecondCount) / 1e6)
     }
 
-    /// The report as one JSON object:
-    /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},"all":{completed,waitMs}}`,
+    /// The report as one JSON object
+    /// ```
+    /// {"policy","workers","load","lost",
+    ///  "classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},
+    ///  "all":{completed,waitMs}}
+    /// ```
     /// where `all` pools every class's completed requests.
     package var json: String {
         func number(_ value: Double) -> String {
