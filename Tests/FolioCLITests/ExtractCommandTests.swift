@@ -23,7 +23,10 @@ struct ExtractCommandTests {
     }
 
     static let html =
-        "<html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p><table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>"
+        """
+        <html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p>\
+        <table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>
+        """
 
     @Test func printsTheNormalizedText() throws {
         let run = try Self.run([try Self.file(Self.html, name: "r.html")])

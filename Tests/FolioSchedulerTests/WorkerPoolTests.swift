@@ -105,7 +105,8 @@ struct WorkerPoolTests {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let gate = Gate()
         guard
-            case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }),
+            case .admitted(let blocker) = try pool.submit(
+                Self.session("standard"), cost: 1, { _ in await gate.wait() }),
             case .admitted(let queued) = try pool.submit(Self.session("standard"), cost: 1, { _ in "ran" })
         else {
             Issue.record("admitted")
