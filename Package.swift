@@ -76,7 +76,8 @@ let package = Package(
             ],
             resources: [.copy("Resources/gb18030-index.bin")]
         ),
-        // Deterministic generator of large test documents (reports, contracts, Chinese prose); FolioModel for SplitMix64.
+        // Deterministic generator of large test documents (reports, contracts, Chinese prose);
+        // FolioModel for SplitMix64.
         .target(name: "FolioCorpora", dependencies: ["FolioModel"], path: "Corpora/Generator"),
         // Segment, count, cut: token-budgeted chunks and windows, batch and streaming.
         .target(name: "FolioChunking", dependencies: ["FolioModel", "FolioTokenizer", "FolioIngest"]),

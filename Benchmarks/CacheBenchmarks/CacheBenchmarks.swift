@@ -16,10 +16,10 @@ import Foundation
 /// - `Engine:ingest:<kind>:<tier>` ingests a generated 2,000,000-character document (`report`: an
 ///   English filing-like text; `chinese`) by file path: `cold` with an empty cache (read, hash,
 ///   extract, chunk, index; the entry is written behind the ingest), `cold:written` until the entry
-///   is on disk too, `memory` a warm engine (target ≤ 50 µs), `disk` a fresh
-///   engine over the cache directory (target ≤ 5 ms). `Engine:firstChunk:<kind>:disk` adds the first
-///   chunk to the disk hit (what inflating the cached text and index costs). The file is dated an hour back, as settled files
-///   are, so the digest memo may trust it. `Engine:ingestBytes:<kind>:memory` passes the same
+///   is on disk too, `memory` a warm engine (target ≤ 50 µs), `disk` a fresh engine over the cache
+///   directory (target ≤ 5 ms). `Engine:firstChunk:<kind>:disk` adds the first chunk to the disk hit
+///   (what inflating the cached text and index costs). The file is dated an hour back, as settled
+///   files are, so the digest memo may trust it. `Engine:ingestBytes:<kind>:memory` passes the same
 ///   content as bytes, which are hashed on every call.
 /// - `Engine:cooperativeLatency:<idle|saturated>` (CooperativeLatency.swift): how long a task on
 ///   Swift's cooperative pool waits to run while the engine's pool is idle or saturated by ingests.

@@ -194,11 +194,12 @@ struct IngestInput: Sendable {
             xml += #"<w:p><w:r><w:t xml:space="preserve">\#(escaped(line))</w:t></w:r></w:p>"#
         }
         xml += "</w:body></w:document>"
-        let contentTypes =
-            #"<?xml version="1.0" encoding="UTF-8"?>"#
-            + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
-            + #"<Override PartName="/word/document.xml" "#
-            + #"ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#
+        let contentTypes = """
+            <?xml version="1.0" encoding="UTF-8"?>\
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+            <Override PartName="/word/document.xml" \
+            ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>
+            """
         var writer = ZipWriter()
         writer.add("[Content_Types].xml", Array(contentTypes.utf8))
         writer.add("word/document.xml", Array(xml.utf8))

@@ -513,7 +513,10 @@ struct ChineseComposer: Composer {
         case 3:
             text += random.pick(Words.organizations)
             text.put(
-                "\u{4E0B}\u{4E00}\u{6B65}\u{7684}\u{91CD}\u{70B9}\u{5DE5}\u{4F5C}\u{4E3B}\u{8981}\u{6709}\u{4E09}\u{9879}\u{FF1A}"
+                """
+                \u{4E0B}\u{4E00}\u{6B65}\u{7684}\u{91CD}\u{70B9}\u{5DE5}\u{4F5C}\
+                \u{4E3B}\u{8981}\u{6709}\u{4E09}\u{9879}\u{FF1A}
+                """
             )  // 下一步的重点工作主要有三项：
             for (index, ordinal) in ["\u{4E00}", "\u{4E8C}", "\u{4E09}"].enumerated() {
                 if index > 0 { text.put("\u{FF1B}") }

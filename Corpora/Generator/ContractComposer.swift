@@ -119,7 +119,11 @@ struct ContractComposer: Composer {
         case .nowTherefore:
             markup.beginParagraph()
             markup.bytes.put(
-                "NOW, THEREFORE, in consideration of the mutual covenants and agreements set forth herein, and for other good and valuable consideration, the receipt and sufficiency of which are hereby acknowledged, the Parties agree as follows:"
+                """
+                NOW, THEREFORE, in consideration of the mutual covenants and agreements set \
+                forth herein, and for other good and valuable consideration, the receipt and \
+                sufficiency of which are hereby acknowledged, the Parties agree as follows:
+                """
             )
             markup.endParagraph()
         case .article(let number, let name):
@@ -168,7 +172,10 @@ struct ContractComposer: Composer {
         case .witness:
             markup.beginParagraph()
             markup.bytes.put(
-                "IN WITNESS WHEREOF, the Parties have caused this Agreement to be executed by their duly authorized representatives as of the Effective Date."
+                """
+                IN WITNESS WHEREOF, the Parties have caused this Agreement to be executed \
+                by their duly authorized representatives as of the Effective Date.
+                """
             )
             markup.endParagraph()
         case .signature(let first):

@@ -152,9 +152,8 @@ extension EnglishProse {
         noun(plural: true, into: &text)
         text.put(" payable under this Agreement shall be paid in U.S. dollars within ")
         days(into: &text)
-        text.put(
-            " after the date of the applicable invoice, and any amount not paid when due shall bear interest at the rate of "
-        )
+        text.put(" after the date of the applicable invoice, and any amount not paid when due shall bear ")
+        text.put("interest at the rate of ")
         text.putDecimal(random.within(5...20))
         text.put("% per month (or, if lower, the maximum rate permitted by Applicable Law)")
     }
@@ -204,9 +203,8 @@ extension EnglishProse {
     private mutating func governingLaw(into text: inout [UInt8]) {
         text.put("This Agreement shall be governed by the laws of the State of ")
         word(Words.states, into: &text)
-        text.put(
-            ", without regard to its conflict of laws principles, and each Party irrevocably submits to the exclusive jurisdiction of the state and federal courts located in "
-        )
+        text.put(", without regard to its conflict of laws principles, and each Party irrevocably submits ")
+        text.put("to the exclusive jurisdiction of the state and federal courts located in ")
         text += random.pick(places)
         text.put(
             random.chance(50)
@@ -272,9 +270,8 @@ extension EnglishProse {
         nounPhrase(into: &text)
         text.put(", and such failure continues for ")
         days(into: &text)
-        text.put(
-            " after written notice thereof, then the other Party may, at its option, (i) terminate this Agreement, (ii) "
-        )
+        text.put(" after written notice thereof, then the other Party may, at its option, ")
+        text.put("(i) terminate this Agreement, (ii) ")
         word(Words.baseVerbs, into: &text)
         text.put(" ")
         nounPhrase(into: &text)
@@ -282,9 +279,8 @@ extension EnglishProse {
     }
 
     private mutating func representation(into text: inout [UInt8]) {
-        text.put(
-            "Each Party represents and warrants to the other Party that: (a) it is duly organized and in good standing; (b) it has "
-        )
+        text.put("Each Party represents and warrants to the other Party that: ")
+        text.put("(a) it is duly organized and in good standing; (b) it has ")
         word(Words.pastVerbs, into: &text)
         text.put(" ")
         nounPhrase(into: &text)

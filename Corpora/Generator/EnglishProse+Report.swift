@@ -226,7 +226,11 @@ extension EnglishProse {
     private mutating func secFilings(into text: inout [UInt8]) {
         if random.chance(50) {
             text.put(
-                "We file annual, quarterly and current reports with the SEC under Sec. 13(a) or 15(d) of the Securities Exchange Act of 1934, as amended (the \u{201C}Exchange Act\u{201D}), and our registration statement on Form S-"
+                """
+                We file annual, quarterly and current reports with the SEC under Sec. \
+                13(a) or 15(d) of the Securities Exchange Act of 1934, as amended (the \
+                \u{201C}Exchange Act\u{201D}), and our registration statement on Form S-
+                """
             )
             text.putNumber([1, 3, 4, 8][random.below(4)])
             text.put(" (Registration No. 333-")

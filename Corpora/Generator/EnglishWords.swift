@@ -296,7 +296,10 @@ enum EnglishWords {
         """)
 
     static let industries = Lexicon.words(
-        "Systems Components Therapeutics Energy Logistics Foods Capital Instruments Networks Materials Robotics Analytics Semiconductor Minerals"
+        """
+        Systems Components Therapeutics Energy Logistics Foods Capital \
+        Instruments Networks Materials Robotics Analytics Semiconductor Minerals
+        """
     )
 
     static let companySuffixes = Lexicon.lines(
@@ -334,7 +337,10 @@ enum EnglishWords {
             ("PART I", "Item 4. Mine Safety Disclosures", .narrative),
             (
                 "PART II",
-                "Item 5. Market for Registrant's Common Equity, Related Stockholder Matters and Issuer Purchases of Equity Securities",
+                """
+                Item 5. Market for Registrant's Common Equity, Related \
+                Stockholder Matters and Issuer Purchases of Equity Securities
+                """,
                 .financial
             ),
             (

@@ -88,7 +88,11 @@ struct ReportComposer: Composer {
             markup.bytes.put("Commission File No. 001-")
             markup.bytes.putNumber(prose.random.within(10_000...39_999))
             markup.bytes.put(
-                ". Indicate by check mark whether the registrant (1) has filed all reports required by Sec. 13 or 15(d) of the Exchange Act during the preceding 12 months and (2) has been subject to such filing requirements for the past 90 days. Yes \u{2612} No \u{2610}"
+                """
+                . Indicate by check mark whether the registrant (1) has filed all reports required by \
+                Sec. 13 or 15(d) of the Exchange Act during the preceding 12 months and (2) has been \
+                subject to such filing requirements for the past 90 days. Yes \u{2612} No \u{2610}
+                """
             )
             markup.endParagraph()
         case .part(let part):
@@ -108,7 +112,11 @@ struct ReportComposer: Composer {
         case .signatureStatement:
             markup.beginParagraph()
             markup.bytes.put(
-                "Pursuant to the requirements of Section 13 or 15(d) of the Securities Exchange Act of 1934, the registrant has duly caused this report to be signed on its behalf by the undersigned, thereunto duly authorized."
+                """
+                Pursuant to the requirements of Section 13 or 15(d) of the Securities \
+                Exchange Act of 1934, the registrant has duly caused this report to \
+                be signed on its behalf by the undersigned, thereunto duly authorized.
+                """
             )
             markup.endParagraph()
         case .signatureBlock:

@@ -139,7 +139,10 @@ extension Engine {
         for handle in handles where handle.document.encoding != configuration.encoding {
             throw EngineError(
                 .invalidRequest,
-                "\(handle.name) was counted in \(handle.document.encoding); this engine packs in \(configuration.encoding)",
+                """
+                \(handle.name) was counted in \(handle.document.encoding); \
+                this engine packs in \(configuration.encoding)
+                """,
                 documentName: handle.name)
         }
         let indexCost = handles.count == 1 ? 0 : Double(handles.reduce(0) { $0 + $1.document.utf8Count })

@@ -178,14 +178,17 @@ package struct BenchCommand: ParsableCommand {
                     }
                     let measured = pipeline ? bytes.count : textBytes
                     output.write(
-                        "{\"tool\": \"folio\", \"operation\": \"\(pipeline ? "pipeline" : "chunk")\", \"path\": \(jsonString(path)), "
-                            + "\"bytes\": \(measured), \"characters\": \(document.text.unicodeScalars.count), "
-                            + "\"chunks\": \(chunks.count), \"tokens\": \(chunks.reduce(0) { $0 + $1.tokenCount }), "
-                            + "\"max_tokens\": \(chunker.configuration.maxTokens), "
-                            + "\"ending_at_sentence\": \(Self.share(chunks) { $0 >= .sentence }), "
-                            + "\"ending_at_line\": \(Self.share(chunks) { $0 >= .line }), \"runs\": \(seconds.count), "
-                            + throughputFields(byteCount: measured, seconds: seconds)
-                            + ", \"best_seconds\": \(String(format: "%.4f", seconds[0]))}\n")
+                        """
+                        {"tool": "folio", "operation": "\(pipeline ? "pipeline" : "chunk")", \
+                        "path": \(jsonString(path)), "bytes": \(measured), \
+                        "characters": \(document.text.unicodeScalars.count), \
+                        "chunks": \(chunks.count), "tokens": \(chunks.reduce(0) { $0 + $1.tokenCount }), \
+                        "max_tokens": \(chunker.configuration.maxTokens), \
+                        "ending_at_sentence": \(Self.share(chunks) { $0 >= .sentence }), \
+                        "ending_at_line": \(Self.share(chunks) { $0 >= .line }), "runs": \(seconds.count), \
+                        \(throughputFields(byteCount: measured, seconds: seconds)), \
+                        "best_seconds": \(String(format: "%.4f", seconds[0]))}\n
+                        """)
                 } catch {
                     errors.write("folio: \(error)\n")
                     status = 1

@@ -86,13 +86,19 @@ extension BenchCommand {
                     precondition(opened.chunkCount == whole.chunkCount)
                 }
                 opens.sort()
+                let megabytes = Double(chunkBytes) / 1e6
                 output.write(
-                    "{\"tool\": \"folio\", \"operation\": \"index\", \"files\": \(documents.count), \"chunks\": \(whole.chunkCount), "
-                        + "\"chunkBytes\": \(chunkBytes), \"indexBytes\": \(whole.byteCount), \"mbPerSecond\": \(String(format: "%.2f", Double(chunkBytes) / 1e6 / seconds[0])), "
-                        + "\"medianMBPerSecond\": \(String(format: "%.2f", Double(chunkBytes) / 1e6 / seconds[seconds.count / 2])), "
-                        + "\"queries\": \(latencies.count), \"queryP50Micros\": \(String(format: "%.1f", percentile(0.5))), "
-                        + "\"queryP99Micros\": \(String(format: "%.1f", percentile(0.99))), \"queryMaxMicros\": \(String(format: "%.1f", latencies.last ?? 0)), "
-                        + "\"openMedianMicros\": \(String(format: "%.1f", opens[opens.count / 2])), \"openMaxMicros\": \(String(format: "%.1f", opens.last!))}\n"
+                    """
+                    {"tool": "folio", "operation": "index", "files": \(documents.count), \
+                    "chunks": \(whole.chunkCount), "chunkBytes": \(chunkBytes), "indexBytes": \(whole.byteCount), \
+                    "mbPerSecond": \(String(format: "%.2f", megabytes / seconds[0])), \
+                    "medianMBPerSecond": \(String(format: "%.2f", megabytes / seconds[seconds.count / 2])), \
+                    "queries": \(latencies.count), "queryP50Micros": \(String(format: "%.1f", percentile(0.5))), \
+                    "queryP99Micros": \(String(format: "%.1f", percentile(0.99))), \
+                    "queryMaxMicros": \(String(format: "%.1f", latencies.last ?? 0)), \
+                    "openMedianMicros": \(String(format: "%.1f", opens[opens.count / 2])), \
+                    "openMaxMicros": \(String(format: "%.1f", opens.last!))}\n
+                    """
                 )
                 return 0
             } catch {

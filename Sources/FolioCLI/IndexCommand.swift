@@ -68,7 +68,10 @@ package struct IndexCommand: ParsableCommand {
         let seconds = (clock.now - start) / .seconds(1)
         let bytes = (try? FileStatus(path: path))?.byteCount ?? 0
         errors.write(
-            "folio: indexed \(building.documentCount) files (\(failures) failed), \(building.chunkCount) chunks, \(bytes) bytes in \(path), \(String(format: "%.2f", seconds)) s\n"
+            """
+            folio: indexed \(building.documentCount) files (\(failures) failed), \(building.chunkCount) \
+            chunks, \(bytes) bytes in \(path), \(String(format: "%.2f", seconds)) s\n
+            """
         )
         return failures == 0 ? 0 : 1
     }
@@ -121,14 +124,15 @@ package struct SearchCommand: ParsableCommand {
             let hits = try index.search(query, top: top, documents: filter, parameters: scoring.parameters())
             for (rank, hit) in hits.enumerated() {
                 let text = try index.text(ofDocument: hit.chunk.document, utf8Range: hit.chunk.utf8Range)
-                var line =
-                    "{\"rank\": \(rank + 1), \"score\": \(String(format: "%.4f", hit.score)), \"path\": \(jsonString(hit.path)), "
-                line += "\"chunk\": \(hit.chunk.id - (try index.document(hit.chunk.document).chunks.lowerBound)), "
-                line +=
-                    "\"start\": \(hit.chunk.range.start), \"end\": \(hit.chunk.range.end), \"tokens\": \(hit.chunk.tokenCount), "
-                line +=
-                    "\"headings\": [\(hit.chunk.headings.map(jsonString).joined(separator: ", "))], \"text\": \(jsonString(text))}\n"
-                output.write(line)
+                let chunkInDocument = hit.chunk.id - (try index.document(hit.chunk.document).chunks.lowerBound)
+                output.write(
+                    """
+                    {"rank": \(rank + 1), "score": \(String(format: "%.4f", hit.score)), \
+                    "path": \(jsonString(hit.path)), "chunk": \(chunkInDocument), "start": \(hit.chunk.range.start), \
+                    "end": \(hit.chunk.range.end), "tokens": \(hit.chunk.tokenCount), \
+                    "headings": [\(hit.chunk.headings.map(jsonString).joined(separator: ", "))], \
+                    "text": \(jsonString(text))}\n
+                    """)
             }
             return 0
         } catch let error as IndexError {

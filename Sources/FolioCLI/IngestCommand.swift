@@ -114,8 +114,11 @@ package struct IngestCommand: ParsableCommand {
         let elapsed = started.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         errors.write(
-            "folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, "
-                + "\(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \(String(format: "%.2f", seconds)) s\n"
+            """
+            folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, \
+            \(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \
+            \(String(format: "%.2f", seconds)) s\n
+            """
         )
         return failures > 0 || found.files.isEmpty ? 1 : 0
     }

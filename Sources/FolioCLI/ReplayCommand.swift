@@ -14,7 +14,8 @@ package struct ReplayCommand: ParsableCommand {
             prefix). Requests are replayed in timestamp order (file order for ties) through the real \
             cache code. A request's hits are the longest prefix of its hash_ids cached when it arrives; \
             then all its blocks are inserted or touched. A request with k hit blocks saves \
-            min(512·k, input_length) tokens. Standard error gets the replay's speed. Prints {"policy","capacityBlocks","requests","blocks",\
+            min(512·k, input_length) tokens. Standard error gets the replay's speed. Prints \
+            {"policy","capacityBlocks","requests","blocks",\
             "hitBlocks","blockHitRatio","tokenHitRatio"}; tokenHitRatio = saved ÷ all input tokens. \
             belady knows the future and is there only as the ceiling.
             """

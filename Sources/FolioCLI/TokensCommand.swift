@@ -98,7 +98,10 @@ package struct TokensCommand: ParsableCommand {
         } else {
             throw TokenizerError(
                 .unknownEncoding,
-                "cannot tell which pre-tokenizer the rank file \(name) was trained with; pass --pattern cl100k or --pattern o200k"
+                """
+                cannot tell which pre-tokenizer the rank file \(name) was \
+                trained with; pass --pattern cl100k or --pattern o200k
+                """
             )
         }
         return try BPETokenizer(rankFileAt: name, pattern: chosen, specialTokens: guessed?.specialTokens ?? [:])

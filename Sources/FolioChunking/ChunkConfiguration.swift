@@ -21,7 +21,10 @@ public struct ChunkConfiguration: Hashable, Sendable {
         guard Self.budgetRange.contains(maxTokens) else {
             throw ChunkingError(
                 .budgetOutOfRange,
-                "maxTokens must be between \(Self.budgetRange.lowerBound) and \(Self.budgetRange.upperBound), got \(maxTokens)"
+                """
+                maxTokens must be between \(Self.budgetRange.lowerBound) \
+                and \(Self.budgetRange.upperBound), got \(maxTokens)
+                """
             )
         }
         guard overlapTokens >= 0 && overlapTokens <= maxTokens / 2 else {

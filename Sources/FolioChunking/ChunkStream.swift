@@ -6,7 +6,8 @@
 // boundary on its own (two semaphores and a lock per block, a continuation per chunk), a third of the CPU
 // time was the kernel switching threads. Blocks now cross in batches (what one read of the input gave)
 // and chunks in batches (what one batch of blocks gave), through `HandoffQueue`, which wakes a side only
-// when it sleeps. See BENCHMARKS.md, "Issue 15: the streaming path", for the figures and what was dropped.
+// when it sleeps. See BENCHMARKS.md, "The streaming path at the batch speed", for the figures and what
+// was dropped.
 
 public import FolioIngest
 public import FolioModel

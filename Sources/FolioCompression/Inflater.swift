@@ -135,7 +135,10 @@ public final class Inflater {
         guard isFinished else {
             throw CompressionError(
                 .truncated,
-                "truncated \(format) stream: the input ended after \(outputByteCount) inflated bytes, before the end of the stream"
+                """
+                truncated \(format) stream: the input ended after \
+                \(outputByteCount) inflated bytes, before the end of the stream
+                """
             )
         }
     }

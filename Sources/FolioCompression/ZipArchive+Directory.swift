@@ -49,12 +49,18 @@ extension ZipArchive {
         guard location.entryCount <= limits.maxEntryCount else {
             throw CompressionError(
                 .entryCountLimitExceeded,
-                "zip archive declares \(location.entryCount) entries, above the limit of \(limits.maxEntryCount) entries (maxEntryCount)"
+                """
+                zip archive declares \(location.entryCount) entries, above \
+                the limit of \(limits.maxEntryCount) entries (maxEntryCount)
+                """
             )
         }
         guard location.entryCount <= location.byteCount / ZipRecordSize.centralHeader else {
             throw corrupt(
-                "the central directory declares \(location.entryCount) entries in \(location.byteCount) bytes, too few for \(ZipRecordSize.centralHeader) bytes per entry"
+                """
+                the central directory declares \(location.entryCount) entries in \(location.byteCount) \
+                bytes, too few for \(ZipRecordSize.centralHeader) bytes per entry
+                """
             )
         }
 
@@ -69,7 +75,10 @@ extension ZipArchive {
         }
         guard offset == location.end else {
             throw corrupt(
-                "the central directory's \(location.entryCount) entries end at offset \(offset), but it declares \(location.byteCount) bytes ending at offset \(location.end)"
+                """
+                the central directory's \(location.entryCount) entries end at offset \(offset), \
+                but it declares \(location.byteCount) bytes ending at offset \(location.end)
+                """
             )
         }
 
@@ -86,7 +95,10 @@ extension ZipArchive {
                 let other =
                     nextIndex.map { "entry \(entries[$0].displayPath) at offset \(limit)" } ?? "the central directory"
                 throw corrupt(
-                    "entry \(entry.displayPath) (local header at offset \(entry.localHeaderOffset), \(entry.compressedSize) compressed bytes) overlaps \(other)"
+                    """
+                    entry \(entry.displayPath) (local header at offset \(entry.localHeaderOffset), \
+                    \(entry.compressedSize) compressed bytes) overlaps \(other)
+                    """
                 )
             }
             entries[index].dataLimit = limit
@@ -99,7 +111,10 @@ extension ZipArchive {
         let size = source.byteCount
         guard size >= ZipRecordSize.end else {
             throw corrupt(
-                "the file has \(size) bytes, too few for an end-of-central-directory record (\(ZipRecordSize.end) bytes); it is not a zip archive"
+                """
+                the file has \(size) bytes, too few for an end-of-central-directory \
+                record (\(ZipRecordSize.end) bytes); it is not a zip archive
+                """
             )
         }
         let tailCount = min(size, ZipRecordSize.endSearch)
@@ -135,7 +150,10 @@ extension ZipArchive {
         }
         guard location.offset <= location.end, location.byteCount == location.end - location.offset else {
             throw corrupt(
-                "the central directory declares offset \(location.offset) and \(location.byteCount) bytes, but the end record that follows it is at offset \(location.end)"
+                """
+                the central directory declares offset \(location.offset) and \(location.byteCount) \
+                bytes, but the end record that follows it is at offset \(location.end)
+                """
             )
         }
         return location
@@ -152,7 +170,10 @@ extension ZipArchive {
         }
         guard locatorOffset >= 0, bytes.littleEndianUInt32(at: 0) == ZipSignature.zip64Locator else {
             throw corrupt(
-                "the end record at offset \(endOffset) marks a ZIP64 archive, but no ZIP64 end-of-central-directory locator precedes it"
+                """
+                the end record at offset \(endOffset) marks a ZIP64 archive, \
+                but no ZIP64 end-of-central-directory locator precedes it
+                """
             )
         }
         let recordOffset64 = bytes.littleEndianUInt64(at: 8)
@@ -160,7 +181,10 @@ extension ZipArchive {
             recordOffset <= locatorOffset - ZipRecordSize.zip64End
         else {
             throw corrupt(
-                "the ZIP64 locator at offset \(locatorOffset) points to offset \(recordOffset64), outside the file before it"
+                """
+                the ZIP64 locator at offset \(locatorOffset) points to \
+                offset \(recordOffset64), outside the file before it
+                """
             )
         }
         try source.read(at: recordOffset, count: ZipRecordSize.zip64End, into: &bytes)
@@ -174,7 +198,10 @@ extension ZipArchive {
             let offset = Int(exactly: directoryOffset)
         else {
             throw corrupt(
-                "the ZIP64 end record at offset \(recordOffset) declares \(entryCount) entries in \(directorySize) bytes at offset \(directoryOffset), beyond any file"
+                """
+                the ZIP64 end record at offset \(recordOffset) declares \(entryCount) entries \
+                in \(directorySize) bytes at offset \(directoryOffset), beyond any file
+                """
             )
         }
         return DirectoryLocation(entryCount: count, offset: offset, byteCount: size, end: recordOffset)
@@ -205,7 +232,10 @@ extension ZipArchive {
         let recordLength = ZipRecordSize.centralHeader + nameLength + extraLength + commentLength
         guard location.end - offset >= recordLength else {
             throw corrupt(
-                "central directory record at offset \(offset) (\(recordLength) bytes with its name, extra field and comment) runs past the end of the directory at offset \(location.end) (\(context))"
+                """
+                central directory record at offset \(offset) (\(recordLength) bytes with its name, extra \
+                field and comment) runs past the end of the directory at offset \(location.end) (\(context))
+                """
             )
         }
         let nameBytes = try reader.bytes(at: offset + ZipRecordSize.centralHeader, count: nameLength)
@@ -221,7 +251,10 @@ extension ZipArchive {
         func next64(_ field: String) throws(CompressionError) -> UInt64 {
             guard let zip64, zip64.count - zip64Cursor >= 8 else {
                 throw corrupt(
-                    "entry \(displayName(path)) marks its \(field) as ZIP64 (0xFFFFFFFF), but its ZIP64 extra field is missing or too short (\(context))"
+                    """
+                    entry \(displayName(path)) marks its \(field) as ZIP64 (0xFFFFFFFF), \
+                    but its ZIP64 extra field is missing or too short (\(context))
+                    """
                 )
             }
             defer { zip64Cursor += 8 }
@@ -236,12 +269,19 @@ extension ZipArchive {
             compressed <= location.offset - ZipRecordSize.localHeader - localOffset
         else {
             throw corrupt(
-                "entry \(displayName(path)) declares a local header at offset \(localHeaderOffset) and \(compressedSize) compressed bytes, which run past the central directory at offset \(location.offset) (\(context))"
+                """
+                entry \(displayName(path)) declares a local header at offset \
+                \(localHeaderOffset) and \(compressedSize) compressed bytes, which run \
+                past the central directory at offset \(location.offset) (\(context))
+                """
             )
         }
         guard let uncompressed = Int(exactly: uncompressedSize) else {
             throw corrupt(
-                "entry \(displayName(path)) declares \(uncompressedSize) bytes uncompressed, more than any file holds (\(context))"
+                """
+                entry \(displayName(path)) declares \(uncompressedSize) \
+                bytes uncompressed, more than any file holds (\(context))
+                """
             )
         }
         offset += recordLength
@@ -264,7 +304,10 @@ extension ZipArchive {
             let size = Int(extra.littleEndianUInt16(at: position + 2))
             guard size <= extra.count - position - 4 else {
                 throw corrupt(
-                    "entry \(displayName(entryPath)) has an extra field (id 0x\(String(id, radix: 16))) of \(size) bytes that runs past its \(extra.count)-byte extra area (\(context))"
+                    """
+                    entry \(displayName(entryPath)) has an extra field (id 0x\(String(id, radix: 16))) \
+                    of \(size) bytes that runs past its \(extra.count)-byte extra area (\(context))
+                    """
                 )
             }
             if id == 0x0001, zip64 == nil { zip64 = Array(extra[position + 4..<position + 4 + size]) }

@@ -125,24 +125,37 @@ public final class ZipArchive {
         if case .other = entry.method {
             throw CompressionError(
                 .unsupportedArchive,
-                "entry \(entry.displayPath) is compressed with \(entry.method); Folio reads only stored and deflate entries"
+                """
+                entry \(entry.displayPath) is compressed with \
+                \(entry.method); Folio reads only stored and deflate entries
+                """
             )
         }
         guard entry.uncompressedSize <= limits.maxEntryBytes else {
             throw CompressionError(
                 .outputLimitExceeded,
-                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed, above the limit of \(limits.maxEntryBytes) bytes (maxEntryBytes)"
+                """
+                entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes \
+                uncompressed, above the limit of \(limits.maxEntryBytes) bytes (maxEntryBytes)
+                """
             )
         }
         guard !limits.exceedsRatio(entry.uncompressedSize, compressedByteCount: entry.compressedSize) else {
             throw CompressionError(
                 .ratioLimitExceeded,
-                "entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed from \(entry.compressedSize) compressed bytes, a ratio above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio) for entries over \(limits.ratioFloorBytes) bytes (ratioFloorBytes)"
+                """
+                entry \(entry.displayPath) declares \(entry.uncompressedSize) bytes uncompressed from \
+                \(entry.compressedSize) compressed bytes, a ratio above the limit of \(limits.maxCompressionRatio) \
+                (maxCompressionRatio) for entries over \(limits.ratioFloorBytes) bytes (ratioFloorBytes)
+                """
             )
         }
         if entry.method == .stored, entry.compressedSize != entry.uncompressedSize {
             throw Self.corrupt(
-                "stored entry \(entry.displayPath) declares \(entry.compressedSize) bytes stored but \(entry.uncompressedSize) bytes uncompressed"
+                """
+                stored entry \(entry.displayPath) declares \(entry.compressedSize) \
+                bytes stored but \(entry.uncompressedSize) bytes uncompressed
+                """
             )
         }
     }
@@ -161,7 +174,11 @@ public final class ZipArchive {
         let dataOffset = entry.localHeaderOffset + ZipRecordSize.localHeader + nameLength + extraLength
         guard dataOffset <= entry.dataLimit, entry.compressedSize <= entry.dataLimit - dataOffset else {
             throw Self.corrupt(
-                "entry \(entry.displayPath): its local header at offset \(entry.localHeaderOffset) (\(nameLength)-byte name, \(extraLength)-byte extra field) and \(entry.compressedSize) compressed bytes run past offset \(entry.dataLimit), where the next entry or the central directory starts"
+                """
+                entry \(entry.displayPath): its local header at offset \(entry.localHeaderOffset) \
+                (\(nameLength)-byte name, \(extraLength)-byte extra field) and \(entry.compressedSize) compressed \
+                bytes run past offset \(entry.dataLimit), where the next entry or the central directory starts
+                """
             )
         }
         var name: [UInt8] = []
@@ -169,7 +186,10 @@ public final class ZipArchive {
         let localPath = UTF8Repair.repair(name).text
         guard localPath.utf8.elementsEqual(entry.path.utf8) else {
             throw Self.corrupt(
-                "entry \(entry.displayPath) is named \(Self.displayName(localPath)) in its local header at offset \(entry.localHeaderOffset)"
+                """
+                entry \(entry.displayPath) is named \(Self.displayName(localPath)) \
+                in its local header at offset \(entry.localHeaderOffset)
+                """
             )
         }
         return dataOffset
@@ -210,11 +230,17 @@ public final class ZipArchive {
                 }
             } catch let error as CompressionError where error.code == .corrupt {
                 throw Self.corrupt(
-                    "entry \(entry.displayPath) holds bad deflate data (in compressed bytes \(offset - dataOffset)..<\(offset - dataOffset + count)): \(error.message)"
+                    """
+                    entry \(entry.displayPath) holds bad deflate data (in compressed bytes \
+                    \(offset - dataOffset)..<\(offset - dataOffset + count)): \(error.message)
+                    """
                 )
             } catch let error as CompressionError where error.code == .trailingData {
                 throw Self.corrupt(
-                    "entry \(entry.displayPath): its deflate stream ends before its \(entry.compressedSize) compressed bytes do"
+                    """
+                    entry \(entry.displayPath): its deflate stream ends \
+                    before its \(entry.compressedSize) compressed bytes do
+                    """
                 )
             }
             offset += count
@@ -222,7 +248,10 @@ public final class ZipArchive {
         }
         guard inflater.isFinished else {
             throw Self.corrupt(
-                "entry \(entry.displayPath): its deflate stream is truncated (no end marker in its \(entry.compressedSize) compressed bytes, after \(output.byteCount) inflated bytes)"
+                """
+                entry \(entry.displayPath): its deflate stream is truncated (no end marker in its \
+                \(entry.compressedSize) compressed bytes, after \(output.byteCount) inflated bytes)
+                """
             )
         }
     }
@@ -255,7 +284,11 @@ private struct EntryOutput {
         guard !limits.exceedsRatio(total, compressedByteCount: entry.compressedSize) else {
             throw CompressionError(
                 .ratioLimitExceeded,
-                "entry \(entry.displayPath) inflates to more than \(limits.maxCompressionRatio) times its \(entry.compressedSize) compressed bytes, above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio)"
+                """
+                entry \(entry.displayPath) inflates to more than \
+                \(limits.maxCompressionRatio) times its \(entry.compressedSize) compressed \
+                bytes, above the limit of \(limits.maxCompressionRatio) (maxCompressionRatio)
+                """
             )
         }
         guard total <= entry.uncompressedSize else {
@@ -279,7 +312,10 @@ private struct EntryOutput {
         }
         guard UInt32(truncatingIfNeeded: crc) == entry.crc32 else {
             throw ZipArchive.corrupt(
-                "entry \(entry.displayPath) has CRC-32 \(Self.hex(UInt32(truncatingIfNeeded: crc))) but declares \(Self.hex(entry.crc32))"
+                """
+                entry \(entry.displayPath) has CRC-32 \
+                \(Self.hex(UInt32(truncatingIfNeeded: crc))) but declares \(Self.hex(entry.crc32))
+                """
             )
         }
     }

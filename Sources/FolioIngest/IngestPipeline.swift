@@ -178,7 +178,10 @@ struct IngestPipeline {
                 if bytes.count > options.limits.maxDecompressedBytes {
                     throw IngestError(
                         .limitExceeded,
-                        "the container is larger than \(options.limits.maxDecompressedBytes) bytes (maxDecompressedBytes)",
+                        """
+                        the container is larger than \
+                        \(options.limits.maxDecompressedBytes) bytes (maxDecompressedBytes)
+                        """,
                         limit: .init(name: "maxDecompressedBytes", value: options.limits.maxDecompressedBytes))
                 }
             }

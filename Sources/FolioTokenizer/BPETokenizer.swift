@@ -290,7 +290,11 @@ public final class BPETokenizer: Sendable {
             } else {
                 throw TokenizerError(
                     .unknownTokenID,
-                    "token id \(id) at position \(position) is not a token of \(name) (ordinary ids below \(vocabulary.offsets.count - 1), special ids \(specialTokens.values.sorted().map(\.description).joined(separator: ", ")))"
+                    """
+                    token id \(id) at position \(position) is not a token of \(name) (ordinary \
+                    ids below \(vocabulary.offsets.count - 1), special ids \
+                    \(specialTokens.values.sorted().map(\.description).joined(separator: ", ")))
+                    """
                 )
             }
         }
@@ -327,7 +331,10 @@ extension BPETokenizer {
         guard let known = EncodingName(rawValue: name) else {
             throw TokenizerError(
                 .unknownEncoding,
-                "unknown encoding '\(name)': expected \(EncodingName.allCases.map(\.rawValue).joined(separator: " or ")), or a path to a rank file"
+                """
+                unknown encoding '\(name)': expected \
+                \(EncodingName.allCases.map(\.rawValue).joined(separator: " or ")), or a path to a rank file
+                """
             )
         }
         return try named(known)
@@ -345,7 +352,10 @@ extension BPETokenizer {
         guard let path = rankFilePath(of: name) else {
             throw TokenizerError(
                 .resourceMissing,
-                "the rank file \(name.rawValue).tiktoken.gz is missing from Folio's resources (\(Bundle.module.bundlePath)); reinstall Folio"
+                """
+                the rank file \(name.rawValue).tiktoken.gz is missing from \
+                Folio's resources (\(Bundle.module.bundlePath)); reinstall Folio
+                """
             )
         }
         let tokenizer = try BPETokenizer(
@@ -353,7 +363,10 @@ extension BPETokenizer {
         guard tokenizer.ordinaryTokenCount == name.ordinaryTokenCount else {
             throw TokenizerError(
                 .rankFileCorrupt,
-                "\(path): has \(tokenizer.ordinaryTokenCount) tokens, expected \(name.ordinaryTokenCount); the file is damaged, reinstall Folio"
+                """
+                \(path): has \(tokenizer.ordinaryTokenCount) tokens, expected \
+                \(name.ordinaryTokenCount); the file is damaged, reinstall Folio
+                """
             )
         }
         return tokenizer

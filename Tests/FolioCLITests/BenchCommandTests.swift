@@ -8,6 +8,7 @@ import Testing
 struct BenchCommandTests {
     @Test func reportsEncodeAndCountThroughput() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
         try Data(String(repeating: "The parties agree to the terms. 双方同意。\n", count: 200).utf8).write(to: url)
         let command = try BenchCommand.Tokenize.parse(["--repeat", "1", "--encoding", "o200k_base", url.path])
         var output = CapturedText()

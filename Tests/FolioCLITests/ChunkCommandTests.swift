@@ -85,10 +85,9 @@ struct ChunkCommandTests {
     }
 
     @Test func aMissingFileIsOneErrorLine() async throws {
-        for arguments in [
-            ["/nonexistent/report.html"],
-            ["--cache", NSTemporaryDirectory() + "folio-\(UUID())", "/nonexistent/report.html"],
-        ] {
+        let cache = NSTemporaryDirectory() + "folio-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        for arguments in [["/nonexistent/report.html"], ["--cache", cache, "/nonexistent/report.html"]] {
             let run = try await Self.chunk(arguments)
             #expect(run.status == 1)
             #expect(run.errors.hasPrefix("folio: /nonexistent/report.html"))
@@ -130,6 +129,7 @@ struct ChunkCommandTests {
 
     @Test func ingestWalksDirectoriesAndGlobsAndGoesOnAfterAFailure() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("nested"), withIntermediateDirectories: true)
         try Data("First report. It has two sentences.".utf8).write(to: directory.appendingPathComponent("a.txt"))
@@ -193,6 +193,7 @@ struct ChunkCommandTests {
 
     @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let quiet = try await Self.ingest([Self.sample, "--out", out])
         #expect(quiet.status == 0 && quiet.output.isEmpty)
         #expect(!quiet.errors.contains("\r"))

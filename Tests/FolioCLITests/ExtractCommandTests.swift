@@ -23,10 +23,15 @@ struct ExtractCommandTests {
     }
 
     static let html =
-        "<html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p><table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>"
+        """
+        <html><body><h1>Annual Report</h1><p>Revenue grew 12%.</p>\
+        <table><tr><td>Net sales</td><td>$</td><td>391,035</td></tr></table></body></html>
+        """
 
     @Test func printsTheNormalizedText() throws {
-        let run = try Self.run([try Self.file(Self.html, name: "r.html")])
+        let path = try Self.file(Self.html, name: "r.html")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try Self.run([path])
         #expect(run.status == 0)
         #expect(run.output == "Annual Report\n\nRevenue grew 12%.\n\nNet sales | $391,035\n")
         #expect(run.errors.isEmpty)
@@ -34,6 +39,7 @@ struct ExtractCommandTests {
 
     @Test func jsonLinesCarryOffsetsIntoThatText() throws {
         let path = try Self.file(Self.html, name: "r.html")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let text = try Self.run([path]).output
         let run = try Self.run(["--format", "jsonl", path])
         let lines = run.output.split(separator: "\n").map {
@@ -54,12 +60,15 @@ struct ExtractCommandTests {
 
     @Test func plainTextIsPrintedVerbatim() throws {
         let text = "Line one\r\n\r\n  indented\n\n\n"
-        let run = try Self.run(["--input-format", "text", try Self.file(text, name: "t.html")])
+        let path = try Self.file(text, name: "t.html")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try Self.run(["--input-format", "text", path])
         #expect(run.output == text)
     }
 
     @Test func anErrorIsOneLineNamingTheFileAndTheLimit() throws {
         let path = try Self.file(String(repeating: "<div>", count: 50) + "deep", name: "deep.html")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try Self.run(["--max-nesting-depth", "10", path])
         #expect(run.status == 1)
         #expect(run.errors == "folio: \(path): elements nest deeper than the limit of 10 (maxNestingDepth)\n")
@@ -73,6 +82,7 @@ struct ExtractCommandTests {
 
     @Test func aPDFIsRefusedWithOneLineSayingWhatItIs() throws {
         let path = try Self.file(Self.pdf, name: "contract.pdf")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         for arguments in [[path], ["--format", "jsonl", path], ["--input-format", "text", path]] {
             let run = try Self.run(arguments)
             #expect(run.status == 1)
@@ -83,11 +93,13 @@ struct ExtractCommandTests {
         }
         // Named as text, it is still a PDF.
         let renamed = try Self.file(Self.pdf, name: "contract.txt")
+        defer { try? FileManager.default.removeItem(atPath: renamed) }
         #expect(try Self.run([renamed]).errors.hasPrefix("folio: \(renamed): a PDF document;"))
     }
 
     @Test func theInputEncodingCanBeForced() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("extract-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
         try Data([0x43, 0x61, 0x66, 0xE9]).write(to: url)  // "Café" in windows-1252
         #expect(try Self.run(["--input-encoding", "windows-1252", url.path]).output == "Café")
         #expect(try Self.run([url.path]).output == "Caf\u{FFFD}")

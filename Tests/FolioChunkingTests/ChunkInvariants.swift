@@ -67,7 +67,10 @@ struct ChunkInvariants {
                     let gap = slice(TextRange(start: previous.range.end, end: chunk.range.start))
                     #expect(
                         isBlank(gap),
-                        "\(context)text between chunks \(previous.index) and \(chunk.index) is lost: \(gap.debugDescription)",
+                        """
+                        \(context)text between chunks \(previous.index) \
+                        and \(chunk.index) is lost: \(gap.debugDescription)
+                        """,
                         sourceLocation: sourceLocation)
                 } else if chunk.range.start < previous.range.end {
                     let repeated = slice(TextRange(start: chunk.range.start, end: previous.range.end))

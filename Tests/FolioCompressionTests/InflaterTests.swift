@@ -97,13 +97,19 @@ struct InflaterTests {
         #expect(kept <= 64 << 20)
         let contract = try Inflater.inflate(
             SharedCorpora.bytes(
-                "corpora/gzip/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt.gz"
+                """
+                corpora/gzip/\
+                PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt.gz
+                """
             ),
             format: .gzip, maxOutputBytes: 1 << 24)
         #expect(
             contract
                 == (try SharedCorpora.bytes(
-                    "corpora/contracts/txt/PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt"
+                    """
+                    corpora/contracts/txt/\
+                    PhasebioPharmaceuticalsInc_20200330_10-K_EX-10.21_12086810_EX-10.21_Development Agreement.txt
+                    """
                 )))
     }
 }

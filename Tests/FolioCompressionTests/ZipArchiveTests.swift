@@ -354,7 +354,10 @@ struct ZipArchiveTests {
         #expect(error?.code == .outputLimitExceeded)
         #expect(
             error?.message
-                == "entry word/document.xml declares 2000 bytes uncompressed, above the limit of 1000 bytes (maxEntryBytes)"
+                == """
+                entry word/document.xml declares 2000 bytes uncompressed, \
+                above the limit of 1000 bytes (maxEntryBytes)
+                """
         )
         #expect(!emitted)
         #expect(try archive.readAll(archive.entries[1]).count == 1_000)
@@ -492,7 +495,10 @@ struct ZipArchiveTests {
         #expect(error?.code == .outputLimitExceeded)
         #expect(
             error?.message
-                == "entry word/document.xml declares 1074348234 bytes uncompressed, above the limit of 1000000000 bytes (maxEntryBytes)"
+                == """
+                entry word/document.xml declares 1074348234 bytes uncompressed, \
+                above the limit of 1000000000 bytes (maxEntryBytes)
+                """
         )
         // With a larger size limit, the ratio (about 834:1) refuses it.
         let lenient = try ZipArchive(path: path, limits: .init(maxEntryBytes: 2_000_000_000))

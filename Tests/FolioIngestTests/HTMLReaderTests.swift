@@ -17,7 +17,8 @@ struct HTMLReaderTests {
             </ix:hidden></ix:header></div>
             <p>Visible <span style="DISPLAY: None !important">hidden span</span>text.</p>
             <p hidden>hidden paragraph</p>
-            <p>Revenue was <ix:nonFraction name="us-gaap:Revenues" contextRef="c-1">391,035</ix:nonFraction> million.</p>
+            <p>Revenue was <ix:nonFraction name="us-gaap:Revenues" \
+            contextRef="c-1">391,035</ix:nonFraction> million.</p>
             <template><p>template text</p></template>
             <script type="text/javascript">document.write("<p>written</p>")</script>
             </body></html>
@@ -39,8 +40,11 @@ struct HTMLReaderTests {
             """)
         #expect(
             document.text
-                == "Results\n\nFirst paragraph, with spaces and breaks.\n\nNet sales | $391,035 | $383,285\nMargin | 46.2% | (1.5)"
-                + "\n\none\ntwo\nnested\n\nLine one\nline two\n\nAfter")
+                == """
+                Results\n\nFirst paragraph, with spaces and breaks.\n\n\
+                Net sales | $391,035 | $383,285\nMargin | 46.2% | (1.5)\n\n\
+                one\ntwo\nnested\n\nLine one\nline two\n\nAfter
+                """)
         #expect(
             document.blocks.map(\.kind) == [
                 .heading(level: 1), .paragraph, .tableRow, .tableRow, .listItem(level: 1), .listItem(level: 1),
@@ -54,7 +58,8 @@ struct HTMLReaderTests {
         let document = try Extract.html(
             """
             <div><span style="\(bold)">PART II</span></div>
-            <div><span style="font-family:'Times New Roman';\(bold);font-size:10pt">Item 7. Management’s Discussion and Analysis</span></div>
+            <div><span style="font-family:'Times New Roman';\(bold);font-size:10pt">\
+            Item 7. Management’s Discussion and Analysis</span></div>
             <div><b>Liquidity and Capital Resources</b></div>
             <div><span style="\(bold)">Competition.</span> The markets are highly competitive.</div>
             <div><span style="\(bold)">This bold sentence ends with a period.</span></div>
@@ -72,7 +77,10 @@ struct HTMLReaderTests {
 
     @Test func tablesLaidOutAsBulletsAreListItems() throws {
         let document = try Extract.html(
-            "<table><tr><td>•</td><td>Risks related to our business.</td></tr><tr><td>(a)</td><td>Second risk.</td></tr></table>"
+            """
+            <table><tr><td>•</td><td>Risks related to our business.</td></tr>\
+            <tr><td>(a)</td><td>Second risk.</td></tr></table>
+            """
         )
         #expect(Extract.texts(document) == ["• Risks related to our business.", "(a) Second risk."])
         #expect(document.blocks.map(\.kind) == [.listItem(level: 1), .listItem(level: 1)])

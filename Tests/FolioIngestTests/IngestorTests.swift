@@ -103,8 +103,10 @@ struct IngestorTests {
         // HTML declaring windows-1252: the curly quote byte 0x92 is a right single quotation mark.
         let legacy =
             Array(
-                "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><p>Company"
-                    .utf8)
+                """
+                <html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">\
+                </head><body><p>Company
+                """.utf8)
             + [0x92] + Array("s results</p></body></html>".utf8)
         let declared = try Ingestor().document(from: legacy)
         #expect(declared.text == "Company\u{2019}s results")
@@ -150,7 +152,10 @@ struct IngestorTests {
         var html = "<html><body>"
         for index in 0..<3000 {
             html +=
-                "<p>Paragraph \(index) about revenue.</p><table><tr><td>Row \(index)</td><td>$</td><td>\(index),000</td></tr></table>"
+                """
+                <p>Paragraph \(index) about revenue.</p>\
+                <table><tr><td>Row \(index)</td><td>$</td><td>\(index),000</td></tr></table>
+                """
         }
         html += "</body></html>"
         let bytes = TestCompression.deflate(Array(html.utf8))

@@ -25,7 +25,9 @@ struct OfficeReaderTests {
                 """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="\(mainPath)"/>
+                <Relationship Id="rId1" \
+                Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+                Target="\(mainPath)"/>
                 </Relationships>
                 """.utf8))
         zip.add(
@@ -33,7 +35,8 @@ struct OfficeReaderTests {
             Array(
                 """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <w:document xmlns:w="\(w)" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>\(body)</w:body></w:document>
+                <w:document xmlns:w="\(w)" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">\
+                <w:body>\(body)</w:body></w:document>
                 """.utf8))
         zip.add(
             "word/styles.xml",
@@ -43,7 +46,9 @@ struct OfficeReaderTests {
                 "docProps/core.xml",
                 Array(
                     """
-                    <?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>\(title)</dc:title></cp:coreProperties>
+                    <?xml version="1.0"?><cp:coreProperties \
+                    xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+                    xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>\(title)</dc:title></cp:coreProperties>
                     """.utf8))
         }
         return zip.finish()
@@ -52,15 +57,28 @@ struct OfficeReaderTests {
     static func paragraph(_ text: String, style: String? = nil, properties: String = "", run: String = "") -> String {
         let styleXML = style.map { "<w:pStyle w:val=\"\($0)\"/>" } ?? ""
         return
-            "<w:p><w:pPr>\(styleXML)\(properties)<w:rPr><w:b/></w:rPr></w:pPr><w:r><w:rPr>\(run)</w:rPr><w:t xml:space=\"preserve\">\(text)</w:t></w:r></w:p>"
+            """
+            <w:p><w:pPr>\(styleXML)\(properties)<w:rPr><w:b/></w:rPr></w:pPr><w:r>\
+            <w:rPr>\(run)</w:rPr><w:t xml:space="preserve">\(text)</w:t></w:r></w:p>
+            """
     }
 
     @Test func docxParagraphsHeadingsListsAndTables() throws {
         let styles = """
             <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>
-            <w:style w:type="paragraph" w:styleId="MyHeading"><w:name w:val="Fancy"/><w:basedOn w:val="Heading2"/></w:style>
-            <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="Custom Two"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
+            <w:style w:type="paragraph" w:styleId="MyHeading">\
+            <w:name w:val="Fancy"/><w:basedOn w:val="Heading2"/></w:style>
+            <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="Custom Two"/>\
+            <w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
             <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>
+            """
+        let table = """
+            <w:tbl>\
+            <w:tr><w:tc><w:p><w:r><w:t>Fee</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>$</w:t></w:r></w:p></w:tc>\
+            <w:tc><w:p><w:r><w:t>1,000</w:t></w:r></w:p><w:p><w:r><w:t>per year</w:t></w:r></w:p></w:tc></w:tr>\
+            <w:tr><w:tc><w:p><w:r><w:t>Term</w:t></w:r></w:p></w:tc><w:tc/>\
+            <w:tc><w:p><w:r><w:t>5 years</w:t></w:r></w:p></w:tc></w:tr>\
+            </w:tbl>
             """
         let body =
             Self.paragraph("Supply Agreement", style: "Title") + Self.paragraph("1. Definitions", style: "Heading1")
@@ -69,9 +87,7 @@ struct OfficeReaderTests {
             + Self.paragraph("First item", properties: "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr>")
             + Self.paragraph(
                 "Nested item", properties: "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr>")
-            + "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Fee</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>$</w:t></w:r></w:p></w:tc>"
-            + "<w:tc><w:p><w:r><w:t>1,000</w:t></w:r></w:p><w:p><w:r><w:t>per year</w:t></w:r></w:p></w:tc></w:tr>"
-            + "<w:tr><w:tc><w:p><w:r><w:t>Term</w:t></w:r></w:p></w:tc><w:tc/><w:tc><w:p><w:r><w:t>5 years</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+            + table
             + Self.paragraph("Bold line", run: "<w:b/>")
             + Self.paragraph("Outline heading", properties: "<w:outlineLvl w:val=\"2\"/>")
         let document = try Ingestor().document(
@@ -96,15 +112,18 @@ struct OfficeReaderTests {
         let body = """
             <w:p><w:r><w:t>non</w:t></w:r><w:r><w:noBreakHyphen/><w:t>breaking</w:t><w:tab/><w:t>tab</w:t></w:r>\
             <w:r><w:softHyphen/><w:t>soft</w:t></w:r></w:p>\
-            <w:p><w:r><w:t xml:space="preserve">kept </w:t></w:r><w:del><w:r><w:delText>deleted</w:delText></w:r></w:del>\
+            <w:p><w:r><w:t xml:space="preserve">kept </w:t></w:r>\
+            <w:del><w:r><w:delText>deleted</w:delText></w:r></w:del>\
             <w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r>\
             <w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve">shown </w:t></w:r>\
             <w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>\
             <w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>visible</w:t></w:r></w:p>\
             <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:t>choice</w:t></mc:Choice>\
             <mc:Fallback><w:t>fallback</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>\
-            <w:p><w:r><w:t>line one</w:t><w:br/><w:t>line two</w:t><w:br w:type="page"/><w:t>next page</w:t></w:r></w:p>\
-            <w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>end of section</w:t></w:r></w:p><w:p><w:r><w:t>new section</w:t></w:r></w:p>
+            <w:p><w:r><w:t>line one</w:t><w:br/><w:t>line two</w:t>\
+            <w:br w:type="page"/><w:t>next page</w:t></w:r></w:p>\
+            <w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>end of section</w:t></w:r></w:p>\
+            <w:p><w:r><w:t>new section</w:t></w:r></w:p>
             """
         let document = try Ingestor().document(from: Self.docx(body: body), name: "b.docx")
         #expect(
@@ -134,12 +153,16 @@ struct OfficeReaderTests {
                 """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
-                xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
-                xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" \
+                xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
+                xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
+                xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" \
+                xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" \
                 xmlns:dc="http://purl.org/dc/elements/1.1/">
                 <office:automatic-styles>
-                <style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
-                <style:style style:name="Break" style:family="paragraph"><style:paragraph-properties fo:break-before="page"/></style:style>
+                <style:style style:name="B" style:family="text">\
+                <style:text-properties fo:font-weight="bold"/></style:style>
+                <style:style style:name="Break" style:family="paragraph">\
+                <style:paragraph-properties fo:break-before="page"/></style:style>
                 </office:automatic-styles>
                 <office:body><office:text>\(content)</office:text></office:body></office:document-content>
                 """.utf8), dataDescriptor: true)
@@ -148,8 +171,10 @@ struct OfficeReaderTests {
                 "meta.xml",
                 Array(
                     """
-                    <?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
-                    xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>\(title)</dc:title></office:meta></office:document-meta>
+                    <?xml version="1.0"?>\
+                    <office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+                    xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>\
+                    <dc:title>\(title)</dc:title></office:meta></office:document-meta>
                     """.utf8), dataDescriptor: true)
         }
         return zip.finish()
@@ -162,11 +187,14 @@ struct OfficeReaderTests {
             <text:p>Words<text:s text:c="3"/>spaced<text:tab/>tabbed<text:line-break/>next line</text:p>
             <text:p><text:span text:style-name="B">Bold heading line</text:span></text:p>
             <text:list><text:list-item><text:p>Item one</text:p>
-            <text:list><text:list-item><text:p>Item two</text:p></text:list-item></text:list></text:list-item></text:list>
+            <text:list><text:list-item><text:p>Item two</text:p>\
+            </text:list-item></text:list></text:list-item></text:list>
             <table:table><table:table-row><table:table-cell><text:p>Price</text:p></table:table-cell>
-            <table:table-cell><text:p>$</text:p></table:table-cell><table:table-cell><text:p>9.99</text:p></table:table-cell></table:table-row></table:table>
+            <table:table-cell><text:p>$</text:p></table:table-cell>\
+            <table:table-cell><text:p>9.99</text:p></table:table-cell></table:table-row></table:table>
             <text:p>Visible<office:annotation><text:p>a comment</text:p></office:annotation> text</text:p>
-            <text:tracked-changes><text:changed-region><text:deletion><text:p>deleted</text:p></text:deletion></text:changed-region></text:tracked-changes>
+            <text:tracked-changes><text:changed-region><text:deletion>\
+            <text:p>deleted</text:p></text:deletion></text:changed-region></text:tracked-changes>
             <text:p text:style-name="Break">New page</text:p>
             """
         let document = try Ingestor().document(from: Self.odt(content: content, title: "Agreement"), name: "c.odt")

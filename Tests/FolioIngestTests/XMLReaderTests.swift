@@ -30,7 +30,9 @@ struct XMLReaderTests {
               <unit id="usd"><measure>iso4217:USD</measure></unit>
               <dei:EntityRegistrantName contextRef="FY2015">MICROSOFT CORP</dei:EntityRegistrantName>
               <us-gaap:Goodwill contextRef="FY2015" unitRef="usd" decimals="-6">16939000000</us-gaap:Goodwill>
-              <us-gaap:IncomeTaxDisclosureTextBlock contextRef="FY2015">&lt;div&gt;&lt;p&gt;INCOME TAXES&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;Current&lt;/td&gt;&lt;td&gt;$&lt;/td&gt;&lt;td&gt;5,000&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;/div&gt;</us-gaap:IncomeTaxDisclosureTextBlock>
+              <us-gaap:IncomeTaxDisclosureTextBlock contextRef="FY2015">&lt;div&gt;&lt;p&gt;INCOME TAXES&lt;/p&gt;\
+            &lt;table&gt;&lt;tr&gt;&lt;td&gt;Current&lt;/td&gt;&lt;td&gt;$&lt;/td&gt;&lt;td&gt;5,000&lt;/td&gt;\
+            &lt;/tr&gt;&lt;/table&gt;&lt;/div&gt;</us-gaap:IncomeTaxDisclosureTextBlock>
             </xbrl>
             """)
         #expect(document.metadata.format == .xbrl)

@@ -105,7 +105,8 @@ struct WorkerPoolTests {
         let pool = WorkerPool(configuration: try .folio(workers: 1))
         let gate = Gate()
         guard
-            case .admitted(let blocker) = try pool.submit(Self.session("standard"), cost: 1, { _ in await gate.wait() }),
+            case .admitted(let blocker) = try pool.submit(
+                Self.session("standard"), cost: 1, { _ in await gate.wait() }),
             case .admitted(let queued) = try pool.submit(Self.session("standard"), cost: 1, { _ in "ran" })
         else {
             Issue.record("admitted")
@@ -175,12 +176,17 @@ struct WorkerPoolTests {
                 Self.session("standard"), cost: 1_000,
                 { context in
                     longStarted.open()
-                    for unit in 0..<10_000 {
+                    // Units until the priority job has run, within a minute: the test's own task needs a
+                    // cooperative thread to submit it, and other suites may hold those for seconds.
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    var unit = 0
+                    while ContinuousClock.now < deadline {
                         try await context.checkpoint()
                         if events.withLock({ $0.contains("priority") }) {
                             events.withLock { $0.append("long resumed after \(unit) units") }
                             return
                         }
+                        unit += 1
                         try await Task.sleep(for: .milliseconds(1))
                     }
                 })

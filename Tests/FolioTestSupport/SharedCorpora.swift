@@ -8,13 +8,15 @@ public import Testing
 public enum SharedCorpora {
     /// The `shared` folder, or nil when it is not there.
     public static let root: URL? = {
+        // Symbolic links resolved: `../shared` may be one, and directory walks do not enter a link.
         if let override = ProcessInfo.processInfo.environment["FOLIO_SHARED"] {
-            return URL(fileURLWithPath: override)
+            return URL(fileURLWithPath: override).resolvingSymlinksInPath()
         }
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-        return FileManager.default.fileExists(atPath: shared.appendingPathComponent("corpora").path) ? shared : nil
+        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("corpora").path) else { return nil }
+        return shared.resolvingSymlinksInPath()
     }()
 
     public static var isAvailable: Bool { root != nil }

@@ -36,7 +36,10 @@ public struct PackConfiguration: Hashable, Sendable {
         guard Self.budgetRange.contains(budget) else {
             throw IndexError(
                 .invalidConfiguration,
-                "a budget of \(budget) tokens is outside \(Self.budgetRange.lowerBound)...\(Self.budgetRange.upperBound)"
+                """
+                a budget of \(budget) tokens is outside \
+                \(Self.budgetRange.lowerBound)...\(Self.budgetRange.upperBound)
+                """
             )
         }
         guard (0...0.5).contains(leadShare) else {

@@ -21,7 +21,10 @@ enum IndexFile {
         guard count >= IndexFormat.headerLength else {
             throw IndexError(
                 .truncated,
-                "\(origin): \(count) bytes, shorter than the \(IndexFormat.headerLength)-byte header; the file was cut off"
+                """
+                \(origin): \(count) bytes, shorter than the \
+                \(IndexFormat.headerLength)-byte header; the file was cut off
+                """
             )
         }
         func u32(_ offset: Int) -> UInt32 {
@@ -37,7 +40,10 @@ enum IndexFile {
         guard version == IndexFormat.version else {
             throw IndexError(
                 .unsupportedVersion,
-                "\(origin): index format version \(version); this Folio reads version \(IndexFormat.version) — rebuild the index"
+                """
+                \(origin): index format version \(version); this Folio \
+                reads version \(IndexFormat.version) — rebuild the index
+                """
             )
         }
         let fileLength = u64(16)

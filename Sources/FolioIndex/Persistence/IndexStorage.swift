@@ -101,7 +101,10 @@ final class IndexStorage: @unchecked Sendable {
             guard actual == pageChecksums[page] else {
                 throw IndexError(
                     .corrupt,
-                    "\(origin): page \(page) (bytes \(start)..<\(end)) fails its checksum; the index is damaged — rebuild it with `folio index`"
+                    """
+                    \(origin): page \(page) (bytes \(start)..<\(end)) fails its \
+                    checksum; the index is damaged — rebuild it with `folio index`
+                    """
                 )
             }
         }

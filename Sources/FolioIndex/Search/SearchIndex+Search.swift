@@ -41,7 +41,10 @@ extension SearchIndex {
         guard !words.isEmpty || !phrases.isEmpty else {
             throw IndexError(
                 .invalidQuery,
-                "the query \"\(query.words)\(query.phrases.map { " \"\($0)\"" }.joined())\" has no searchable word (stop words and punctuation are not indexed)"
+                """
+                the query "\(query.words)\(query.phrases.map { " \"\($0)\"" }.joined())" \
+                has no searchable word (stop words and punctuation are not indexed)
+                """
             )
         }
         if let documents {

@@ -56,7 +56,10 @@ public struct BM25Parameters: Hashable, Sendable, Codable {
         guard (0...10).contains(k1), (0...1).contains(b), (0...100).contains(headingBoost) else {
             throw IndexError(
                 .invalidConfiguration,
-                "BM25 k1 = \(k1), b = \(b), headingBoost = \(headingBoost): k1 must lie in 0...10, b in 0...1, headingBoost in 0...100"
+                """
+                BM25 k1 = \(k1), b = \(b), headingBoost = \(headingBoost): \
+                k1 must lie in 0...10, b in 0...1, headingBoost in 0...100
+                """
             )
         }
         self.k1 = k1

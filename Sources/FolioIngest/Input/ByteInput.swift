@@ -166,7 +166,10 @@ final class GunzipInput: ByteInput {
         else { return }
         throw IngestError(
             .limitExceeded,
-            "gzip stream inflates more than \(limits.maxCompressionRatio):1 (\(inflaterOutput) bytes from \(compressed) compressed bytes; maxCompressionRatio), a decompression bomb",
+            """
+            gzip stream inflates more than \(limits.maxCompressionRatio):1 (\(inflaterOutput) \
+            bytes from \(compressed) compressed bytes; maxCompressionRatio), a decompression bomb
+            """,
             limit: .init(name: "maxCompressionRatio", value: limits.maxCompressionRatio))
     }
 

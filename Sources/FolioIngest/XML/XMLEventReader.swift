@@ -144,7 +144,10 @@ final class XMLEventReader {
         fail(
             IngestError(
                 .forbiddenDeclaration,
-                "\(partName) declares the entity '\(name)' in a DTD; entity declarations are refused (they enable billion-laughs expansion and external-entity attacks)"
+                """
+                \(partName) declares the entity '\(name)' in a DTD; entity declarations are \
+                refused (they enable billion-laughs expansion and external-entity attacks)
+                """
             ))
     }
 

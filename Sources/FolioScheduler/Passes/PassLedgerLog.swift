@@ -107,7 +107,10 @@ struct PassLedgerLog {
             } else {
                 throw SchedulerError(
                     .ledgerCorrupt,
-                    "\(path): grant record \(lineNumber) is damaged (checksum or format); restore the ledger from a backup"
+                    """
+                    \(path): grant record \(lineNumber) is damaged \
+                    (checksum or format); restore the ledger from a backup
+                    """
                 )
             }
             start = newline + 1

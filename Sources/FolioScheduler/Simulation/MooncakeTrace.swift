@@ -69,7 +69,10 @@ package struct MooncakeTrace: Sendable {
             } catch {
                 throw SchedulerError(
                     .invalidTrace,
-                    "\(origin): line \(lineNumber) is not a trace record {timestamp, input_length, output_length, hash_ids}",
+                    """
+                    \(origin): line \(lineNumber) is not a trace record \
+                    {timestamp, input_length, output_length, hash_ids}
+                    """,
                     underlying: error)
             }
             guard parsed.timestamp >= 0, parsed.inputLength >= 0, parsed.outputLength >= 0 else {

@@ -47,8 +47,12 @@ package struct SimulationReport: Sendable {
         classes[ended.classIndex].waitsMs.append(Double(ended.waitTime.nanosecondCount) / 1e6)
     }
 
-    /// The report as one JSON object:
-    /// `{"policy","workers","load","lost","classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},"all":{completed,waitMs}}`,
+    /// The report as one JSON object
+    /// ```
+    /// {"policy","workers","load","lost",
+    ///  "classes":{NAME:{arrived,admitted,rejected,retried,admittedOnRetry,completed,waitMs:{p50,p95,p99,max}}},
+    ///  "all":{completed,waitMs}}
+    /// ```
     /// where `all` pools every class's completed requests.
     package var json: String {
         func number(_ value: Double) -> String {
@@ -64,9 +68,11 @@ package struct SimulationReport: Sendable {
         var parts: [String] = []
         for (name, report) in zip(classNames, classes) {
             parts.append(
-                "\"\(name)\":{\"arrived\":\(report.arrived),\"admitted\":\(report.admitted),\"rejected\":\(report.rejected),"
-                    + "\"retried\":\(report.retried),\"admittedOnRetry\":\(report.admittedOnRetry),"
-                    + "\"completed\":\(report.completed),\"waitMs\":\(waits(report))}")
+                """
+                "\(name)":{"arrived":\(report.arrived),"admitted":\(report.admitted),"rejected":\(report.rejected),\
+                "retried":\(report.retried),"admittedOnRetry":\(report.admittedOnRetry),\
+                "completed":\(report.completed),"waitMs":\(waits(report))}
+                """)
         }
         var all = ClassReport()
         all.completed = classes.reduce(0) { $0 + $1.completed }

@@ -63,7 +63,10 @@ struct PreTokenScanner {
 
     // MARK: cl100k_base
 
-    /// `'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s`
+    /// ```
+    /// '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|
+    /// \s++$|\s*[\r\n]|\s+(?!\S)|\s
+    /// ```
     @inline(__always)
     func nextCl100k(from start: Int, touchedEnd: inout Bool) -> Int {
         let lead = base[start]

@@ -15,11 +15,20 @@ public enum PreTokenizerPattern: String, Sendable, CaseIterable, Hashable {
     public var regularExpression: String {
         switch self {
         case .cl100k:
-            #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
+            #"""
+            '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\#
+            \s++$|\s*[\r\n]|\s+(?!\S)|\s
+            """#
         case .o200k:
             [
-                #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
-                #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
+                #"""
+                [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+\#
+                (?i:'s|'t|'re|'ve|'m|'ll|'d)?
+                """#,
+                #"""
+                [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*\#
+                (?i:'s|'t|'re|'ve|'m|'ll|'d)?
+                """#,
                 #"\p{N}{1,3}"#,
                 #" ?[^\s\p{L}\p{N}]+[\r\n/]*"#,
                 #"\s*[\r\n]+"#,

@@ -77,7 +77,10 @@ enum RankFile {
                 let shown = String(decoding: text[lineStart..<min(lineEnd, lineStart + 60)], as: UTF8.self)
                 return TokenizerError(
                     .rankFileCorrupt,
-                    "\(source):\(lineNumber): \(reason) in '\(shown)'; expected 'BASE64 RANK' as in tiktoken's rank files",
+                    """
+                    \(source):\(lineNumber): \(reason) in '\(shown)'; \
+                    expected 'BASE64 RANK' as in tiktoken's rank files
+                    """,
                     line: lineNumber)
             }
             var space = lineStart

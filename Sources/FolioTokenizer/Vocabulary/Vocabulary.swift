@@ -135,7 +135,10 @@ package final class Vocabulary: Sendable {
                         if same {
                             throw TokenizerError(
                                 .rankFileCorrupt,
-                                "\(source):\(line(ofRank: rank)): the token is the same as the one on line \(line(ofRank: other))",
+                                """
+                                \(source):\(line(ofRank: rank)): the token is the \
+                                same as the one on line \(line(ofRank: other))
+                                """,
                                 line: line(ofRank: rank))
                         }
                     }
@@ -148,7 +151,10 @@ package final class Vocabulary: Sendable {
         if let missing = direct[DirectTable.bytes..<DirectTable.bytes + 256].firstIndex(of: Self.absent) {
             throw TokenizerError(
                 .rankFileCorrupt,
-                "\(source): the rank file has no token for the single byte 0x\(String(missing, radix: 16, uppercase: true)); byte-level BPE needs all 256"
+                """
+                \(source): the rank file has no token for the single byte \
+                0x\(String(missing, radix: 16, uppercase: true)); byte-level BPE needs all 256
+                """
             )
         }
 
