@@ -18,10 +18,13 @@ public struct Chunk: Hashable, Sendable, CustomStringConvertible {
     public var blockKinds: [BlockKind]
     /// The kind of boundary the chunk ends at.
     public var boundary: BoundaryLevel
+    /// The pages of the source the chunk's text lies on, first to last (from its blocks'
+    /// ``Block/page``); nil when the source has no pages.
+    public var pages: ClosedRange<Int>?
 
     public init(
         index: Int, range: TextRange, utf8Range: Range<Int>, tokenCount: Int, text: String,
-        headings: [String] = [], blockKinds: [BlockKind] = [], boundary: BoundaryLevel
+        headings: [String] = [], blockKinds: [BlockKind] = [], boundary: BoundaryLevel, pages: ClosedRange<Int>? = nil
     ) {
         self.index = index
         self.range = range
@@ -31,6 +34,7 @@ public struct Chunk: Hashable, Sendable, CustomStringConvertible {
         self.headings = headings
         self.blockKinds = blockKinds
         self.boundary = boundary
+        self.pages = pages
     }
 
     public var description: String { "chunk \(index) \(range) \(tokenCount) tokens, ends at \(boundary)" }

@@ -50,14 +50,18 @@ public struct Block: Hashable, Sendable, CustomStringConvertible {
     public var range: TextRange
     /// UTF-8 byte offsets into ``Document/text`` (the same characters as ``range``).
     public var utf8Range: Range<Int>
+    /// The page of the source the block is on, from 1 (a PDF's page); nil for formats without pages
+    /// (HTML, XML, DOCX, ODT, text). A ``BlockKind/pageBreak`` carries the page that follows it.
+    public var page: Int?
 
-    public init(kind: BlockKind, range: TextRange, utf8Range: Range<Int>) {
+    public init(kind: BlockKind, range: TextRange, utf8Range: Range<Int>, page: Int? = nil) {
         self.kind = kind
         self.range = range
         self.utf8Range = utf8Range
+        self.page = page
     }
 
-    public var description: String { "\(kind) \(range)" }
+    public var description: String { page.map { "\(kind) \(range) p. \($0)" } ?? "\(kind) \(range)" }
 }
 
 /// A block as a reader produces it while the input is still being read: the block, its text, and the

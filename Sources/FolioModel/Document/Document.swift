@@ -40,6 +40,8 @@ public enum DocumentFormat: String, Hashable, Sendable, CaseIterable, CustomStri
     case xbrl
     case docx
     case odt
+    /// A PDF's text layer.
+    case pdf
 
     public var description: String { rawValue }
 }
@@ -60,10 +62,18 @@ public struct DocumentMetadata: Hashable, Sendable {
     /// Text after the last block that belongs to the document text: a plain-text file's trailing
     /// whitespace (its text is verbatim), empty for other formats.
     public var trailingText: String
+    /// Pages of the source (a PDF's page count); nil for formats without pages.
+    public var pageCount: Int?
+    /// Pages with no text (a PDF's scanned or blank pages, which contribute no block); 0 for formats
+    /// without pages.
+    public var emptyPageCount: Int
+    /// Glyphs whose font gives no way to Unicode (a PDF's text layer): skipped, not guessed.
+    public var unmappedGlyphCount: Int
 
     public init(
         format: DocumentFormat, isGzipped: Bool = false, textEncoding: TextEncoding? = nil, title: String? = nil,
-        sourceByteCount: Int = 0, replacementCount: Int = 0, trailingText: String = ""
+        sourceByteCount: Int = 0, replacementCount: Int = 0, trailingText: String = "", pageCount: Int? = nil,
+        emptyPageCount: Int = 0, unmappedGlyphCount: Int = 0
     ) {
         self.format = format
         self.isGzipped = isGzipped
@@ -72,5 +82,8 @@ public struct DocumentMetadata: Hashable, Sendable {
         self.sourceByteCount = sourceByteCount
         self.replacementCount = replacementCount
         self.trailingText = trailingText
+        self.pageCount = pageCount
+        self.emptyPageCount = emptyPageCount
+        self.unmappedGlyphCount = unmappedGlyphCount
     }
 }
