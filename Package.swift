@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "FolioIngest",
             dependencies: [
-                "FolioModel", "FolioCompression", "CLibXML2", "FolioSystem",
+                "FolioModel", "FolioCompression", "CLibXML2", "FolioSystem", "FolioPDF",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             resources: [.copy("Resources/gb18030-index.bin")]

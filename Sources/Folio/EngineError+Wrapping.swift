@@ -66,7 +66,8 @@ extension EngineError {
         let code: Code =
             switch error.code {
             case .limitExceeded: .limit
-            case .unsupportedFormat: .unsupportedFormat
+            // An encrypted PDF or one without a text layer is content Folio cannot read, as an image is.
+            case .unsupportedFormat, .encrypted, .noTextLayer: .unsupportedFormat
             case .cancelled: .cancelled
             case .invalidConfiguration: .invalidConfiguration
             default: .input

@@ -16,9 +16,10 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         /// A document is unreadable or malformed: a corrupt container or compression stream, markup
         /// with a forbidden declaration, an input stream that failed (the file is named).
         public static let input = Code(.input)
-        /// A document is of a kind Folio does not read: a PDF, an image, an executable, an archive
-        /// that is neither DOCX nor ODT, or bytes that are not plausibly text (the file is named, and
-        /// what it looks like).
+        /// A document is of a kind Folio does not read: an image, an executable, an archive that is
+        /// neither DOCX nor ODT, bytes that are not plausibly text, a PDF encrypted with a user password
+        /// or one with no text layer (a scan: OCR is not supported). The file is named, and what it
+        /// looks like.
         public static let unsupportedFormat = Code(.unsupportedFormat)
         /// A limit was passed: ``EngineConfiguration/maxInputBytes``, an ingest limit (decompressed
         /// bytes, compression ratio, nesting depth), or the index format's size limits.

@@ -8,18 +8,21 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
             case unreadable, unsupportedFormat, malformed, corruptContainer, corruptCompression
             case forbiddenDeclaration, limitExceeded, invalidConfiguration, cancelled
+            case encrypted, noTextLayer
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
 
         /// The file could not be opened or read (missing, a directory, an I/O error).
         public static let unreadable = Code(.unreadable)
-        /// The content is of a format Folio does not read (a PDF, an image, an executable, an archive, an
-        /// XLSX or another ZIP that is neither DOCX nor ODT), or is not plausibly text (binary data, UTF-16
-        /// without a byte-order mark, an undeclared legacy encoding). The reason says what it looks like:
-        /// "a PDF document; Folio reads HTML, XML, DOCX, ODT and text (PDF is not supported yet)".
+        /// The content is of a format Folio does not read (an image, an executable, an archive, an XLSX or
+        /// another ZIP that is neither DOCX nor ODT), is not plausibly text (binary data, UTF-16 without a
+        /// byte-order mark, an undeclared legacy encoding), or is a PDF using a feature Folio does not read
+        /// (a security handler other than the standard one). The reason says what it looks like:
+        /// "a PNG image; Folio reads HTML, XML, DOCX, ODT, PDF and text".
         public static let unsupportedFormat = Code(.unsupportedFormat)
-        /// An XML document (or a DOCX/ODT part) is not well-formed.
+        /// An XML document (or a DOCX/ODT part) is not well-formed, or a PDF is broken beyond what its
+        /// recovery repairs (no header, no document catalog, a reference cycle, corrupt stream data).
         public static let malformed = Code(.malformed)
         /// A ZIP container (DOCX, ODT) is damaged: bad directory, bad entry, checksum mismatch.
         public static let corruptContainer = Code(.corruptContainer)
@@ -33,6 +36,12 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The task reading the document was cancelled.
         public static let cancelled = Code(.cancelled)
+        /// A PDF is encrypted with a user password that is not empty: it cannot be read without it.
+        public static let encrypted = Code(.encrypted)
+        /// No page of a PDF has a text layer (a scan or images; OCR is not supported). The reason names
+        /// the pages. A PDF where only some pages lack text is read, and
+        /// `DocumentMetadata.emptyPageCount` says how many did.
+        public static let noTextLayer = Code(.noTextLayer)
 
         public var description: String {
             switch kind {
@@ -45,11 +54,14 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
             case .limitExceeded: "limitExceeded"
             case .invalidConfiguration: "invalidConfiguration"
             case .cancelled: "cancelled"
+            case .encrypted: "encrypted"
+            case .noTextLayer: "noTextLayer"
             }
         }
     }
 
-    /// The limit that stopped the work: its name in ``IngestLimits`` and its value.
+    /// The limit that stopped the work: its name in ``IngestLimits`` (or `PDFLimits.<name>` for a bound
+    /// of the PDF reader, which keeps `FolioPDF`'s defaults) and its value.
     public struct Limit: Hashable, Sendable, CustomStringConvertible {
         public let name: String
         public let value: Int

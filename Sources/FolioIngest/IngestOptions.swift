@@ -18,16 +18,23 @@ public struct IngestLimits: Hashable, Sendable {
     public var maxNestingDepth: Int
     /// Entries in a ZIP container's directory.
     public var maxArchiveEntries: Int
+    /// Bytes of a PDF (after gzip, if it came gzipped), 1 GiB by default. A PDF is read whole into
+    /// memory, because its cross-reference points anywhere in the file; its blocks are still handed on
+    /// page by page. The PDF reader's own bounds (stream sizes, nesting, operators per page) are
+    /// `FolioPDF`'s `PDFLimits` defaults, named `PDFLimits.<name>` when one is hit.
+    public var maxPDFBytes: Int
 
     public init(
         maxDecompressedBytes: Int = 1_000_000_000, maxCompressionRatio: Int = 200,
-        compressionRatioFloorBytes: Int = 1 << 20, maxNestingDepth: Int = 10_000, maxArchiveEntries: Int = 65_536
+        compressionRatioFloorBytes: Int = 1 << 20, maxNestingDepth: Int = 10_000, maxArchiveEntries: Int = 65_536,
+        maxPDFBytes: Int = 1 << 30
     ) {
         self.maxDecompressedBytes = maxDecompressedBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.compressionRatioFloorBytes = compressionRatioFloorBytes
         self.maxNestingDepth = maxNestingDepth
         self.maxArchiveEntries = maxArchiveEntries
+        self.maxPDFBytes = maxPDFBytes
     }
 
     /// Checks every limit; readers call it before they read, and an embedder may call it up front.
@@ -37,6 +44,7 @@ public struct IngestLimits: Hashable, Sendable {
         let named = [
             ("maxDecompressedBytes", maxDecompressedBytes), ("maxCompressionRatio", maxCompressionRatio),
             ("maxNestingDepth", maxNestingDepth), ("maxArchiveEntries", maxArchiveEntries),
+            ("maxPDFBytes", maxPDFBytes),
         ]
         for (name, value) in named where value <= 0 {
             throw IngestError(.invalidConfiguration, "the limit \(name) must be positive, got \(value)")
@@ -53,9 +61,10 @@ public struct IngestLimits: Hashable, Sendable {
 public struct IngestOptions: Hashable, Sendable {
     /// The format to read the file as, or nil to detect it (content first, then the file name's extension).
     ///
-    /// It picks a reader among the formats Folio reads; it does not make other content text. A PDF, an
-    /// image or binary data is refused as ``IngestError/Code/unsupportedFormat`` whatever the format says;
-    /// only text-based formats Folio does not parse (RTF, PostScript) are read verbatim as ``InputFormat/text``.
+    /// It picks a reader among the formats Folio reads; it does not make other content text. Content that
+    /// starts like a PDF is read as a PDF whatever the format says (a PDF is never taken for text); an
+    /// image or binary data is refused as ``IngestError/Code/unsupportedFormat``; only text-based formats
+    /// Folio does not parse (RTF, PostScript) are read verbatim as ``InputFormat/text``.
     public var format: InputFormat?
     /// The character encoding of text, HTML or XML, or nil to detect it (byte-order mark, then a declared
     /// charset, then strict UTF-8, then GB18030). When given, it is used as is; a byte-order mark of this
@@ -79,6 +88,8 @@ public enum InputFormat: String, Hashable, Sendable, CaseIterable, CustomStringC
     case xml
     case docx
     case odt
+    /// A PDF's text layer (``IngestLimits/maxPDFBytes``); detected by its `%PDF-` header whatever the name.
+    case pdf
 
     public var description: String { rawValue }
 }

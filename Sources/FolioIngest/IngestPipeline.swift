@@ -4,9 +4,11 @@ internal import FolioModel
 /// One file's way through Folio: gzip → format detection → decoding to UTF-8 → the format's reader.
 ///
 /// 1. The first bytes are read; gzip (magic `1F 8B`) is inflated as the rest streams, within limits.
-/// 2. Content of a format Folio does not read (``UnsupportedFormat``: PDF, images, executables, archives)
-///    is refused, whatever the name or ``IngestOptions/format`` says; ``FormatSniffer`` (or the caller's
-///    ``IngestOptions/format``) picks the reader.
+/// 2. A PDF (``FormatSniffer/isPDF(_:)``, or ``InputFormat/pdf`` forced) is read whole, within
+///    ``IngestLimits/maxPDFBytes``, by ``PDFReader``, whatever the name says. Content of a format Folio
+///    does not read (``UnsupportedFormat``: images, executables, archives) is refused, whatever the name
+///    or ``IngestOptions/format`` says; ``FormatSniffer`` (or the caller's ``IngestOptions/format``)
+///    picks the reader.
 /// 3. ZIP containers (DOCX, ODT) are read entry by entry from the file, or from memory when they came
 ///    gzipped or through a pipe.
 /// 4. Text formats are decoded to UTF-8: the caller's encoding wins (a byte-order mark of that encoding
@@ -14,7 +16,7 @@ internal import FolioModel
 ///    `<?xml encoding?>`), then detection (strict UTF-8, then GB18030). Input that is not plausibly text
 ///    in that encoding (``TextPlausibility``) is refused.
 /// 5. Blocks are handed to `emit` after each input block, all at once, so memory stays bounded by one
-///    block's output.
+///    block's output (a PDF's, after each page).
 struct IngestPipeline {
     let options: IngestOptions
     /// The file name (for the extension hint), nil for standard input or unnamed bytes.
@@ -51,6 +53,16 @@ struct IngestPipeline {
             throw IngestError(.unsupportedFormat, unsupported.reason(insideGzip: isGzipped))
         }
 
+        // A PDF is a PDF whatever the name or the forced format says: it is never taken for text. Forced
+        // PDF reads anything else Folio does not refuse as a PDF (and says why it is not one).
+        if FormatSniffer.isPDF(first) || options.format == .pdf {
+            let sizeHint = isGzipped ? 0 : sourceByteCount()
+            var metadata = try readPDF(first: first, rest: rest, isGzipped: isGzipped, sizeHint: sizeHint, emit: emit)
+            metadata.isGzipped = isGzipped
+            metadata.sourceByteCount = sourceByteCount()
+            return metadata
+        }
+
         let hint = FormatSniffer.extensionHint(name)
         let container: FormatSniffer.Container
         switch options.format {
@@ -58,6 +70,7 @@ struct IngestPipeline {
         case .html?: container = .markup(FormatSniffer.sniff(first, fileName: name).htmlFlavour)
         case .xml?: container = .markup(FormatSniffer.sniff(first, fileName: name).xmlFlavour)
         case .text?: container = .text
+        case .pdf?: preconditionFailure("a PDF is read above")
         case nil:
             container = FormatSniffer.sniff(first, fileName: name)
             if container != .zip, hint == .docx || hint == .odt {
@@ -138,7 +151,7 @@ struct IngestPipeline {
         if let mark { return (TextDecoder(mark.encoding), mark.length) }
         let declared: TextEncoding? =
             switch format {
-            case .plainText, .docx, .odt: nil
+            case .plainText, .docx, .odt, .pdf: nil
             case .xml, .xbrl: DeclaredEncoding.xml(prefix) ?? Self.utf16WithoutMark(prefix)
             case .html, .xhtml, .inlineXBRL: DeclaredEncoding.html(prefix) ?? DeclaredEncoding.xml(prefix)
             }
@@ -153,6 +166,33 @@ struct IngestPipeline {
         if prefix.starts(with: [0x3C, 0x00, 0x3F, 0x00]) { return .utf16LE }
         if prefix.starts(with: [0x00, 0x3C, 0x00, 0x3F]) { return .utf16BE }
         return nil
+    }
+
+    /// Reads a PDF: the whole input, within ``IngestLimits/maxPDFBytes`` (bytes in memory are used as they
+    /// are), then page by page.
+    private func readPDF(
+        first: [UInt8], rest: any ByteInput, isGzipped: Bool, sizeHint: Int,
+        emit: ([ExtractedBlock]) throws(IngestError) -> Void
+    ) throws(IngestError) -> DocumentMetadata {
+        let maximum = options.limits.maxPDFBytes
+        func tooLarge() -> IngestError {
+            IngestError(
+                .limitExceeded, "the PDF is larger than \(maximum) bytes (maxPDFBytes)",
+                limit: .init(name: "maxPDFBytes", value: maximum))
+        }
+        var bytes: [UInt8]
+        if !isGzipped, let zipBytes {
+            bytes = zipBytes
+        } else {
+            bytes = first
+            if sizeHint > first.count && sizeHint <= maximum { bytes.reserveCapacity(sizeHint) }
+            while let more = try rest.next() {
+                if bytes.count + more.count > maximum { throw tooLarge() }
+                bytes += more
+            }
+        }
+        if bytes.count > maximum { throw tooLarge() }
+        return try PDFReader(limits: options.limits).read(bytes, emit: emit)
     }
 
     /// Reads a DOCX or ODT: from the file itself when it is the input uncompressed, else from memory (a

@@ -4,9 +4,9 @@ import FolioTestSupport
 import Foundation
 import Testing
 
-/// Hostile input of another kind: files Folio cannot read (PDF, images, executables, archives, random
-/// bytes) are refused with ``IngestError/Code/unsupportedFormat`` naming what they look like, never
-/// turned into text; text with a few odd bytes is still read verbatim.
+/// Hostile input of another kind: files Folio cannot read (images, executables, archives, random bytes)
+/// are refused with ``IngestError/Code/unsupportedFormat`` naming what they look like, never turned into
+/// text; a PDF is read as a PDF whatever its name; text with a few odd bytes is still read verbatim.
 @Suite(.serialized)
 struct BinaryInputTests {
     static func temporaryFile(_ bytes: [UInt8], name: String) throws -> String {
@@ -46,21 +46,24 @@ struct BinaryInputTests {
     @Test func theNameNeverOverridesTheContent() throws {
         for name in ["report.txt", "report.html", "report.xml", "report.docx", "report.odt", "report", "report.txt.gz"]
         {
-            let error = Self.refusal(BinarySamples.pdf, name: name)
-            #expect(error?.code == .unsupportedFormat, "\(name): \(error?.message ?? "read")")
-            #expect(error?.reason.hasPrefix("a PDF document") == true, "\(name)")
+            let document = try Ingestor().document(from: BinarySamples.pdf, name: name)
+            #expect(document.metadata.format == .pdf, "\(name)")
+            #expect(document.text == "Contract", "\(name)")
         }
         let doc = Self.refusal(BinarySamples.compoundFile(stream: "WordDocument"), name: "renamed.docx")
         #expect(doc?.reason.hasPrefix("a Word 97-2003 document (.doc)") == true)
     }
 
-    /// `--input-format` picks the reader among the formats Folio reads; it does not make binary text.
+    /// `--input-format` picks the reader among the formats Folio reads; it does not make binary text,
+    /// and a PDF stays a PDF.
     @Test func aForcedFormatDoesNotMakeBinaryText() throws {
         for format in InputFormat.allCases {
             let options = IngestOptions(format: format)
-            let pdf = Self.refusal(BinarySamples.pdf, name: "contract.pdf", options: options)
-            #expect(pdf?.reason.hasPrefix("a PDF document") == true, "\(format): \(pdf?.message ?? "read")")
-            if format != .docx && format != .odt {
+            let pdf = try Ingestor(options: options).document(from: BinarySamples.pdf, name: "contract.pdf")
+            #expect(pdf.text == "Contract" && pdf.metadata.format == .pdf, "\(format)")
+            let png = Self.refusal(BinarySamples.png, name: "contract.pdf", options: options)
+            #expect(png?.reason.hasPrefix("a PNG image") == true, "\(format): \(png?.message ?? "read")")
+            if format != .docx && format != .odt && format != .pdf {
                 let random = Self.refusal(BinarySamples.random(count: 5000, seed: 3), options: options)
                 #expect(random?.reason.hasPrefix("binary data") == true, "\(format): \(random?.message ?? "read")")
             }
@@ -91,9 +94,11 @@ struct BinaryInputTests {
         #expect(rtf2?.reason.hasSuffix("(RTF is not supported; save it as DOCX)") == true)
     }
 
-    @Test func aPDFAfterOtherBytesIsRefusedButTextAboutPDFIsText() throws {
+    @Test func aPDFAfterOtherBytesIsReadButTextAboutPDFIsText() throws {
         let macBinary = [UInt8](repeating: 0, count: 128) + BinarySamples.pdf
-        #expect(Self.refusal(macBinary)?.reason.hasPrefix("a PDF document") == true)
+        #expect(try Ingestor().document(from: macBinary).text == "Contract")
+        let mailed = Array("From: legal@example.com\nSubject: contract\n\n".utf8) + BinarySamples.pdf
+        #expect(try Ingestor().document(from: mailed, name: "mailed.eml").metadata.format == .pdf)
         let about = "Every PDF file starts with a header such as\n%PDF-1.7\nfollowed by its objects.\n"
         let document = try Ingestor().document(from: Array(about.utf8), name: "notes.txt")
         #expect(document.text == about)

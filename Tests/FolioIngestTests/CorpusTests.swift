@@ -243,18 +243,26 @@ struct CorpusTests {
         if control >= 0 { close(control) }
     }
 
-    // MARK: What Folio does not read
+    // MARK: PDF
 
+    /// Every shared PDF is read: its blocks keep the invariants, carry pages within the page count, and
+    /// hold the words `FolioPDF` extracts (the text-layer fidelity is FolioPDF's corpus tests' job).
     @Test(arguments: files("corpora/pdf", extensions: [".pdf"]) + files("corpora/pdf-generated", extensions: [".pdf"]))
-    func pdfsAreRefusedAsPDFs(_ relative: String) throws {
-        let path = SharedCorpora.path(relative)
-        let error = #expect(throws: IngestError.self) { try Ingestor().document(atPath: path) }
-        #expect(error?.code == .unsupportedFormat)
-        #expect(error?.message == "\(path): a PDF document" + BinarySamples.readable + " (PDF is not supported yet)")
+    func pdfsAreReadWithTheirPages(_ relative: String) throws {
+        let document = try Ingestor().document(atPath: SharedCorpora.path(relative))
+        DocumentInvariants.check(document)
+        #expect(document.metadata.format == .pdf)
+        let pageCount = try #require(document.metadata.pageCount)
+        #expect(pageCount > 0)
+        #expect(document.metadata.emptyPageCount < pageCount)
+        #expect(!document.textBlocks.isEmpty)
+        #expect(Set(document.blocks.compactMap(\.page)).count == pageCount - document.metadata.emptyPageCount)
+        #expect(
+            document.blocks.filter { $0.kind == .pageBreak }.count == pageCount - document.metadata.emptyPageCount - 1)
     }
 
-    /// Every other shared file is read as it was before PDFs were refused: no text file, filing, office
-    /// document, gzip stream or hostile text looks binary. Reading stops at the first block.
+    /// Every other shared file is read as before: no text file, filing, office document, gzip stream or
+    /// hostile text looks binary. Reading stops at the first block.
     @Test func noOtherSharedFileIsRefused() throws {
         let root = SharedCorpora.path("")
         let enumerator = try #require(FileManager.default.enumerator(atPath: root))

@@ -235,7 +235,8 @@ struct OfficeReaderTests {
         // empty DOCX.
         let workbook = Self.docx(body: "", mainPath: "xl/workbook.xml")
         let xlsx = #expect(throws: IngestError.self) { try Ingestor().document(from: workbook, name: "budget.xlsx") }
-        #expect(xlsx?.message == "budget.xlsx: an Excel workbook (XLSX); Folio reads HTML, XML, DOCX, ODT and text")
+        #expect(
+            xlsx?.message == "budget.xlsx: an Excel workbook (XLSX); Folio reads HTML, XML, DOCX, ODT, PDF and text")
 
         let good = Self.docx(body: Self.paragraph("Text"))
         let truncated = #expect(throws: IngestError.self) {

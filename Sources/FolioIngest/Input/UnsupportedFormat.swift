@@ -2,29 +2,30 @@
 ///
 /// The signatures are those `file(1)` and Apache Tika match, written here from the formats'
 /// specifications. Each one is specific enough that text never starts with it by chance: where a
-/// signature is short or printable (`BM`, `MZ`, `OTTO`, `%PDF-` after other bytes), the header fields
-/// that follow are checked too. Formats that only `file(1)` tells from deeper structure (a v7 tar, a
-/// headerless database) are left to ``TextPlausibility``, which refuses them as binary data.
+/// signature is short or printable (`BM`, `MZ`, `OTTO`), the header fields that follow are checked
+/// too. PDF, which Folio reads, is recognized in this file as well (``FormatSniffer/isPDF(_:)``).
+/// Formats that only `file(1)` tells from deeper structure (a v7 tar, a headerless database) are left
+/// to ``TextPlausibility``, which refuses them as binary data.
 ///
 /// Most of these formats are binary; RTF and PostScript are text, and a caller who forces a text
 /// format (``IngestOptions/format``) still gets their characters verbatim.
 struct UnsupportedFormat: Sendable {
-    /// What the content is, as a noun phrase: "a PDF document".
+    /// What the content is, as a noun phrase: "a PNG image".
     let description: String
     /// Whether the format is made of text (RTF, PostScript), so that reading it as text is not wrong.
     var isText = false
-    /// What else to say after the list of formats Folio reads ("PDF is not supported yet").
+    /// What else to say after the list of formats Folio reads ("save it as DOCX to read it").
     var note: String?
 
-    /// What the error says: "a PDF document; Folio reads HTML, XML, DOCX, ODT and text (PDF is not
-    /// supported yet)".
+    /// What the error says: "a Word 97-2003 document (.doc); Folio reads HTML, XML, DOCX, ODT, PDF and
+    /// text (save it as DOCX to read it)".
     func reason(insideGzip: Bool) -> String {
         let inside = insideGzip ? " inside a gzip stream" : ""
         return "\(description)\(inside); \(Self.readableFormats)\(note.map { " (\($0))" } ?? "")"
     }
 
     /// The formats Folio reads, as error messages list them.
-    static let readableFormats = "Folio reads HTML, XML, DOCX, ODT and text"
+    static let readableFormats = "Folio reads HTML, XML, DOCX, ODT, PDF and text"
 
     /// The format whose signature starts `prefix` (after gzip is inflated), or nil when none does.
     ///
@@ -32,23 +33,12 @@ struct UnsupportedFormat: Sendable {
     static func recognize(_ prefix: [UInt8]) -> UnsupportedFormat? {
         let bytes = Signature(prefix)
         let families: [(Signature) -> UnsupportedFormat?] = [
-            pdf, images, documents, programs, archives, media, fonts, encodings,
+            images, documents, programs, archives, media, fonts, encodings,
         ]
         for family in families {
             if let found = family(bytes) { return found }
         }
         return nil
-    }
-
-    private static func pdf(_ bytes: Signature) -> UnsupportedFormat? {
-        let pdf = UnsupportedFormat(description: "a PDF document", note: "PDF is not supported yet")
-        if bytes.starts(with: "%PDF-") { return pdf }
-        // Readers accept the header anywhere in the first 1,024 bytes (after a MacBinary header or a mail
-        // header, say); there, an object must follow as well, so that text about PDF is still text.
-        guard let header = bytes.find("%PDF-", before: 1024), bytes.digit(at: header + 5),
-            bytes.find(" 0 obj", from: header, before: FormatSniffer.windowSize) != nil
-        else { return nil }
-        return pdf
     }
 
     private static func images(_ bytes: Signature) -> UnsupportedFormat? {
@@ -245,6 +235,18 @@ struct UnsupportedFormat: Sendable {
         if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return .init(description: "UTF-32LE text", note: note) }
         if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return .init(description: "UTF-32BE text", note: note) }
         return nil
+    }
+}
+
+extension FormatSniffer {
+    /// Whether the input is a PDF: it starts with `%PDF-`, or has `%PDF-` and a version digit within its
+    /// first 1,024 bytes (after a MacBinary or mail header, say; readers accept the header there) with an
+    /// object (` 0 obj`) after it, so that text about PDF is still text.
+    static func isPDF(_ prefix: [UInt8]) -> Bool {
+        let bytes = Signature(prefix)
+        if bytes.starts(with: "%PDF-") { return true }
+        guard let header = bytes.find("%PDF-", before: 1024), bytes.digit(at: header + 5) else { return false }
+        return bytes.find(" 0 obj", from: header, before: windowSize) != nil
     }
 }
 

@@ -33,6 +33,8 @@ struct BlockBuilder {
     private(set) var hasText = false
     /// A break was marked since the last text block (breaks are not repeated).
     private var breakPending = false
+    /// The source page the next blocks are on (``Block/page``); nil for formats without pages.
+    var page: Int?
 
     init() {
         current.reserveCapacity(4096)
@@ -112,7 +114,7 @@ struct BlockBuilder {
         let utf8Start = utf8Offset + separatorLength
         let block = Block(
             kind: kind, range: TextRange(start: start, end: start + scalarCount),
-            utf8Range: utf8Start..<(utf8Start + current.count))
+            utf8Range: utf8Start..<(utf8Start + current.count), page: page)
         finished.append(
             ExtractedBlock(block: block, text: String(decoding: current, as: UTF8.self), separator: separator))
         scalarOffset = start + scalarCount
@@ -130,7 +132,8 @@ struct BlockBuilder {
         precondition(kind.isBreak, "markBreak takes a break kind")
         guard hasText, !breakPending else { return }
         let block = Block(
-            kind: kind, range: TextRange(start: scalarOffset, end: scalarOffset), utf8Range: utf8Offset..<utf8Offset)
+            kind: kind, range: TextRange(start: scalarOffset, end: scalarOffset), utf8Range: utf8Offset..<utf8Offset,
+            page: page)
         finished.append(ExtractedBlock(block: block, text: "", separator: ""))
         breakPending = true
     }

@@ -103,6 +103,16 @@ public final class PDFFile: PDFObjectSource {
         return (try? resolve(value))?.dictionary
     }
 
+    /// The document's title: `/Info /Title` decoded as a PDF text string (UTF-16BE or UTF-8 with a byte
+    /// order mark, else PDFDocEncoding), whitespace collapsed; nil when absent, unreadable or blank.
+    public var title: String? {
+        guard let value = info?["Title"], let bytes = (try? resolve(value))?.string else { return nil }
+        var title = ""
+        title.unicodeScalars.append(contentsOf: PDFTextString.scalars(bytes))
+        let words = title.split(whereSeparator: { $0.isWhitespace })
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
     /// How many objects the cross-reference declares in use.
     public var objectCount: Int {
         crossReference.values.reduce(0) { count, entry in

@@ -7,7 +7,7 @@ import Testing
 struct BinarySample: Sendable, CustomTestStringConvertible {
     let name: String
     let bytes: [UInt8]
-    /// How the refusal's reason starts ("a PDF document").
+    /// How the refusal's reason starts ("a PNG image").
     let expected: String
 
     var testDescription: String { name }
@@ -21,11 +21,14 @@ enum BinarySamples {
     static func uint32BE(_ value: Int) -> [UInt8] { uint32LE(value).reversed() }
 
     /// A one-page PDF in plain ASCII (no binary comment line, no compressed stream): only the header tells.
+    /// Its text is "Contract".
     static let pdf: [UInt8] = {
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                + "/Resources << /Font << /F1 5 0 R >> >> >>",
             "<< /Length 41 >>\nstream\nBT /F1 24 Tf 72 720 Td (Contract) Tj ET\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
         var text = "%PDF-1.7\n"
         var offsets: [Int] = []
@@ -120,15 +123,9 @@ enum BinarySamples {
     }
 
     /// What every refusal says after what the file is.
-    static let readable = "; Folio reads HTML, XML, DOCX, ODT and text"
+    static let readable = "; Folio reads HTML, XML, DOCX, ODT, PDF and text"
 
     static let all: [BinarySample] = [
-        BinarySample(
-            name: "contract.pdf", bytes: pdf,
-            expected: "a PDF document" + readable + " (PDF is not supported yet)"),
-        BinarySample(
-            name: "mailed.eml", bytes: ascii("From: legal@example.com\nSubject: contract\n\n") + pdf,
-            expected: "a PDF document"),
         BinarySample(name: "photo.png", bytes: png, expected: "a PNG image" + readable),
         BinarySample(
             name: "scan.jpg", bytes: [0xFF, 0xD8, 0xFF, 0xE0, 0, 16] + ascii("JFIF\0") + [1, 1, 0, 0, 1, 0, 1, 0, 0],
@@ -244,8 +241,8 @@ enum BinarySamples {
             name: "zeros.txt", bytes: [UInt8](repeating: 0, count: 100_000),
             expected: "binary data (100 % control bytes in the first 8 KiB), not text" + readable),
         BinarySample(
-            name: "contract.pdf.gz", bytes: TestCompression.deflate(pdf),
-            expected: "a PDF document inside a gzip stream" + readable + " (PDF is not supported yet)"),
+            name: "photo.png.gz", bytes: TestCompression.deflate(png),
+            expected: "a PNG image inside a gzip stream" + readable),
         BinarySample(
             name: "data.bin.gz", bytes: TestCompression.deflate(random(count: 1000, seed: 2)), expected: "binary data ("
         ),

@@ -43,8 +43,10 @@ enum Extract {
 enum DocumentInvariants {
     /// Blocks are in order and do not overlap; each block's Unicode-scalar range and UTF-8 range select the
     /// same characters; text blocks are non-empty and never start or end with whitespace (plain text
-    /// aside, where they are verbatim); breaks are empty.
+    /// aside, where they are verbatim); breaks are empty. Blocks carry a page exactly when the source
+    /// has pages, and pages run from 1 to the page count without going back.
     static func check(_ document: Document, sourceLocation: SourceLocation = #_sourceLocation) {
+        checkPages(document, sourceLocation: sourceLocation)
         let scalars = Array(document.text.unicodeScalars)
         let utf8 = Array(document.text.utf8)
         var previousEnd = 0
@@ -77,6 +79,25 @@ enum DocumentInvariants {
             }
             previousEnd = block.range.end
             previousUTF8End = block.utf8Range.upperBound
+        }
+    }
+
+    static func checkPages(_ document: Document, sourceLocation: SourceLocation) {
+        guard let pageCount = document.metadata.pageCount else {
+            #expect(document.blocks.allSatisfy { $0.page == nil }, sourceLocation: sourceLocation)
+            return
+        }
+        var previous = 1
+        for block in document.blocks {
+            guard let page = block.page else {
+                Issue.record("\(block) has no page in a document of pages", sourceLocation: sourceLocation)
+                return
+            }
+            #expect(page >= previous && page <= pageCount, "\(block) of \(pageCount)", sourceLocation: sourceLocation)
+            if block.kind == .pageBreak {
+                #expect(page > previous, "a page break inside page \(previous)", sourceLocation: sourceLocation)
+            }
+            previous = page
         }
     }
 }
