@@ -145,7 +145,7 @@ public final class Engine: Sendable {
             EngineConfiguration.extractorVersion, "format=\(options.format?.rawValue ?? "auto")",
             "text=\(options.encoding?.rawValue ?? "auto")",
             "limits=\(limits.maxDecompressedBytes),\(limits.maxCompressionRatio),\(limits.compressionRatioFloorBytes),"
-                + "\(limits.maxNestingDepth),\(limits.maxArchiveEntries)",
+                + "\(limits.maxNestingDepth),\(limits.maxArchiveEntries),\(limits.maxPDFBytes)",
             "index=\(ProcessedDocument.formatVersion)", analyzerFingerprint(configuration.analyzer),
         ].joined(separator: "/")
         return (

@@ -4,7 +4,7 @@ internal import FolioModel
 /// The byte layout of the "blocks" and "kinds" segments (varints, see `ByteWriter`).
 ///
 /// ```
-/// blocks: count, then per block: kind, start, end, utf8 start, utf8 end
+/// blocks: count, then per block: kind, start, end, utf8 start, utf8 end, page (0 when none)
 /// kinds:  chunk count, then per chunk: kind count, kinds
 /// kind:   tag (0 heading, 1 paragraph, 2 list item, 3 table row, 4 page break, 5 section break),
 ///         then the level for headings and list items
@@ -46,6 +46,7 @@ extension ProcessedDocument {
             writer.varint(block.range.end)
             writer.varint(block.utf8Range.lowerBound)
             writer.varint(block.utf8Range.upperBound)
+            writer.varint(block.page ?? 0)
         }
         return writer.bytes
     }
@@ -61,11 +62,14 @@ extension ProcessedDocument {
                 let kind = try decodeKind(&reader)
                 let start = try reader.varint(), end = try reader.varint()
                 let utf8Start = try reader.varint(), utf8End = try reader.varint()
+                let page = try reader.varint()
                 guard start <= end, utf8Start <= utf8End else {
                     throw CacheError(.corrupt, "a block's range is reversed")
                 }
                 blocks.append(
-                    Block(kind: kind, range: TextRange(start: start, end: end), utf8Range: utf8Start..<utf8End))
+                    Block(
+                        kind: kind, range: TextRange(start: start, end: end), utf8Range: utf8Start..<utf8End,
+                        page: page == 0 ? nil : page))
             }
             guard reader.isAtEnd else { throw CacheError(.corrupt, "bytes after the last block") }
             return blocks

@@ -51,8 +51,9 @@ public final class ProcessedDocument: CacheableValue, Sendable {
     private let segments: CachedSegments?
     private let indexByteCount: Int
 
-    /// 2: the exact token count beside the chunks' total.
-    static let formatVersion = 2
+    /// 2: the exact token count beside the chunks' total. 3: blocks carry their page, the metadata its
+    /// page counts, and the index its chunks' pages (index format 2).
+    static let formatVersion = 3
 
     /// A document computed in this process: every part present.
     init(
@@ -158,7 +159,7 @@ public final class ProcessedDocument: CacheableValue, Sendable {
             return Chunk(
                 index: position, range: info.range, utf8Range: info.utf8Range, tokenCount: info.tokenCount,
                 text: try index.text(ofDocument: 0, utf8Range: info.utf8Range), headings: info.headings,
-                blockKinds: kinds[position], boundary: info.boundary)
+                blockKinds: kinds[position], boundary: info.boundary, pages: info.pages)
         } catch {
             segments?.discard()
             throw EngineError(.cache, error.message, documentName: name, underlying: error)
@@ -244,9 +245,14 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         let sourceByteCount = try reader.varint()
         let replacementCount = try reader.varint()
         let trailingText = try reader.string()
+        let pageCount = try reader.varint()
+        let emptyPageCount = try reader.varint()
+        let unmappedGlyphCount = try reader.varint()
         metadata = DocumentMetadata(
             format: format, isGzipped: isGzipped, textEncoding: TextEncoding(rawValue: encodingName), title: title,
-            sourceByteCount: sourceByteCount, replacementCount: replacementCount, trailingText: trailingText)
+            sourceByteCount: sourceByteCount, replacementCount: replacementCount, trailingText: trailingText,
+            pageCount: pageCount == 0 ? nil : pageCount - 1, emptyPageCount: emptyPageCount,
+            unmappedGlyphCount: unmappedGlyphCount)
         characterCount = try reader.varint()
         utf8Count = try reader.varint()
         tokenCount = try reader.varint()
@@ -288,6 +294,9 @@ public final class ProcessedDocument: CacheableValue, Sendable {
         writer.varint(metadata.sourceByteCount)
         writer.varint(metadata.replacementCount)
         writer.string(metadata.trailingText)
+        writer.varint(metadata.pageCount.map { $0 + 1 } ?? 0)  // 0: no pages; a PDF may have 0 pages
+        writer.varint(metadata.emptyPageCount)
+        writer.varint(metadata.unmappedGlyphCount)
         for count in [characterCount, utf8Count, tokenCount, chunkTokenTotal, chunkCount, blockCount] {
             writer.varint(count)
         }

@@ -163,7 +163,7 @@ struct ChunkCutter {
             headingPath = headingStack.map(\.text)
         }
         let ordinal = blocksBase + blocks.count
-        blocks.append(BlockInfo(kind: kind, headings: headingPath))
+        blocks.append(BlockInfo(kind: kind, headings: headingPath, page: block.page))
 
         var found: [Unit] = []
         found.reserveCapacity(segments.count)
@@ -415,11 +415,15 @@ struct ChunkCutter {
     ) {
         let start = units[0].start
         var kinds: [BlockKind] = []
+        var pages: ClosedRange<Int>?
         var lastBlock = -1
         for unit in units[..<unitCount] where unit.block != lastBlock {
             lastBlock = unit.block
-            let kind = blocks[unit.block - blocksBase].kind
-            if !kinds.contains(kind) { kinds.append(kind) }
+            let info = blocks[unit.block - blocksBase]
+            if !kinds.contains(info.kind) { kinds.append(info.kind) }
+            if let page = info.page {
+                pages = pages.map { min($0.lowerBound, page)...max($0.upperBound, page) } ?? page...page
+            }
         }
         let text: String
         if let source {
@@ -434,7 +438,7 @@ struct ChunkCutter {
         let chunk = Chunk(
             index: nextIndex, range: TextRange(start: scalarStart, end: scalarEnd), utf8Range: start..<end,
             tokenCount: tokenCount, text: text, headings: blocks[units[0].block - blocksBase].headings,
-            blockKinds: kinds, boundary: level
+            blockKinds: kinds, boundary: level, pages: pages
         )
         nextIndex += 1
         emit(chunk)
@@ -502,4 +506,6 @@ struct Unit {
 struct BlockInfo {
     var kind: BlockKind
     var headings: [String]
+    /// ``Block/page``.
+    var page: Int?
 }

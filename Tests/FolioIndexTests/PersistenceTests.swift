@@ -1,4 +1,5 @@
 import FolioChunking
+import FolioCompression
 import FolioCorpora
 import FolioModel
 import FolioTestSupport
@@ -141,5 +142,78 @@ import Testing
         #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
         let missing = #expect(throws: IndexError.self) { try SearchIndex.open(path: path + ".missing") }
         #expect(missing?.code == .io)
+    }
+}
+
+/// Chunks' pages in the index: cut from the blocks they span, written in each chunk record, and read
+/// back from a file (index format 2); a file of format 1 is refused, never misread.
+@Suite struct IndexPageTests {
+    static let document = PagedDocument.make([
+        ["The Supplier ships goods.", "The Buyer pays within thirty days."],
+        ["Either party may terminate on notice.", "Notices are given in writing."],
+        ["This Agreement is governed by New York law."],
+    ])
+
+    static func index() throws -> (SearchIndex, [Chunk]) {
+        let chunker = Chunker(tokenizer: PersistenceTests.cl100k, configuration: try ChunkConfiguration(maxTokens: 32))
+        let chunks = chunker.chunks(of: document)
+        var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: 32)
+        try builder.add(path: "agreement.pdf", text: document.text, chunks: chunks)
+        return (builder.build(), chunks)
+    }
+
+    @Test func chunkPagesAreTheirBlocksPagesAndSurviveTheFile() throws {
+        let (built, chunks) = try Self.index()
+        #expect(chunks.count > 1)
+        for chunk in chunks {
+            #expect(chunk.pages != nil && chunk.pages == PagedDocument.pages(of: chunk.range, in: Self.document))
+        }
+        #expect(chunks.contains { ($0.pages?.count ?? 0) > 1 }, "no chunk spans two pages: \(chunks.map(\.pages))")
+        let path = PersistenceTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try built.write(to: path)
+        let opened = try SearchIndex.open(path: path)
+        for chunk in chunks {
+            #expect(try opened.chunk(chunk.index).pages == chunk.pages)
+            #expect(try built.chunk(chunk.index).pages == chunk.pages)
+        }
+        // Without pages, none are stored.
+        var plain = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: 16)
+        try plain.add(
+            path: "a.txt", text: "Plain words.",
+            chunks: [
+                Chunk(
+                    index: 0, range: TextRange(start: 0, end: 12), utf8Range: 0..<12, tokenCount: 3,
+                    text: "Plain words.",
+                    boundary: .document)
+            ])
+        #expect(try plain.build().chunk(0).pages == nil)
+    }
+
+    @Test func anIndexOfTheFormerVersionIsRefused() throws {
+        let (built, _) = try Self.index()
+        var bytes = built.imageBytes
+        bytes.replaceSubrange(8..<12, with: [1, 0, 0, 0])
+        let checksum = CRC32.checksum(bytes[0..<60])
+        bytes.replaceSubrange(60..<64, with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        let path = PersistenceTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: IndexError.self) { try SearchIndex.open(path: path) }
+        #expect(error?.code == .unsupportedVersion)
+    }
+
+    @Test func passagesCiteTheirPages() throws {
+        let (index, _) = try Self.index()
+        let configuration = try PackConfiguration(budget: 200, leadShare: 0, passageHeader: "[{pages}] ")
+        let context = try ContextAssembler(index: index, tokenizer: PersistenceTests.cl100k)
+            .pack("terminate on notice", configuration: configuration)
+        let passage = try #require(context.passages.first { $0.text.contains("terminate") })
+        #expect(passage.pages.map { $0.contains(2) } == true)
+        #expect(context.text.contains("[\(passage.pageCitation)] " + passage.text))
+        #expect(passage.pageCitation.hasPrefix(passage.pages!.count == 1 ? "p. " : "pp. "))
+        for passage in context.passages {
+            #expect(passage.pages == PagedDocument.pages(of: passage.range, in: Self.document))
+        }
     }
 }

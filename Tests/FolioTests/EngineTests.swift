@@ -57,8 +57,8 @@ struct EngineTests {
     // MARK: Counts and chunks
 
     @Test(arguments: [
-        "annual-report.html", "supply-agreement.docx", "supply-agreement.odt", "chinese-essay.txt",
-        "generated/chinese.txt",
+        "annual-report.html", "supply-agreement.docx", "supply-agreement.odt", "supply-agreement.pdf",
+        "chinese-essay.txt", "generated/chinese.txt",
     ])
     func ingestCountsEqualTheDirectPipeline(sample: String) async throws {
         let path = Self.samplePath(sample)
@@ -95,7 +95,9 @@ struct EngineTests {
 
     @Test func aFreshEngineOverTheSameDirectoryGetsADiskHitWithIdenticalChunks() async throws {
         try await Self.withTemporaryDirectory { directory in
-            for sample in ["annual-report.html", "supply-agreement.docx", "generated/chinese.txt"] {
+            for sample in [
+                "annual-report.html", "supply-agreement.docx", "supply-agreement.pdf", "generated/chinese.txt",
+            ] {
                 let path = Self.samplePath(sample)
                 let first = try Self.engine(directory: directory)
                 let computed = try await first.ingest(file: path, session: Self.session())
@@ -429,13 +431,51 @@ struct EngineTests {
         } throws: { error in
             (error as? EngineError)?.code == .invalidRequest
         }
-        // What Folio cannot read is its own code (a gateway answers 415), named and described.
-        let pdf = Array("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".utf8)
-        await #expect { try await engine.ingest(bytes: pdf, name: "scan.txt", session: Self.session()) } throws: {
+    }
+
+    /// What Folio cannot read is its own code (a gateway answers 415), named and described: a scan (no
+    /// text layer) and a PDF that needs its user password among them.
+    @Test func unreadablePDFsAreUnsupportedFormat() async throws {
+        let engine = try Self.engine()
+        let scan = TestPDF.paragraphs([[], []])
+        await #expect { try await engine.ingest(bytes: scan, name: "scan.txt", session: Self.session()) } throws: {
             error in
             let error = error as? EngineError
             return error?.code == .unsupportedFormat && error?.documentName == "scan.txt"
-                && error?.message.contains("PDF") == true
+                && error?.message == "scan.txt: no text layer on pages 1–2: a scan or images; OCR is not supported"
+        }
+        let locked = Array(
+            try Data(
+                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("FolioPDFTests/Fixtures/encrypted-user-password.pdf")))
+        await #expect { try await engine.ingest(bytes: locked, name: "locked.pdf", session: Self.session()) } throws: {
+            error in
+            let error = error as? EngineError
+            return error?.code == .unsupportedFormat && error?.message.contains("user password") == true
+        }
+    }
+
+    /// A PDF's chunks carry the pages their blocks are on, from every tier of the cache.
+    @Test func pdfChunksCarryTheirPagesThroughTheDiskTier() async throws {
+        try await Self.withTemporaryDirectory { directory in
+            let path = Self.samplePath("supply-agreement.pdf")
+            let first = try Self.engine(directory: directory, maxTokens: 128)
+            let computed = try await first.ingest(file: path, session: Self.session())
+            await first.waitForPendingWrites()
+            let fromDisk = try await Self.engine(directory: directory, maxTokens: 128).ingest(
+                file: path, session: Self.session())
+            #expect(fromDisk.cacheSource == .disk)
+            #expect(fromDisk.document.metadata.pageCount == 3)
+            let document = try fromDisk.document.document()
+            let chunks = try fromDisk.document.chunks()
+            #expect(chunks == (try computed.document.chunks()))
+            for chunk in chunks {
+                let blockPages = document.textBlocks.filter {
+                    $0.range.start < chunk.range.end && chunk.range.start < $0.range.end
+                }.compactMap(\.page)
+                #expect(chunk.pages == blockPages.min()!...blockPages.max()!)
+            }
+            #expect(chunks.first?.pages?.lowerBound == 1 && chunks.last?.pages?.upperBound == 3)
         }
     }
 

@@ -149,7 +149,7 @@ public struct ContextAssembler: Sendable {
                     document: chunk.document, path: try path(ofDocument: chunk.document),
                     range: TextRange(
                         start: chunk.range.start + piece.range.start, end: chunk.range.start + piece.range.end),
-                    headings: chunk.headings, score: 0, text: piece.text)
+                    headings: chunk.headings, score: 0, text: piece.text, pages: chunk.pages)
                 let text = withHeaders ? PackSelection.render([passage], configuration: configuration) : piece.text
                 let count = tokenizer.count(text)
                 if count <= configuration.budget {

@@ -19,7 +19,8 @@ public struct PackConfiguration: Hashable, Sendable {
     public var documentHeader: String
     /// Printed before each passage. Placeholders: `{n}` (1, 2, …), `{path}`, `{file}`, `{start}`,
     /// `{end}` (Unicode-scalar offsets into the document text), `{headings}` (the heading path joined
-    /// by " › ").
+    /// by " › "), `{pages}` (the source pages, "p. 47" or "pp. 47–48"; empty when the source has no
+    /// pages: ``PackedPassage/pageCitation``).
     public var passageHeader: String
     /// Between passages (and after a document header).
     public var separator: String
@@ -75,6 +76,30 @@ public struct PackedPassage: Hashable, Sendable {
     public var score: Double
     /// The passage text: exactly the document text in ``range``.
     public var text: String
+    /// The pages of the source the passage lies on (from its chunks' ``ChunkInfo/pages``); nil when the
+    /// source has no pages.
+    public var pages: ClosedRange<Int>?
+
+    public init(
+        document: Int, path: String, range: TextRange, headings: [String], score: Double, text: String,
+        pages: ClosedRange<Int>? = nil
+    ) {
+        self.document = document
+        self.path = path
+        self.range = range
+        self.headings = headings
+        self.score = score
+        self.text = text
+        self.pages = pages
+    }
+
+    /// The pages as a citation says them: "p. 47", "pp. 47–48", or "" when unknown.
+    public var pageCitation: String { Self.citation(of: pages) }
+
+    static func citation(of pages: ClosedRange<Int>?) -> String {
+        guard let pages else { return "" }
+        return pages.count == 1 ? "p. \(pages.lowerBound)" : "pp. \(pages.lowerBound)–\(pages.upperBound)"
+    }
 }
 
 /// The result of a pack: text that fits the budget, and where each passage came from.

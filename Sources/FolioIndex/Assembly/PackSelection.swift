@@ -63,7 +63,8 @@ struct PackSelection {
 
     private func headerTokens(_ info: ChunkInfo) -> Int {
         let header = Self.fill(
-            configuration.passageHeader, n: order.count + 1, path: "", range: info.range, headings: info.headings)
+            configuration.passageHeader, n: order.count + 1, path: "", range: info.range, headings: info.headings,
+            pages: PackedPassage.citation(of: info.pages))
         return assembler.tokenizer.count(header)
     }
 
@@ -93,6 +94,9 @@ struct PackSelection {
         var run: [ChunkInfo] = []
         func flush() throws(IndexError) {
             guard let first = run.first, let last = run.last else { return }
+            let pages = run.compactMap(\.pages).reduce(nil) { (union: ClosedRange<Int>?, pages) in
+                union.map { min($0.lowerBound, pages.lowerBound)...max($0.upperBound, pages.upperBound) } ?? pages
+            }
             let text = try index.text(
                 ofDocument: first.document,
                 utf8Range: first.utf8Range.lowerBound..<max(last.utf8Range.upperBound, first.utf8Range.upperBound))
@@ -100,7 +104,8 @@ struct PackSelection {
                 PackedPassage(
                     document: first.document, path: try assembler.path(ofDocument: first.document),
                     range: TextRange(start: first.range.start, end: max(last.range.end, first.range.end)),
-                    headings: first.headings, score: Double(run.map { scores[$0.id] ?? 0 }.max() ?? 0), text: text))
+                    headings: first.headings, score: Double(run.map { scores[$0.id] ?? 0 }.max() ?? 0), text: text,
+                    pages: pages))
             run = []
         }
         for chunk in chosen.sorted() {
@@ -124,15 +129,18 @@ struct PackSelection {
             }
             text += fill(
                 configuration.passageHeader, n: number + 1, path: passage.path, range: passage.range,
-                headings: passage.headings)
+                headings: passage.headings, pages: passage.pageCitation)
             text += passage.text
         }
         return text
     }
 
-    static func fill(_ template: String, n: Int, path: String, range: TextRange, headings: [String]) -> String {
+    static func fill(
+        _ template: String, n: Int, path: String, range: TextRange, headings: [String], pages: String
+    ) -> String {
         fillDocument(template, path: path)
             .replacingAll("{n}", with: String(n))
+            .replacingAll("{pages}", with: pages)
             .replacingAll("{start}", with: String(range.start))
             .replacingAll("{end}", with: String(range.end))
             .replacingAll("{headings}", with: headings.joined(separator: " › "))

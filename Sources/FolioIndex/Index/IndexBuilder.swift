@@ -112,7 +112,8 @@ public struct IndexBuilder: Sendable {
             UInt32(documents.count), UInt32(clamping: chunk.range.start), UInt32(clamping: chunk.range.end),
             UInt32(clamping: chunk.utf8Range.lowerBound), UInt32(clamping: chunk.utf8Range.upperBound),
             UInt32(clamping: chunk.tokenCount), UInt32(clamping: bodyLength), UInt32(headingTerms.count), headingPath,
-            UInt32(chunk.boundary.rawValue),
+            UInt32(chunk.boundary.rawValue), UInt32(clamping: chunk.pages?.lowerBound ?? 0),
+            UInt32(clamping: chunk.pages?.upperBound ?? 0),
         ])
     }
 

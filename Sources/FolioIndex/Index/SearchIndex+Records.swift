@@ -14,6 +14,8 @@ public struct ChunkInfo: Hashable, Sendable {
     public var tokenCount: Int
     public var headings: [String]
     public var boundary: BoundaryLevel
+    /// The pages of the source the chunk lies on (``Chunk/pages``); nil when the source has no pages.
+    public var pages: ClosedRange<Int>?
 }
 
 /// A document of the collection.
@@ -58,13 +60,17 @@ extension SearchIndex {
         let document = field(.document)
         let start = field(.start)
         let end = field(.end)
+        let firstPage = field(.firstPage)
+        let lastPage = field(.lastPage)
         guard document < documentCount, start <= end, field(.utf8Start) <= field(.utf8End),
-            let boundary = BoundaryLevel(rawValue: field(.boundary))
+            let boundary = BoundaryLevel(rawValue: field(.boundary)),
+            firstPage == 0 ? lastPage == 0 : firstPage <= lastPage
         else { throw corrupt("chunk \(id) has an impossible record") }
         return ChunkInfo(
             id: id, document: document, range: TextRange(start: start, end: end),
             utf8Range: field(.utf8Start)..<field(.utf8End), tokenCount: field(.tokenCount),
-            headings: try headingPath(field(.headingPath)), boundary: boundary)
+            headings: try headingPath(field(.headingPath)), boundary: boundary,
+            pages: firstPage == 0 ? nil : firstPage...lastPage)
     }
 
     /// The document with id `id`.

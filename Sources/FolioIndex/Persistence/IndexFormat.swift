@@ -14,7 +14,8 @@
 /// needs and never uses a page whose checksum fails.
 enum IndexFormat {
     static let magic: [UInt8] = Array("FOLIOIDX".utf8)
-    static let version: UInt32 = 1
+    /// 2: chunk records carry the chunk's pages (``ChunkField/firstPage``, ``ChunkField/lastPage``).
+    static let version: UInt32 = 2
     static let headerLength = 64
     static let directoryEntryLength = 24
     static let pageSize = 16_384
@@ -40,12 +41,14 @@ enum IndexFormat {
     /// high 16, each saturating), first position.
     static let postingStride = 3
     /// UInt32 fields per chunk; see ``ChunkField``.
-    static let chunkStride = 10
+    static let chunkStride = 12
     /// UInt64 fields per document; see ``DocumentField``.
     static let documentStride = 8
 
     enum ChunkField: Int {
         case document = 0, start, end, utf8Start, utf8End, tokenCount, bodyLength, headingLength, headingPath, boundary
+        /// The chunk's first and last page (``Chunk/pages``), both 0 when its source has no pages.
+        case firstPage, lastPage
     }
 
     enum DocumentField: Int {
