@@ -12,7 +12,8 @@ package struct ChunkCommand: ParsableCommand {
             "end", "tokens", "headings", "text"}. start and end are Unicode-scalar offsets into the text \
             `folio extract FILE` prints (for a plain-text file, into its characters); tokens is the exact \
             count of text under --encoding, never more than --max-tokens; headings is the heading path \
-            where the chunk starts. Chunks end at the strongest boundary that fills them well (section, \
+            where the chunk starts; a PDF's chunks also carry "pages": [first, last], the pages their \
+            text lies on. Chunks end at the strongest boundary that fills them well (section, \
             block, sentence; clause, word or character only inside a sentence longer than the budget). \
             The file runs through Folio's Engine: without --cache it is cut while it is read and chunks \
             are printed as they are cut; with --cache DIR a file seen before is not read again, and a new \
@@ -47,11 +48,12 @@ package struct ChunkCommand: ParsableCommand {
         guard let engine = CacheArguments.makeEngine(configuration, errors: &errors) else { return 1 }
         var status: Int32 = 0
         do {
-            _ = try await engine.forEachChunk(
+            let served = try await engine.forEachChunk(
                 ofFile: file, standardInput: standardInput, session: CacheArguments.session
             ) { chunk in
                 output.write { Self.appendJSONLine(chunk, to: &$0) }
             }
+            if let warning = ExtractCommand.unmappedGlyphWarning(served.metadata, file: file) { errors.write(warning) }
         } catch {
             errors.write("folio: \(error.message)\n")
             status = 1
@@ -61,7 +63,7 @@ package struct ChunkCommand: ParsableCommand {
     }
 
     /// Appends `{"index", "start", "end", "tokens", "headings", "text"}` for one chunk to `line`, with
-    /// `"path"` first when given, and a newline.
+    /// `"path"` first when given, `"pages"` before `"text"` when the source has pages, and a newline.
     static func appendJSONLine(_ chunk: Chunk, path: String? = nil, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "{"))
         if let path {
@@ -82,7 +84,15 @@ package struct ChunkCommand: ParsableCommand {
             if position > 0 { line.append(contentsOf: ", ".utf8) }
             appendJSONString(heading, to: &line)
         }
-        line.append(contentsOf: #"], "text": "#.utf8)
+        line.append(UInt8(ascii: "]"))
+        if let pages = chunk.pages {
+            line.append(contentsOf: #", "pages": ["#.utf8)
+            appendDecimal(pages.lowerBound, to: &line)
+            line.append(contentsOf: ", ".utf8)
+            appendDecimal(pages.upperBound, to: &line)
+            line.append(UInt8(ascii: "]"))
+        }
+        line.append(contentsOf: #", "text": "#.utf8)
         appendJSONString(chunk.text, to: &line)
         line.append(contentsOf: "}\n".utf8)
     }

@@ -14,17 +14,17 @@ package struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Cut many files (directories recursively, globs) into token-budgeted chunks.",
         discussion: """
-            Each PATH is a file, a directory (its files, recursively, in name order; names starting with \
-            '.' are skipped) or a glob pattern ('*', '?', '[...]'; quote it to keep the shell from expanding \
-            it). Every file is read as `folio extract` reads it and cut as `folio chunk` cuts it; each chunk \
-            is one JSON line {"path", "index", "start", "end", "tokens", "headings", "text"} on standard \
-            output or in --out. On a terminal, standard error shows a progress line (files, bytes, MB/s, \
-            ETA). A file that cannot be read is reported on standard error (`folio: PATH: reason`) and the \
-            others go on. The last line on standard error sums up: files, failures, characters, tokens, \
-            chunks, chunks served from the cache, and seconds. The exit status is 1 when any file failed \
-            (or none was found), else 0. Files run through Folio's Engine: without --cache each file is cut \
-            while it is read; with --cache DIR a later run over unchanged files reads the processed chunks \
-            from DIR instead of reading and cutting the files again (files over 64 MiB are always cut while \
+            Each PATH is a file, a directory (its files, recursively, in name order; names starting with '.' are \
+            skipped) or a glob pattern ('*', '?', '[...]'; quote it to keep the shell from expanding it). Every file \
+            is read as `folio extract` reads it and cut as `folio chunk` cuts it; each chunk is one JSON line {"path", \
+            "index", "start", "end", "tokens", "headings", "text"} (and "pages" for a PDF's chunks) on standard output \
+            or in --out. On a terminal, standard error shows a progress line (files, bytes, MB/s, ETA). A file that \
+            cannot be read is reported on standard error (`folio: PATH: reason`) and the others go on. The last line \
+            on standard error sums up: files, failures, characters, tokens, chunks, chunks served from the cache, a \
+            PDF's glyphs with no Unicode mapping (when there are any; they are skipped), and seconds. The exit status \
+            is 1 when any file failed (or none was found), else 0. Files run through Folio's Engine: without --cache \
+            each file is cut while it is read; with --cache DIR a later run over unchanged files reads the processed \
+            chunks from DIR instead of reading and cutting the files again (files over 64 MiB are always cut while \
             they are read, and not kept).
             """
     )
@@ -88,7 +88,7 @@ package struct IngestCommand: ParsableCommand {
             totalFiles: found.files.count, totalBytes: found.files.reduce(0) { $0 + $1.byteCount },
             isShown: showsProgress)
         let session = CacheArguments.session
-        var totals = (characters: 0, tokens: 0, chunks: 0, cached: 0)
+        var totals = (characters: 0, tokens: 0, chunks: 0, cached: 0, unmappedGlyphs: 0)
         for file in found.files {
             var fileCharacters = 0
             do {
@@ -100,6 +100,7 @@ package struct IngestCommand: ParsableCommand {
                 totals.tokens += served.chunkTokenTotal
                 totals.chunks += served.chunkCount
                 if served.isCacheHit { totals.cached += served.chunkCount }
+                totals.unmappedGlyphs += served.metadata.unmappedGlyphCount
             } catch {
                 progress.clear(errors: &errors)
                 let message = error.message.hasPrefix(file.path) ? error.message : "\(file.path): \(error.message)"
@@ -113,10 +114,11 @@ package struct IngestCommand: ParsableCommand {
         await engine.waitForPendingWrites()  // entries are written behind the work; the next run wants them
         let elapsed = started.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let unmapped = totals.unmappedGlyphs > 0 ? "\(totals.unmappedGlyphs) unmapped glyphs skipped, " : ""
         errors.write(
             """
             folio: \(found.files.count) files, \(failures) failed, \(totals.characters) characters, \
-            \(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \
+            \(totals.tokens) tokens, \(totals.chunks) chunks, \(totals.cached) cached, \(unmapped)\
             \(String(format: "%.2f", seconds)) s\n
             """
         )

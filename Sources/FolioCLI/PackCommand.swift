@@ -16,8 +16,9 @@ package struct PackCommand: ParsableCommand {
             `folio pack FILE|DIR --query Q --budget N` prints {"tokens", "text", "spans": [{"path", \
             "start", "end"}]}: text is at most N tokens under --encoding (tokens is its exact count) and \
             each span gives a passage's Unicode-scalar offsets into its document's text (the text \
-            `folio extract` prints; for a plain-text file, its characters). DIR is an index written by \
-            `folio index`, or a directory whose files are indexed on the fly.
+            `folio extract` prints; for a plain-text file, its characters), and "pages": [first, last] \
+            when the document has pages (a PDF); --passage-header's {pages} says them ("p. 4", "pp. 4–5"). \
+            DIR is an index written by `folio index`, or a directory whose files are indexed on the fly.
 
             `folio pack --batch QUERIES.jsonl --budget N` reads lines {"id", "path", "query"} and prints \
             one line {"id", "tokens", "spans": [[start, end], ...]} per query, in input order; each file \
@@ -98,8 +99,10 @@ package struct PackCommand: ParsableCommand {
             let context = try await source.pack(
                 query!, engine: engine, configuration: configuration, documents: documents)
             var line = "{\"tokens\": \(context.tokenCount), \"text\": \(jsonString(context.text)), \"spans\": ["
-            line += context.passages.map {
-                "{\"path\": \(jsonString($0.path)), \"start\": \($0.range.start), \"end\": \($0.range.end)}"
+            line += context.passages.map { passage in
+                let pages = passage.pages.map { ", \"pages\": [\($0.lowerBound), \($0.upperBound)]" } ?? ""
+                return "{\"path\": \(jsonString(passage.path)), \"start\": \(passage.range.start), "
+                    + "\"end\": \(passage.range.end)\(pages)}"
             }
             .joined(separator: ", ")
             line += "]}\n"

@@ -161,19 +161,18 @@ struct ChunkCommandTests {
             summary.contains("5 files") && summary.contains("2 failed") && summary.contains("\(lines.count) chunks"))
     }
 
-    /// `folio chunk` refuses a PDF as `folio extract` does; `folio ingest` reports it and goes on.
+    /// `folio chunk` refuses a scanned PDF as `folio extract` does; `folio ingest` reports it and goes on.
     @Test func binaryFilesAreRefusedAndIngestGoesOn() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-binary-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pdf = directory.appendingPathComponent("contract.pdf")
-        try Data(ExtractCommandTests.pdf.utf8).write(to: pdf)
+        try Data(TestPDF.paragraphs([[]])).write(to: pdf)
         let binary = directory.appendingPathComponent("data.txt")
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: binary)
         let note = directory.appendingPathComponent("note.txt")
         try Data("A contract of two sentences. It is text.".utf8).write(to: note)
-        let pdfLine =
-            "folio: \(pdf.path): a PDF document; Folio reads HTML, XML, DOCX, ODT and text (PDF is not supported yet)"
+        let pdfLine = "folio: \(pdf.path): no text layer on page 1: a scan or images; OCR is not supported"
 
         for cache in [[], ["--cache", directory.appendingPathComponent(".cache").path]] {
             let chunked = try await Self.chunk(cache + [pdf.path])
@@ -189,6 +188,42 @@ struct ChunkCommandTests {
             #expect(errorLines.contains { $0.hasPrefix("folio: \(binary.path): binary data (") }, "\(errorLines)")
             #expect(errorLines.last?.contains("3 files, 2 failed") == true, "\(errorLines)")
         }
+    }
+
+    /// A PDF's chunk lines carry their pages, cached or not; other formats' lines carry none. Unmapped
+    /// glyphs are one warning line for `folio chunk` and a count in `folio ingest`'s summary.
+    @Test func pdfChunksCarryTheirPages() async throws {
+        let pdf = ExtractCommandTests.pdfSample
+        let text = try ExtractCommandTests.run([pdf]).output
+        let scalars = Array(text.unicodeScalars)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chunk-pages-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for cache in [[], ["--cache", directory.path]] {
+            let run = try await Self.chunk(cache + ["--max-tokens", "128", pdf])
+            #expect(run.status == 0 && run.errors.isEmpty)
+            let lines = Self.lines(run.output)
+            #expect(lines.count > 3)
+            for line in lines {
+                let pages = try #require(line["pages"] as? [Int])
+                #expect(pages.count == 2 && 1 <= pages[0] && pages[0] <= pages[1] && pages[1] <= 3)
+                var slice = ""
+                slice.unicodeScalars.append(contentsOf: scalars[(line["start"] as! Int)..<(line["end"] as! Int)])
+                #expect(slice == line["text"] as? String)
+            }
+            #expect((lines.first?["pages"] as? [Int])?.first == 1 && (lines.last?["pages"] as? [Int])?.last == 3)
+        }
+        #expect(!(try await Self.chunk([Self.sample]).output.contains("\"pages\"")))
+
+        let partly = directory.appendingPathComponent("partly.pdf").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(TestPDF.make(pages: [[TestPDF.Line("Readable words.", y: 72)]], unmappedGlyphs: 5)).write(
+            to: URL(fileURLWithPath: partly))
+        let chunked = try await Self.chunk([partly])
+        #expect(chunked.errors == "folio: \(partly): 5 glyphs have no Unicode mapping and were skipped\n")
+        let ingested = try await Self.ingest([partly, pdf])
+        #expect(ingested.status == 0)
+        #expect(ingested.errors.split(separator: "\n").last?.contains("5 unmapped glyphs skipped") == true)
+        #expect(Self.lines(ingested.output).allSatisfy { $0["pages"] is [Int] })
     }
 
     @Test func ingestShowsProgressOnlyWhenAskedAndWritesToAFile() async throws {

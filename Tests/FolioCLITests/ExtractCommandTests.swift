@@ -77,24 +77,63 @@ struct ExtractCommandTests {
         #expect(missing.errors == "folio: /nonexistent/report.html: No such file or directory\n")
     }
 
-    /// A minimal PDF: `folio extract` must not print its bytes as text.
-    static let pdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    static let pdfSample = PackageCorpora.root.appendingPathComponent("samples/supply-agreement.pdf").path
 
-    @Test func aPDFIsRefusedWithOneLineSayingWhatItIs() throws {
-        let path = try Self.file(Self.pdf, name: "contract.pdf")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        for arguments in [[path], ["--format", "jsonl", path], ["--input-format", "text", path]] {
-            let run = try Self.run(arguments)
-            #expect(run.status == 1)
-            #expect(run.output.isEmpty)
-            #expect(
-                run.errors == "folio: \(path): a PDF document; Folio reads HTML, XML, DOCX, ODT and text "
-                    + "(PDF is not supported yet)\n")
+    static func file(_ bytes: [UInt8], name: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("extract-\(UUID())-\(name)")
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    /// A PDF prints its text; its JSON lines carry their page; named as text, it is still a PDF.
+    @Test func aPDFPrintsItsTextAndItsBlocksTheirPages() throws {
+        let run = try Self.run([Self.pdfSample])
+        #expect(run.status == 0 && run.errors.isEmpty)
+        #expect(run.output.hasPrefix("MASTER SUPPLY AGREEMENT\n\nThis Master Supply Agreement (this \"Agreement\")"))
+        #expect(run.output.hasSuffix("Title: Managing Director Title: Chief Executive Officer\n"))
+
+        let jsonl = try Self.run(["--format", "jsonl", Self.pdfSample])
+        let lines = jsonl.output.split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
-        // Named as text, it is still a PDF.
-        let renamed = try Self.file(Self.pdf, name: "contract.txt")
+        #expect(lines.allSatisfy { $0["page"] is Int })
+        #expect(lines.first?["page"] as? Int == 1 && lines.last?["page"] as? Int == 3)
+        #expect(lines.filter { $0["kind"] as? String == "page_break" }.map { $0["page"] as? Int } == [2, 3])
+        let scalars = Array(run.output.unicodeScalars)
+        for line in lines {
+            var slice = ""
+            slice.unicodeScalars.append(contentsOf: scalars[(line["start"] as! Int)..<(line["end"] as! Int)])
+            #expect(slice == line["text"] as? String)
+        }
+        // Other formats carry no page.
+        let html = try Self.file(Self.html, name: "r.html")
+        defer { try? FileManager.default.removeItem(atPath: html) }
+        #expect(!(try Self.run(["--format", "jsonl", html]).output.contains("\"page\"")))
+
+        let renamed = try Self.file(Array(try Data(contentsOf: URL(fileURLWithPath: Self.pdfSample))), name: "a.txt")
         defer { try? FileManager.default.removeItem(atPath: renamed) }
-        #expect(try Self.run([renamed]).errors.hasPrefix("folio: \(renamed): a PDF document;"))
+        for arguments in [[renamed], ["--input-format", "text", renamed], ["--input-format", "pdf", renamed]] {
+            #expect(try Self.run(arguments).output == run.output, "\(arguments)")
+        }
+    }
+
+    @Test func aScanIsOneLineNamingItsPagesAndUnmappedGlyphsOneWarning() throws {
+        let scan = try Self.file(TestPDF.paragraphs([[], [], []]), name: "scan.pdf")
+        defer { try? FileManager.default.removeItem(atPath: scan) }
+        let refused = try Self.run([scan])
+        #expect(refused.status == 1 && refused.output.isEmpty)
+        #expect(
+            refused.errors == "folio: \(scan): no text layer on pages 1–3: a scan or images; OCR is not supported\n")
+
+        let pdf = TestPDF.make(pages: [[TestPDF.Line("Readable words.", y: 72)]], unmappedGlyphs: 12)
+        let partly = try Self.file(pdf, name: "partly.pdf")
+        defer { try? FileManager.default.removeItem(atPath: partly) }
+        for arguments in [[partly], ["--format", "jsonl", partly]] {
+            let run = try Self.run(arguments)
+            #expect(run.status == 0)
+            #expect(run.output.contains("Readable words."))
+            #expect(run.errors == "folio: \(partly): 12 glyphs have no Unicode mapping and were skipped\n")
+        }
     }
 
     @Test func theInputEncodingCanBeForced() throws {
@@ -104,6 +143,6 @@ struct ExtractCommandTests {
         #expect(try Self.run(["--input-encoding", "windows-1252", url.path]).output == "Café")
         #expect(try Self.run([url.path]).output == "Caf\u{FFFD}")
         #expect(throws: (any Error).self) { try ExtractCommand.parse(["--input-encoding", "ebcdic", url.path]) }
-        #expect(throws: (any Error).self) { try ExtractCommand.parse(["--input-format", "pdf", url.path]) }
+        #expect(throws: (any Error).self) { try ExtractCommand.parse(["--input-format", "rtf", url.path]) }
     }
 }

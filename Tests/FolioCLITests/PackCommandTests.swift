@@ -32,6 +32,30 @@ import Testing
         return sample + "/" + files.first { $0 == "contract.txt" }!
     }
 
+    /// A PDF's spans carry their pages, and `{pages}` in the passage header cites them.
+    @Test func packCitesThePagesOfAPDF() async throws {
+        let pdf = PackageCorpora.root.appendingPathComponent("samples/supply-agreement.pdf").path
+        let (status, output, errors) = try await Self.pack([
+            pdf, "--query", "governing law New York", "--budget", "200", "--passage-header", "({pages}) ",
+        ])
+        #expect(status == 0, "\(errors)")
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        let spans = object["spans"] as! [[String: Any]]
+        let text = object["text"] as! String
+        #expect(!spans.isEmpty)
+        for span in spans {
+            let pages = try #require(span["pages"] as? [Int])
+            let citation = pages[0] == pages[1] ? "(p. \(pages[0])) " : "(pp. \(pages[0])–\(pages[1])) "
+            #expect(text.contains(citation), "\(text)")
+        }
+        #expect(spans.contains { ($0["pages"] as? [Int])?.last == 3 })  // ARTICLE 7 is on the last page
+        // Without pages, the placeholder is empty and spans carry none.
+        let plain = try await Self.pack([
+            try Self.anyTextSample(), "--query", "payment", "--budget", "200", "--passage-header", "({pages}) ",
+        ])
+        #expect(plain.1.contains("() ") && !plain.1.contains("\"pages\""))
+    }
+
     @Test func packPrintsAnExactlyCountedCitedContext() async throws {
         let file = try Self.anyTextSample()
         let (status, output, errors) = try await Self.pack([

@@ -26,8 +26,10 @@ public enum TestPDF {
         make(pages: pages.map { page in page.enumerated().map { Line($1, y: 72 + 24 * Double($0)) } }, title: title)
     }
 
-    /// A US Letter PDF of `pages`; a page without lines has only a filled rectangle.
-    public static func make(pages: [[Line]], title: String? = nil) -> [UInt8] {
+    /// A US Letter PDF of `pages`; a page without lines has only a filled rectangle. With
+    /// `unmappedGlyphs`, the first page also shows that many glyphs of a CID font with no ToUnicode map
+    /// (no way to Unicode: a reader must skip them).
+    public static func make(pages: [[Line]], title: String? = nil, unmappedGlyphs: Int = 0) -> [UInt8] {
         let widths = helveticaWidths.map(String.init).joined(separator: " ")
         var objects: [Int: String] = [
             1: "<< /Type /Catalog /Pages 2 0 R >>",
@@ -37,6 +39,11 @@ public enum TestPDF {
                 + "/FirstChar 32 /LastChar 126 /Widths [\(widths)] >>",
         ]
         if let title { objects[5] = "<< /Title (\(escape(title))) >>" }
+        objects[6] =
+            "<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H /DescendantFonts [7 0 R] >>"
+        objects[7] =
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped /CIDSystemInfo << /Registry (Adobe) "
+            + "/Ordering (Identity) /Supplement 0 >> /DW 500 >>"
         var kids: [String] = []
         for (index, lines) in pages.enumerated() {
             let page = 10 + 2 * index
@@ -50,9 +57,13 @@ public enum TestPDF {
                 }
                 content += "ET\n"
             }
+            if index == 0 && unmappedGlyphs > 0 {
+                let codes = (1...unmappedGlyphs).map { String(format: "%04X", $0) }.joined()
+                content += "BT /F3 10 Tf 1 0 0 1 72 100 Tm <\(codes)> Tj ET\n"
+            }
             objects[page] =
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                + "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(page + 1) 0 R >>"
+                + "/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 6 0 R >> >> /Contents \(page + 1) 0 R >>"
             objects[page + 1] = "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream"
         }
         objects[2] = "<< /Type /Pages /Kids [\(kids.joined(separator: " "))] /Count \(kids.count) >>"

@@ -102,7 +102,7 @@ package struct PackArguments: ParsableArguments {
 
     @OptionGroup var scoring: BM25Arguments
 
-    @Option(name: .long, help: "Line before each passage: {n} {path} {file} {start} {end} {headings}.")
+    @Option(name: .long, help: "Line before each passage: {n} {path} {file} {start} {end} {headings} {pages}.")
     var passageHeader = "[{start}-{end}] {headings}\n"
 
     @Option(name: .long, help: "Line before each document's first passage: {path} {file}.")

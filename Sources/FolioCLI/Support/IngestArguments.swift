@@ -9,7 +9,7 @@ package struct IngestArguments: ParsableArguments {
     @Option(name: .long, help: "auto, utf-8, utf-16le, utf-16be, gb18030 or windows-1252.")
     var inputEncoding = "auto"
 
-    @Option(name: .long, help: "auto, text, html, xml, docx or odt.")
+    @Option(name: .long, help: "auto, text, html, xml, docx, odt or pdf (a PDF is read as PDF whatever this says).")
     var inputFormat = "auto"
 
     @Option(name: .long, help: "Most elements open at once in HTML or XML.")
@@ -20,6 +20,9 @@ package struct IngestArguments: ParsableArguments {
 
     @Option(name: .long, help: "Most inflated bytes per compressed byte (gzip, ZIP entries).")
     var maxCompressionRatio = IngestLimits().maxCompressionRatio
+
+    @Option(name: .long, help: "Most bytes of a PDF (read whole into memory).")
+    var maxPDFBytes = IngestLimits().maxPDFBytes
 
     package init() {}
 
@@ -42,7 +45,7 @@ package struct IngestArguments: ParsableArguments {
             encoding: TextEncoding(rawValue: inputEncoding.lowercased()),
             limits: IngestLimits(
                 maxDecompressedBytes: maxDecompressedBytes, maxCompressionRatio: maxCompressionRatio,
-                maxNestingDepth: maxNestingDepth))
+                maxNestingDepth: maxNestingDepth, maxPDFBytes: maxPDFBytes))
     }
 }
 
