@@ -35,6 +35,37 @@ struct CorpusChunkingTests {
         }
     }
 
+    /// Every shared PDF (the CUAD contracts, the printed 10-Ks, the generated Chinese excerpts).
+    static let pdfs: [String] = {
+        guard SharedCorpora.isAvailable else { return [] }
+        return ["pdf", "pdf-generated"].flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: SharedCorpora.path("corpora/\(folder)"))) ?? [])
+                .filter { $0.hasSuffix(".pdf") }.sorted().map { "corpora/\(folder)/\($0)" }
+        }
+    }()
+
+    /// A PDF's chunks keep the invariants, and each carries the pages of the blocks its text overlaps,
+    /// within the page count; batch and streamed chunks agree.
+    @Test(arguments: pdfs)
+    func pdfChunksCarryThePagesOfTheirBlocks(file: String) async throws {
+        let path = SharedCorpora.path(file)
+        let document = try Ingestor().document(atPath: path)
+        let pageCount = try #require(document.metadata.pageCount)
+        let configuration = try ChunkConfiguration(maxTokens: 512)
+        let chunker = Chunker(tokenizer: Self.tokenizer, configuration: configuration)
+        let chunks = chunker.chunks(of: document)
+        ChunkInvariants(text: document.text).check(
+            chunks, tokenizer: Self.tokenizer, configuration: configuration, context: "\(file): ")
+        for chunk in chunks {
+            let pages = try #require(chunk.pages, "\(file): chunk \(chunk.index) has no pages")
+            #expect(pages.lowerBound >= 1 && pages.upperBound <= pageCount, "\(file): \(pages) of \(pageCount)")
+            #expect(pages == PagedDocument.pages(of: chunk.range, in: document), "\(file): chunk \(chunk.index)")
+        }
+        var streamed: [Chunk] = []
+        for try await chunk in chunker.chunks(atPath: path) { streamed.append(chunk) }
+        #expect(streamed == chunks, "\(file)")
+    }
+
     /// The three texts of the peer comparison (Benchmarks/peers/chunkers.py), read as plain text.
     static func text(_ name: String) throws -> String {
         let corpora = SharedCorpora.path("corpora")
