@@ -170,14 +170,20 @@ struct WorkerPoolTests {
         configuration.admissionControl = false
         let pool = WorkerPool(configuration: configuration)
         let events = Locked<[String]>([])
-        let longStarted = Gate()
+        let priority = Locked<JobHandle<Void>?>(nil)
         guard
             case .admitted(let long) = try pool.submit(
                 Self.session("standard"), cost: 1_000,
                 { context in
-                    longStarted.open()
-                    // Units until the priority job has run, within a minute: the test's own task needs a
-                    // cooperative thread to submit it, and other suites may hold those for seconds.
+                    // The priority job arrives while this one runs. It is submitted from here, on the pool's
+                    // thread, because the test's own task may wait a minute for a cooperative thread when
+                    // other suites hold them on a loaded machine (it did, twice in five runs).
+                    let arrival = try pool.submit(Self.session("priority"), cost: 1) { _ in
+                        events.withLock { $0.append("priority") }
+                    }
+                    guard case .admitted(let handle) = arrival else { throw CancellationError() }
+                    priority.withLock { $0 = handle }
+                    // Units until the priority job has run, within a minute.
                     let deadline = ContinuousClock.now + .seconds(60)
                     var unit = 0
                     while ContinuousClock.now < deadline {
@@ -194,9 +200,8 @@ struct WorkerPoolTests {
             Issue.record("admitted")
             return
         }
-        await longStarted.wait()
-        try await pool.run(Self.session("priority"), cost: 1) { _ in events.withLock { $0.append("priority") } }
         try await long.value
+        try await #require(priority.withLock { $0 }).value
         let log = events.withLock { $0 }
         #expect(log.first == "priority" && log.count == 2, "\(log)")
         #expect((pool.statistics.classes["standard"]?.yielded ?? 0) >= 1)
