@@ -67,6 +67,26 @@ struct XMLReaderTests {
         #expect(freed == nil)
     }
 
+    /// Found by FuzzXML (LeakSanitizer, on the billion-laughs seed; this is the input minimized): libxml2
+    /// builds a document with a DTD for an entity declaration even behind SAX callbacks that build no tree,
+    /// and `xmlFreeParserCtxt` does not free it. The parser must (FuzzXML replays this under LeakSanitizer).
+    @Test func theDocumentLibXML2BuildsForAnEntityDeclarationIsFreed() throws {
+        let xml = Array(#"<!DOCTYPE r [<!ENTITY a "b">]><r/>"#.utf8)
+        var sax = SAXHandlers.empty(serror: { _, _ in })
+        let userData = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        defer { userData.deallocate() }
+        let parser = XMLPushParser(handler: &sax, userData: userData)
+        xml.withUnsafeBufferPointer { _ = parser.parse($0, terminate: true) }
+        #expect(parser.hasDocument)
+        parser.freeDocument()
+        #expect(!parser.hasDocument)
+
+        let error = #expect(throws: IngestError.self) {
+            try Extract.document(String(decoding: xml, as: UTF8.self), name: "entity.xml")
+        }
+        #expect(error?.code == .forbiddenDeclaration)
+    }
+
     @Test func entityDeclarationsAreRefusedBeforeAnythingExpands() {
         let laughs = """
             <?xml version="1.0"?>
