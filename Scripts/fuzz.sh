@@ -3,9 +3,11 @@
 #
 # Usage: Scripts/fuzz.sh TARGET [SECONDS] [LIBFUZZER FLAG...]
 #   TARGET   FuzzPDF, FuzzHTML, FuzzXML or FuzzZIP (or pdf, html, xml, zip)
-#   SECONDS  -max_total_time, 600 by default; 0 only builds and prepares the corpus
-#   extra flags go to libFuzzer as they are, after the script's own (a later flag wins), e.g. -max_len=4096;
-#   an input file instead of flags replays it: Scripts/fuzz.sh FuzzPDF 0 crash-1234 (see FUZZING.md)
+#   SECONDS  -max_total_time, 600 by default; 0: no time limit, and without further arguments only
+#            build and prepare the seeds
+#   further arguments go to libFuzzer as they are, after the script's own flags (a later flag wins),
+#   e.g. -max_len=4096; with an input file among them it runs that input instead of fuzzing:
+#   Scripts/fuzz.sh FuzzPDF 0 crash-1234 (replay), or 0 -minimize_crash=1 -runs=10000 crash-1234
 # Environment:
 #   FUZZ_JOBS=N     N fuzzing processes (-jobs=N -workers=N); 1 by default
 #   FUZZ_SCRATCH    build and work directory, .build-fuzz by default (outside git: .gitignore has .build-*/)
@@ -13,14 +15,18 @@
 #
 # Everything it writes is under $FUZZ_SCRATCH: the build, and in fuzz/ (SwiftPM owns the scratch path's
 # artifacts/): seeds/TARGET (links to the seed files), corpus/TARGET (what libFuzzer found; kept between
-# runs), artifacts/TARGET/ (crash-*, timeout-*, oom-*) and logs/TARGET-DATE.log (the whole run; its last
-# "#N DONE" line has the figures).
+# runs), artifacts/TARGET/ (crash-*, leak-*, timeout-*, oom-*) and logs/TARGET-DATE.log (the whole run;
+# its last "#N DONE" line has the figures).
 set -euo pipefail
+# One brace group, read whole before it runs: bash reads a script as it goes, so editing this file
+# while a run is under way would otherwise run whatever lands at the old offset.
+{
+caller=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
 
 if (($# < 1)); then
-    sed -n '2,17p' "$0"
+    sed -n '2,19p' "$0"
     exit 2
 fi
 case "$1" in
@@ -124,11 +130,12 @@ if ((jobs > 1)); then flags+=(-jobs="$jobs" -workers="$jobs"); fi
 # Inputs among the extra arguments (a crash file) are run once instead of fuzzing.
 inputs=()
 for argument in "$@"; do [[ $argument = -* ]] || inputs+=("$argument"); done
-log="$logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
-echo "fuzz.sh: $binary for ${seconds}s, $jobs process(es); log $log, artifacts $artifacts/"
 if ((${#inputs[@]})); then
+    cd "$caller"  # input paths are the caller's
     exec nice -n 10 "$binary" "${flags[@]}" "$@"
 fi
+log="$logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
+echo "fuzz.sh: $binary for ${seconds}s, $jobs process(es); log $log, artifacts $artifacts/"
 cd "$logs"  # -jobs writes fuzz-N.log to the working directory
 set +e
 nice -n 10 "$binary" "${flags[@]}" "$@" "$corpus" "$seeds" 2>&1 | tee "$log" | grep -E --line-buffered \
@@ -138,3 +145,4 @@ set -e
 echo "fuzz.sh: exit $status; $(grep -E '#[0-9]+ +(DONE|INITED)' "$log" | tail -n 1)"
 ls "$artifacts"
 exit "$status"
+}
