@@ -261,6 +261,24 @@ if ProcessInfo.processInfo.environment["FOLIO_BENCHMARKS"] != nil {
     )
 }
 
+// libFuzzer targets are opt-in (FOLIO_FUZZ=1) so users and CI never build them: they link only with the
+// sanitizer flags that Scripts/fuzz.sh passes to every Swift module (ASan and libFuzzer's coverage, so the
+// readers are instrumented too) and libFuzzer itself; FUZZING.md says how to run them.
+if ProcessInfo.processInfo.environment["FOLIO_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzPDF", ["FolioPDF"]),
+        ("FuzzHTML", ["FolioIngest"]),
+        ("FuzzXML", ["FolioIngest"]),
+        ("FuzzZIP", ["FolioCompression", "FolioIngest"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)")
+        )
+    }
+}
+
 // Every Swift target: Swift 6 language mode (strict concurrency) and the upcoming features we adopt.
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []

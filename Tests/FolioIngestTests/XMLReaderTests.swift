@@ -1,4 +1,4 @@
-import FolioIngest
+@testable import FolioIngest
 import FolioModel
 import Foundation
 import Testing
@@ -43,6 +43,48 @@ struct XMLReaderTests {
                 "us-gaap:IncomeTaxDisclosureTextBlock: INCOME TAXES Current | $5,000 (FY2015)",
             ])
         #expect(document.text.components(separatedBy: "\n").count == 3)
+    }
+
+    /// Found by FuzzXML (LeakSanitizer, on the first input it read): the reader and its event reader held
+    /// each other, so every XML document leaked its reader, its blocks and libxml2's parser context.
+    @Test(arguments: [
+        "<r><p>text</p></r>",
+        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><r>&xxe;</r>",
+        "<r><p>unclosed",
+    ])
+    func aReaderIsFreedOnceReadWhetherItSucceedsOrFails(xml: String) {
+        weak var freed: XMLReader?
+        do {
+            let reader = XMLReader(limits: IngestLimits(), isXBRL: false)
+            freed = reader
+            let bytes = Array(xml.utf8)
+            do {
+                try bytes.withUnsafeBufferPointer { buffer throws(IngestError) in try reader.consume(buffer) }
+                try reader.finish()
+            } catch {}
+            _ = reader.takeBlocks()
+        }
+        #expect(freed == nil)
+    }
+
+    /// Found by FuzzXML (LeakSanitizer, on the billion-laughs seed; this is the input minimized): libxml2
+    /// builds a document with a DTD for an entity declaration even behind SAX callbacks that build no tree,
+    /// and `xmlFreeParserCtxt` does not free it. The parser must (FuzzXML replays this under LeakSanitizer).
+    @Test func theDocumentLibXML2BuildsForAnEntityDeclarationIsFreed() throws {
+        let xml = Array(#"<!DOCTYPE r [<!ENTITY a "b">]><r/>"#.utf8)
+        var sax = SAXHandlers.empty(serror: { _, _ in })
+        let userData = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        defer { userData.deallocate() }
+        let parser = XMLPushParser(handler: &sax, userData: userData)
+        xml.withUnsafeBufferPointer { _ = parser.parse($0, terminate: true) }
+        #expect(parser.hasDocument)
+        parser.freeDocument()
+        #expect(!parser.hasDocument)
+
+        let error = #expect(throws: IngestError.self) {
+            try Extract.document(String(decoding: xml, as: UTF8.self), name: "entity.xml")
+        }
+        #expect(error?.code == .forbiddenDeclaration)
     }
 
     @Test func entityDeclarationsAreRefusedBeforeAnythingExpands() {

@@ -102,7 +102,23 @@ final class XMLPushParser {
         xmlCtxtUseOptions(context, options)
     }
 
-    deinit { xmlFreeParserCtxt(context) }
+    deinit {
+        freeDocument()
+        xmlFreeParserCtxt(context)
+    }
+
+    /// `xmlFreeDoc(ctxt->myDoc)`: a document libxml2 built behind the SAX callbacks, which
+    /// `xmlFreeParserCtxt` leaves to the caller. Even with no tree-building callbacks, an entity
+    /// declaration makes one ("for expat compatibility in SAX mode", with a DTD holding the entity), so
+    /// every refused DTD leaked it (FuzzXML, LeakSanitizer).
+    func freeDocument() {
+        guard let document = context.pointee.myDoc else { return }
+        context.pointee.myDoc = nil
+        xmlFreeDoc(document)
+    }
+
+    /// Whether libxml2 holds a document that ``freeDocument()`` would free (tests).
+    var hasDocument: Bool { context.pointee.myDoc != nil }
 
     /// `xmlParseChunk`: parses `bytes`; `terminate` ends the document. Returns libxml2's error code (0: none).
     @discardableResult

@@ -73,7 +73,10 @@ protocol XMLContentHandler: AnyObject {
 ///
 /// - Important: Belongs to one thread at a time.
 final class XMLEventReader {
-    private let handler: any XMLContentHandler
+    /// Unowned: the handler outlives its event reader (``XMLReader`` owns the one it feeds, and the office
+    /// readers keep theirs for one part), and a strong reference back made ``XMLReader`` a cycle that
+    /// leaked every reader with its blocks and libxml2's parser context (FuzzXML, LeakSanitizer).
+    private unowned let handler: any XMLContentHandler
     private let maxNestingDepth: Int
     private var parser: XMLPushParser!
     private var depth = 0
