@@ -5,7 +5,7 @@
     apt-get install poppler-utils                        # pdftotext
     swift build -c release --product folio
     python3 Benchmarks/peers/pdf.py [--shared ../shared] [--rounds 3] [--repeat 3] [--json results.json]
-                                    [--only speed,fidelity,chinese,memory]
+                                    [--only speed,fidelity,chinese,memory] [--tools folio,pypdfium2,...]
 
 Files: the 64 CUAD contracts of shared/corpora/pdf (fidelity against shared/corpora/contracts/txt, the
 same base names) and the Chinese excerpts of shared/corpora/pdf-generated (*-excerpt.pdf against
@@ -358,9 +358,11 @@ def main():
     parser.add_argument("--idle", type=float, default=0.7)
     parser.add_argument("--idle-timeout", type=float, default=120.0)
     parser.add_argument("--only", default="speed,fidelity,chinese,memory")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="a subset of " + ",".join(TOOLS))
     parser.add_argument("--json")
     args = parser.parse_args()
     only = set(args.only.split(","))
+    TOOLS[:] = [tool for tool in TOOLS if tool in args.tools.split(",")]
     paths = sorted(glob.glob(os.path.join(args.shared, "corpora", "pdf", "*.pdf")))
     references = {path: os.path.join(args.shared, "corpora", "contracts", "txt", os.path.basename(path)[:-4] + ".txt")
                   for path in paths}
