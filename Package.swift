@@ -124,7 +124,7 @@ let package = Package(
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
                 "FolioScheduler", "FolioCache", "Folio",
-                "FolioSystem",
+                "FolioSystem", "FolioPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,7 +10,9 @@ package struct BenchCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
-        subcommands: [Tokenize.self, Extract.self, Chunk.self, Index.self, Gunzip.self, CorpusCommand.self]
+        subcommands: [
+            Tokenize.self, Extract.self, Chunk.self, Index.self, Gunzip.self, PDF.self, CorpusCommand.self,
+        ]
     )
 
     package init() {}

@@ -219,8 +219,8 @@ struct ContentInterpreter {
     private mutating func restore() {
         if overflowDepth > 0 {
             overflowDepth -= 1
-        } else if stack.count > stackFloor, let saved = stack.popLast() {
-            state = saved
+        } else if stack.count > stackFloor {
+            state = stack.removeLast()  // not `popLast()`: its Optional cost four copies of the state per `Q`
         }  // an unbalanced Q is ignored
     }
 
