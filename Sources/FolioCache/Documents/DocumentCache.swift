@@ -90,9 +90,10 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         var diskBytes = 0
         var flights: [DocumentKey: Flight] = [:]
         var statistics = CacheStatistics()
-        /// Counts invalidations: a flight that began before one stores nothing, so an invalidated
-        /// entry (a departed tenant's, say) is not put back by a computation that was under way.
-        var invalidations: UInt64 = 0
+        /// Counts invalidations per scope: a flight that began before one of its scope's stores nothing,
+        /// so an invalidated entry (a departed tenant's, say) is not put back by a computation that was
+        /// under way, while other scopes' entries, computed or waiting to be written, are kept.
+        var invalidations: [CacheScope: UInt64] = [:]
     }
 
     /// - Parameter executor: Where a lookup that misses the memory tier does its work — mapping and
@@ -185,12 +186,12 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
                 if state.flights[key] === flight { state.flights[key] = nil }
             }
         }
-        let invalidations = state.withLock { $0.invalidations }
+        let invalidations = state.withLock { $0.invalidations[key.scope, default: 0] }
         if let disk, let value = readDisk(key, store: disk) {
             state.withLock { state in
                 state.statistics.disk.hits += 1
                 state.statistics.cachedTokens += value.value.tokenCount
-                if state.invalidations == invalidations {
+                if state.invalidations[key.scope, default: 0] == invalidations {
                     self.keepInMemory(key, value.value, expires: value.expires, in: &state)
                 }
             }
@@ -204,7 +205,7 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         let current = state.withLock { state in
             state.statistics.computations += 1
             state.statistics.uncachedTokens += value.tokenCount
-            guard state.invalidations == invalidations else { return false }
+            guard state.invalidations[key.scope, default: 0] == invalidations else { return false }
             self.keepInMemory(key, value, expires: expires, in: &state)
             return true
         }
@@ -287,9 +288,9 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         DiskStore.remove(path)
     }
 
-    /// Writes the entry, then keeps it only if no invalidation happened since the flight began
-    /// (`invalidations`): an invalidation counts before it removes files, so either it removes this
-    /// file or this check does.
+    /// Writes the entry, then keeps it only if no invalidation of its scope happened since the flight
+    /// began (`invalidations`): an invalidation counts before it removes files, so either it removes
+    /// this file or this check does.
     private func writeDisk(
         _ key: DocumentKey, _ value: Value, created: UInt64, expires: UInt64?, store: DiskStore, invalidations: UInt64
     ) {
@@ -307,7 +308,7 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         }
         let evicted: [String]? = state.withLock { state in
             self.forgetDiskFile(path, in: &state)
-            guard state.invalidations == invalidations else { return nil }
+            guard state.invalidations[key.scope, default: 0] == invalidations else { return nil }
             state.diskFiles[path] = DiskEntry(byteCount: bytes.count, lastUse: DiskStore.wallNanoseconds())
             state.diskBytes += bytes.count
             var evicted: [String] = []
@@ -360,11 +361,11 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     /// Removes one entry from both tiers.
     ///
     /// A computation under way still answers its lookups, but stores its value in neither tier (nor
-    /// does any other that began before this call).
+    /// does any other of the same scope that began before this call; other scopes' are kept).
     public func invalidate(_ key: DocumentKey) {
         let path = disk?.path(for: key)
         state.withLock { state in
-            state.invalidations += 1
+            state.invalidations[key.scope, default: 0] += 1
             Self.removeFromMemory(key, in: &state)
             if let path { self.forgetDiskFile(path, in: &state) }
         }
@@ -373,11 +374,12 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
 
     /// Removes every entry of a scope (a tenant leaving, say) from both tiers.
     ///
-    /// A computation under way still answers its lookups, but stores its value in neither tier, so
-    /// nothing of the scope reappears afterwards.
+    /// A computation of the scope under way still answers its lookups, but stores its value in neither
+    /// tier, so nothing of the scope reappears afterwards; other scopes' entries, including those still
+    /// waiting to be written behind, are kept.
     public func invalidate(scope: CacheScope) {
         state.withLock { state in
-            state.invalidations += 1
+            state.invalidations[scope, default: 0] += 1
             for key in state.memory.keys where key.scope == scope { Self.removeFromMemory(key, in: &state) }
         }
         guard let disk else { return }
