@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FolioCache", targets: ["FolioCache"]),
         .library(name: "FolioSystem", targets: ["FolioSystem"]),
         .library(name: "Folio", targets: ["Folio"]),
+        .library(name: "FolioServer", targets: ["FolioServer"]),
         .executable(name: "folio", targets: ["folio"]),
     ],
     dependencies: [
@@ -28,6 +29,14 @@ let package = Package(
         // SHA-256 of every ingested byte: BoringSSL with the CPU's SHA extensions (BENCHMARKS.md, "SHA-256").
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // The gateway (FolioServer): HTTP server, lifecycle, streaming multipart, logs, Prometheus, SQLite.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries at the edge: module maps and shims only, no logic.
@@ -118,14 +127,33 @@ let package = Package(
                 "FolioSystem",
             ]
         ),
+        // The gateway: a Moonshot/OpenAI-compatible HTTP service on the Engine (`import Folio` only), with its
+        // metadata store (SQLite through GRDB, behind a protocol) and uploaded files in a data directory.
+        .target(
+            name: "FolioServer",
+            dependencies: [
+                "Folio", "FolioSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command line: commands live in a library so tests run them in process.
         .target(
             name: "FolioCLI",
             dependencies: [
                 "FolioModel", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioIndex", "FolioCorpora",
                 "FolioScheduler", "FolioCache", "Folio",
-                "FolioSystem", "FolioPDF",
+                "FolioSystem", "FolioPDF", "FolioServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -184,6 +212,16 @@ let package = Package(
         .testTarget(
             name: "FolioSchedulerTests",
             dependencies: ["FolioScheduler", "FolioTestSupport"]
+        ),
+        .testTarget(
+            name: "FolioServerTests",
+            dependencies: [
+                // "folio" makes `swift test` build the executable the live-server tests start.
+                "FolioServer", "Folio", "folio", "FolioCorpora", "FolioTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "FolioCLITests",

@@ -23,11 +23,38 @@ extension Engine {
     public func ingest(
         file path: String, session: Session, visibility: DocumentVisibility = .private, timeToLive: Duration? = nil
     ) async throws(EngineError) -> DocumentHandle {
+        try await ingest(file: path, name: path, session: session, visibility: visibility, timeToLive: timeToLive)
+    }
+
+    /// Reads the file at `path` as the document `name`: what a gateway does with an upload it
+    /// stored under an id. `name` (the client's file name) is what the handle, errors and packed
+    /// citations say, and its extension helps detect the format, as for
+    /// ``ingest(bytes:name:session:visibility:timeToLive:)``; the server's path appears nowhere.
+    ///
+    /// - Throws: As ``ingest(file:session:visibility:timeToLive:)``, naming `name`.
+    public func ingest(
+        file path: String, name: String, session: Session, visibility: DocumentVisibility = .private,
+        timeToLive: Duration? = nil
+    ) async throws(EngineError) -> DocumentHandle {
+        do {
+            return try await ingestFile(
+                path, name: name, session: session, visibility: visibility, timeToLive: timeToLive)
+        } catch  where name != path {
+            var error = error
+            error.message = error.message.replacingOccurrences(of: path, with: name)
+            if error.documentName == path { error.documentName = name }
+            throw error
+        }
+    }
+
+    private func ingestFile(
+        _ path: String, name: String, session: Session, visibility: DocumentVisibility, timeToLive: Duration?
+    ) async throws(EngineError) -> DocumentHandle {
         let scope = scope(of: visibility, session: session)
         if let digest = memo.digest(ofFile: path, scope: scope) {
             do {
                 return try await lookup(
-                    digest: digest, name: path, session: session, visibility: visibility, timeToLive: timeToLive
+                    digest: digest, name: name, session: session, visibility: visibility, timeToLive: timeToLive
                 ) { [self] in
                     let (bytes, readDigest) = try await pool.perform { () throws(EngineError) in
                         try readFile(path, scope: scope)
@@ -35,7 +62,7 @@ extension Engine {
                     // Changed between the stat and the read: not this key's content; start over.
                     guard readDigest == digest else { throw FileChangedWhileReading() }
                     return try await process(
-                        bytes, name: path, digest: digest, session: session, visibility: visibility)
+                        bytes, name: name, digest: digest, session: session, visibility: visibility)
                 }
             } catch  where error.underlying is FileChangedWhileReading {
                 // Fall through to the cold path with the new content.
@@ -43,9 +70,9 @@ extension Engine {
         }
         let (bytes, digest) = try await pool.perform { () throws(EngineError) in try readFile(path, scope: scope) }
         return try await lookup(
-            digest: digest, name: path, session: session, visibility: visibility, timeToLive: timeToLive
+            digest: digest, name: name, session: session, visibility: visibility, timeToLive: timeToLive
         ) { [self] in
-            try await process(bytes, name: path, digest: digest, session: session, visibility: visibility)
+            try await process(bytes, name: name, digest: digest, session: session, visibility: visibility)
         }
     }
 

@@ -200,6 +200,13 @@ public final class Engine: Sendable {
     /// The exact number of tokens of `text` in the engine's encoding (special-token strings count as text).
     public func tokenCount(of text: String) -> Int { tokenizer.count(text) }
 
+    /// Runs short blocking work (a file write, a hash) on the pool's auxiliary threads, off Swift's
+    /// cooperative threads, outside the scheduler: what a gateway does with an upload's bytes.
+    /// Work that grows with a document is a job (``WorkerPool/run(_:cost:options:_:)``).
+    public func perform<T, Failure: Error>(_ body: () throws(Failure) -> T) async throws(Failure) -> T {
+        try await pool.perform(body)
+    }
+
     /// What the cache (hits per tier, computations, cached and uncached tokens) and the pool
     /// (admitted, rejected, completed per class) did since the engine was created.
     public var statistics: EngineStatistics {

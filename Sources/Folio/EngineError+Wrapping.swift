@@ -6,7 +6,7 @@ internal import FolioScheduler
 
 extension EngineError {
     /// The engine's error for any error a stage, the cache or the pool threw.
-    package static func wrapping(_ error: any Error, documentName: String?) -> EngineError {
+    public static func wrapping(_ error: any Error, documentName: String?) -> EngineError {
         switch error {
         case let error as EngineError:
             return error

@@ -8,7 +8,7 @@ package struct FolioCommand: ParsableCommand {
         subcommands: [
             ExtractCommand.self, ChunkCommand.self, IngestCommand.self, IndexCommand.self, SearchCommand.self,
             PackCommand.self, TokensCommand.self, SimulateCommand.self, ReplayCommand.self, BenchCommand.self,
-            CacheWriterCommand.self,
+            CacheWriterCommand.self, ServeCommand.self, KeysCommand.self, PassesCommand.self,
         ]
     )
 

@@ -77,6 +77,9 @@ public struct SchedulerStatistics: Sendable, Equatable {
     public var classes: [String: ClassCounts] = [:]
     /// Learned seconds of running time per unit of cost.
     public var secondsPerCost: Double = 0
+    /// Whether the pool is at peak: it refused work within the last 30 s, so pass holders' work is
+    /// what it keeps room for (a pool's statistics say; the bare state machine's leave it false).
+    public var isPeak = false
 }
 
 /// Nanoseconds, the state machine's internal time unit.

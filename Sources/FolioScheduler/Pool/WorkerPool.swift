@@ -181,7 +181,7 @@ public final class WorkerPool: Sendable {
     ///
     /// - Important: Work whose cost grows with a document (parsing, counting, cutting, indexing,
     ///   packing) is a job: ``run(_:cost:options:_:)``.
-    package func perform<T, Failure: Error>(_ body: () throws(Failure) -> T) async throws(Failure) -> T {
+    public func perform<T, Failure: Error>(_ body: () throws(Failure) -> T) async throws(Failure) -> T {
         try await auxiliaryThreads.run(body)
     }
 
@@ -276,7 +276,14 @@ public final class WorkerPool: Sendable {
     // MARK: Statistics and shutdown
 
     /// Counts per class since the pool started, what is queued and running, and the learned rate.
-    public var statistics: SchedulerStatistics { state.withLock { $0.scheduler.statistics } }
+    public var statistics: SchedulerStatistics {
+        let nowNs = now.nanosecondCount
+        return state.withLock { state in
+            var statistics = state.scheduler.statistics
+            statistics.isPeak = state.scheduler.isPeak(nowNs)
+            return statistics
+        }
+    }
 
     /// How a shutdown treats queued work.
     public enum ShutdownMode: Sendable {

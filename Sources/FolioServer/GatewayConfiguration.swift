@@ -1,0 +1,43 @@
+public import Folio
+internal import Foundation
+
+/// Everything `folio serve` can be told. Limits default to Moonshot's published ones.
+public struct GatewayConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (printed on start, and given to `onListening`).
+    public var port = 8080
+    /// Uploaded files, the metadata database and the document cache live here.
+    public var dataDirectory: String
+    /// The engine: workers, cache sizes, encoding (the gateway packs and chunks in its encoding).
+    public var engine = EngineConfiguration()
+    /// One uploaded file (Moonshot: 100 MB).
+    public var maxUploadBytes = 100 << 20
+    /// Files a tenant may keep (Moonshot: 1,000).
+    public var maxFilesPerTenant = 1_000
+    /// Bytes a tenant may keep (Moonshot: 10 GB).
+    public var maxBytesPerTenant: Int64 = 10 << 30
+    /// A JSON request body.
+    public var maxJSONBodyBytes = 32 << 20
+    /// Tokens one context cache may hold (Moonshot: 128k).
+    public var maxCacheTokens = 128_000
+    /// The longest a context cache may live before it must be refreshed (Moonshot: 3,600 s).
+    public var maxCacheTimeToLive = 3_600
+    /// Requests a tenant may make a minute (a token bucket of this size, refilled evenly); nil: no limit.
+    public var requestsPerMinute: Int?
+    /// How long a drain (SIGTERM) waits for requests in flight before the server closes.
+    public var drainTimeout: Duration = .seconds(30)
+    /// How long an API key lookup is remembered; a revoked key stops working within this.
+    public var keyCacheTimeToLive: Duration = .seconds(1)
+
+    public init(dataDirectory: String = GatewayConfiguration.defaultDataDirectory()) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// `$XDG_DATA_HOME/folio`, or `~/.local/share/folio`.
+    public static func defaultDataDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/folio" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/share/folio"
+    }
+}
