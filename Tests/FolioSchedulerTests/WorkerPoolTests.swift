@@ -227,6 +227,43 @@ struct WorkerPoolTests {
         for handle in handles { try await handle.value }
     }
 
+    @Test func aSessionsNextJobRedeemsTheBookingItsRejectionMade() async throws {
+        // One worker, 5 s per job (no completions, so the initial rate holds): standard work is
+        // admitted up to an 18 s estimated wait (0.6 × 30 s).
+        var configuration = try SchedulerConfiguration(workers: 1)
+        configuration.initialSecondsPerCost = 0.01
+        let pool = WorkerPool(configuration: configuration)
+        let gate = Gate()
+        let alice = Self.session("standard", tenant: "a", id: "alice")
+        let bob = Self.session("standard", tenant: "b", id: "bob")
+        var handles: [JobHandle<Void>] = []
+        var aliceRejection: Rejection?
+        for _ in 0..<8 where aliceRejection == nil {
+            switch try pool.submit(alice, cost: 500, { _ in await gate.wait() }) {
+            case .admitted(let handle): handles.append(handle)
+            case .rejected(let rejection): aliceRejection = rejection
+            }
+            try await Self.eventually { pool.statistics.classes["standard"]?.running == 1 }
+        }
+        #expect(aliceRejection?.retryToken != nil, "rejected with a booking")
+        // 15 s of queued work now: under the target for a booked retry, over it for anyone else
+        // (the queue plus the booking passes 18 s).
+        handles.removeLast().cancel()
+        try await Self.eventually { pool.statistics.classes["standard"]?.queued == handles.count - 1 }
+        guard case .rejected = try pool.submit(bob, cost: 500, { _ in }) else {
+            Issue.record("a session without a booking must wait behind the booked retry")
+            gate.open()
+            return
+        }
+        // Alice retries as an HTTP client does, with no token: her booking is redeemed.
+        switch try pool.submit(alice, cost: 500, { _ in await gate.wait() }) {
+        case .admitted(let handle): handles.append(handle)
+        case .rejected(let rejection): Issue.record("the booked retry was rejected: \(rejection)")
+        }
+        gate.open()
+        for handle in handles { try? await handle.value }
+    }
+
     @Test func shutdownDrainsAdmittedWorkAndRejectsNewWork() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 2))
         let done = Locked(0)

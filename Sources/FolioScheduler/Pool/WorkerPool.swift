@@ -32,7 +32,13 @@ public final class WorkerPool: Sendable {
         var cancelledRunning: Set<JobID> = []
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
         var timekeeperRunning = false
+        /// Retry bookings by session: a rejected job's token, until it expires, for the session's next
+        /// job that brings none (an HTTP client retrying the same request knows nothing of tokens).
+        var retryBookings: [Session: [(token: RetryToken, expires: Duration)]] = [:]
     }
+
+    /// Bookings a session may hold at once; older ones are dropped (the scheduler releases them).
+    static let maxBookingsPerSession = 16
 
     /// Continuations to resume once the lock is released.
     struct Resumptions {
@@ -82,6 +88,11 @@ public final class WorkerPool: Sendable {
 
     /// Runs `body` as a job of `session` once the scheduler dispatches it, in the calling task.
     ///
+    /// A rejection books capacity for the retry (its `retryAfter`). A job that brings no
+    /// ``JobOptions/retryToken`` redeems its session's oldest unexpired booking, so a client that
+    /// simply sends its request again after `retryAfter` (an HTTP client obeying `Retry-After`) finds
+    /// the room that was kept for it.
+    ///
     /// - Parameter cost: estimated work in any unit proportional to time (tokens, say).
     /// - Throws: ``SchedulerError/Code/rejected`` (with ``SchedulerError/rejection``) when not
     ///   admitted, ``SchedulerError/Code/shuttingDown`` once ``shutdown(_:)`` has begun (or when it
@@ -129,13 +140,18 @@ public final class WorkerPool: Sendable {
                 "\(session): no service class \"\(session.serviceClass)\"; configured: "
                     + configuration.classes.map(\.name).joined(separator: ", "))
         }
-        let request = JobRequest(
+        var request = JobRequest(
             classIndex: classIndex, tenant: session.tenant, cost: cost, maxWait: options.maxWait,
             deadline: options.deadline.map { $0 - epoch }, retryToken: options.retryToken)
         var resumptions = Resumptions()
         let (decision, startTimekeeper, queueLength) = state.withLock { state in
             let now = self.now
+            if request.retryToken == nil { request.retryToken = Self.redeemBooking(of: session, in: &state, now: now) }
             let decision = state.scheduler.submit(request, now: now)
+            if case .rejected(let rejection) = decision, let token = rejection.retryToken {
+                Self.book(
+                    token, expires: now + rejection.retryAfter + configuration.retryGrace, for: session, in: &state)
+            }
             var startTimekeeper = false
             if case .admitted = decision {
                 self.dispatch(&state, now: now, into: &resumptions)
@@ -150,6 +166,29 @@ public final class WorkerPool: Sendable {
         metrics.decided(decision, classIndex: classIndex, queueLength: queueLength)
         if startTimekeeper { startTimekeeping() }
         return decision
+    }
+
+    /// The session's oldest booking that has not expired, removed from the book.
+    private static func redeemBooking(of session: Session, in state: inout State, now: Duration) -> RetryToken? {
+        guard var bookings = state.retryBookings[session] else { return nil }
+        bookings.removeAll { $0.expires < now }
+        let token = bookings.isEmpty ? nil : bookings.removeFirst().token
+        state.retryBookings[session] = bookings.isEmpty ? nil : bookings
+        return token
+    }
+
+    private static func book(_ token: RetryToken, expires: Duration, for session: Session, in state: inout State) {
+        if state.retryBookings.count >= 65_536 {
+            // Many sessions that never came back: keep only bookings still in force.
+            state.retryBookings = state.retryBookings.compactMapValues { bookings in
+                let live = bookings.filter { $0.expires >= expires - .seconds(120) }
+                return live.isEmpty ? nil : live
+            }
+        }
+        var bookings = state.retryBookings[session, default: []]
+        bookings.append((token, expires))
+        if bookings.count > maxBookingsPerSession { bookings.removeFirst(bookings.count - maxBookingsPerSession) }
+        state.retryBookings[session] = bookings
     }
 
     /// Waits for the dispatch, runs the body, and reports how it ended.
