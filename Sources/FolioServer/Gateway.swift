@@ -24,7 +24,8 @@ public final class Gateway: Sendable {
     let tokenizers: [String: BPETokenizer]
     let logger: Logger
     let metrics: GatewayMetrics
-    let keyCache: KeyCache
+    let keyCache: LookupCache<Principal?>
+    let passCache: LookupCache<Bool>
     let rateLimiter: RateLimiter?
     /// Requests in flight, and whether the gateway is draining (SIGTERM): new requests get 503.
     let traffic = Mutex<Traffic>(Traffic())
@@ -62,7 +63,8 @@ public final class Gateway: Sendable {
         }
         self.tokenizers = tokenizers
         metrics = GatewayMetrics()
-        keyCache = KeyCache(timeToLive: configuration.keyCacheTimeToLive)
+        keyCache = LookupCache(timeToLive: configuration.lookupCacheTimeToLive)
+        passCache = LookupCache(timeToLive: configuration.lookupCacheTimeToLive)
         rateLimiter = configuration.requestsPerMinute.map { RateLimiter(perMinute: $0) }
         // What a crash left: staged uploads, and committed files no record names (never promised).
         let removed = try await vault.sweep(keeping: try await self.store.allFileIDs())
@@ -154,8 +156,14 @@ public final class Gateway: Sendable {
     /// The caller's engine session: `priority` while its tenant holds an active pass, else
     /// `standard`; a request may lower its class (`service_tier: "flex"`), never raise it.
     func session(for principal: Principal, requestedTier: String?, context: GatewayContext) async throws -> Session {
-        let now = Self.nowMilliseconds()
-        let holdsPass = try await store.passes(tenant: principal.tenant).contains { $0.isActive(atMilliseconds: now) }
+        let holdsPass: Bool
+        if let cached = passCache.lookup(principal.tenant) {
+            holdsPass = cached
+        } else {
+            let now = Self.nowMilliseconds()
+            holdsPass = try await store.passes(tenant: principal.tenant).contains { $0.isActive(atMilliseconds: now) }
+            passCache.store(principal.tenant, holdsPass)
+        }
         var serviceClass = holdsPass ? "priority" : "standard"
         if let requestedTier {
             switch requestedTier {
@@ -221,27 +229,28 @@ struct DrainService: Service {
     }
 }
 
-/// API key lookups, remembered briefly so a busy tenant does not hit the database per request.
-final class KeyCache: Sendable {
-    private let entries = Mutex<[String: (principal: Principal?, expires: ContinuousClock.Instant)]>([:])
+/// Lookups (API keys by hash, whether a tenant holds a pass), remembered briefly so a busy tenant
+/// does not reach the database on every request.
+final class LookupCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (value: Value, expires: ContinuousClock.Instant)]>([:])
     private let timeToLive: Duration
     init(timeToLive: Duration) { self.timeToLive = timeToLive }
 
-    /// `.some(nil)` for a key known to be bad; nil when not cached.
-    func lookup(_ hash: String) -> Principal?? {
+    /// The remembered value, or nil when there is none (for a key: `.some(nil)` is a bad key).
+    func lookup(_ key: String) -> Value? {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            guard let entry = entries[hash], entry.expires > now else { return nil }
-            return .some(entry.principal)
+            guard let entry = entries[key], entry.expires > now else { return nil }
+            return entry.value
         }
     }
 
-    func store(_ hash: String, _ principal: Principal?) {
+    func store(_ key: String, _ value: Value) {
         guard timeToLive > .zero else { return }
         let expires = ContinuousClock.now + timeToLive
         entries.withLock { entries in
             if entries.count > 100_000 { entries.removeAll() }
-            entries[hash] = (principal, expires)
+            entries[key] = (value, expires)
         }
     }
 }

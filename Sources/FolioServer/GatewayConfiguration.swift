@@ -16,6 +16,10 @@ public struct GatewayConfiguration: Sendable {
     public var maxFilesPerTenant = 1_000
     /// Bytes a tenant may keep (Moonshot: 10 GB).
     public var maxBytesPerTenant: Int64 = 10 << 30
+    /// Files up to this size are extracted while the upload is answered (its `status` says whether
+    /// Folio reads it, and the first content request is a cache hit); larger ones are stored and
+    /// hashed then, and extracted on first use, so an upload's memory stays bounded.
+    public var extractOnUploadBytes = 32 << 20
     /// A JSON request body.
     public var maxJSONBodyBytes = 32 << 20
     /// Tokens one context cache may hold (Moonshot: 128k).
@@ -26,8 +30,9 @@ public struct GatewayConfiguration: Sendable {
     public var requestsPerMinute: Int?
     /// How long a drain (SIGTERM) waits for requests in flight before the server closes.
     public var drainTimeout: Duration = .seconds(30)
-    /// How long an API key lookup is remembered; a revoked key stops working within this.
-    public var keyCacheTimeToLive: Duration = .seconds(1)
+    /// How long an API key's and a tenant's pass lookups are remembered: a revoked key stops working,
+    /// and a granted or revoked pass takes effect, within this (0: look up every request).
+    public var lookupCacheTimeToLive: Duration = .seconds(1)
 
     public init(dataDirectory: String = GatewayConfiguration.defaultDataDirectory()) {
         self.dataDirectory = dataDirectory

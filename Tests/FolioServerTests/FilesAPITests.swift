@@ -187,4 +187,30 @@ import Testing
             #expect(content.status == .unprocessableContent)
         }
     }
+
+    @Test func aLargeFileIsStoredAtUploadAndExtractedOnFirstUse() async throws {
+        let harness = try await GatewayHarness.make {
+            $0.extractOnUploadBytes = 100
+            $0.maxBytesPerTenant = 400
+        }
+        try await harness.test { client in
+            let text = Array(String(repeating: "Clause 1. The buyer pays within thirty days. ", count: 6).utf8)
+            let file = try HTTP.object(try await client.upload(text, filename: "big.txt", key: harness.alice))
+            let id = try #require(file["id"] as? String)
+            #expect(file["status"] as? String == "ok")
+            let content = try HTTP.object(try await client.get("/v1/files/\(id)/content", key: harness.alice))
+            #expect(content["content"] as? String == String(decoding: text, as: UTF8.self))
+            // A large file Folio cannot read is found out on first use.
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 120)
+            let image = try HTTP.object(try await client.upload(png, filename: "scan.png", key: harness.alice))
+            let imageID = try #require(image["id"] as? String)
+            let refused = try await client.get("/v1/files/\(imageID)/content", key: harness.alice)
+            #expect(refused.status == .unsupportedMediaType)
+            #expect((try HTTP.error(refused)["message"] as? String)?.contains("scan.png") == true)
+            // The tenant's bytes: 270 + 128 kept; 400 is the limit.
+            let over = try await client.upload(Array(repeating: 0x62, count: 50), key: harness.alice)
+            #expect(over.status == .badRequest)
+            #expect((try HTTP.error(over)["message"] as? String)?.contains("total size") == true)
+        }
+    }
 }

@@ -23,7 +23,7 @@ struct GatewayHarness {
         var configuration = GatewayConfiguration(dataDirectory: directory)
         configuration.engine.workers = 2
         configuration.engine.memoryCapacityBytes = 64 << 20
-        configuration.keyCacheTimeToLive = .zero
+        configuration.lookupCacheTimeToLive = .zero
         adjust(&configuration)
         let gateway = try await Gateway(configuration: configuration)
         func key(_ tenant: String, admin: Bool = false) async throws -> String {

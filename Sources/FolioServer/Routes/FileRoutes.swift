@@ -75,8 +75,11 @@ extension Gateway {
         {
             throw Self.fileTooLarge(configuration.maxUploadBytes)
         }
-        // A tenant at its file count is told before a byte is stored (the insert checks again).
+        // A tenant at its quota is told before a byte is stored (the insert checks again, in its
+        // transaction, with the file's real size).
         let quota = TenantQuota(maxFiles: configuration.maxFilesPerTenant, maxBytes: configuration.maxBytesPerTenant)
+        let usage = try await store.usage(tenant: principal.tenant)
+        try quota.check(files: usage.files, bytes: usage.bytes, adding: 1)
 
         let id = Identifiers.make("file-")
         let started = ContinuousClock.now
@@ -97,17 +100,20 @@ extension Gateway {
             guard let path = vault.path(of: id) else { throw APIError.server("unsafe file id") }
 
             // Extraction is the upload's CPU work: a job in the caller's class, refused honestly
-            // when the pool is full (the stored bytes go: a 429 promises nothing).
+            // when the pool is full (the stored bytes go: a 429 promises nothing). A large file is
+            // extracted on first use instead.
             var status = "ok"
             var details = ""
-            do {
-                _ = try await engine.ingest(
-                    file: path, name: Self.documentName(id: id, filename: upload.filename), session: session)
-            } catch  where error.code == .input || error.code == .unsupportedFormat || error.code == .limit {
-                status = "error"
-                details = APIError(error, names: [path: upload.filename]).message
-            } catch {
-                throw APIError(error, names: [path: upload.filename])
+            if bytes <= Int64(configuration.extractOnUploadBytes) {
+                do {
+                    _ = try await engine.ingest(
+                        file: path, name: Self.documentName(id: id, filename: upload.filename), session: session)
+                } catch  where error.code == .input || error.code == .unsupportedFormat || error.code == .limit {
+                    status = "error"
+                    details = APIError(error, names: [path: upload.filename]).message
+                } catch {
+                    throw APIError(error, names: [path: upload.filename])
+                }
             }
             let record = FileRecord(
                 id: id, tenant: principal.tenant, filename: upload.filename, purpose: purpose, bytes: bytes,

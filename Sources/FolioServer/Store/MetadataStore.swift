@@ -18,6 +18,8 @@ public protocol MetadataStore: Sendable {
     /// - Throws: ``StoreError/quotaExceeded(_:)`` naming the limit.
     func insertFile(_ file: FileRecord, quota: TenantQuota) async throws
     func file(id: String, tenant: String) async throws -> FileRecord?
+    /// How many files and bytes a tenant keeps.
+    func usage(tenant: String) async throws -> (files: Int, bytes: Int64)
     /// A page of files, newest first unless `ascending`, strictly after the file `after` in that order.
     func files(tenant: String, purpose: String?, after: String?, limit: Int, ascending: Bool) async throws
         -> [FileRecord]
@@ -61,6 +63,21 @@ public struct TenantQuota: Sendable, Hashable {
     public init(maxFiles: Int, maxBytes: Int64) {
         self.maxFiles = maxFiles
         self.maxBytes = maxBytes
+    }
+
+    /// Whether a tenant keeping `files` files of `bytes` bytes may add one of `adding` bytes.
+    /// - Throws: ``StoreError/quotaExceeded(_:)`` with Moonshot's wording.
+    public func check(files: Int, bytes: Int64, adding: Int64) throws {
+        guard files < maxFiles else {
+            throw StoreError.quotaExceeded(
+                "the number of files you have uploaded exceeded the max file count \(maxFiles), "
+                    + "please delete previous uploaded files")
+        }
+        guard bytes + adding <= maxBytes else {
+            throw StoreError.quotaExceeded(
+                "the total size of files you have uploaded exceeded the limit of \(maxBytes) bytes, "
+                    + "please delete previous uploaded files")
+        }
     }
 }
 

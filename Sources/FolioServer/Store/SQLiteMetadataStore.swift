@@ -112,18 +112,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             let usage = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS total FROM file WHERE tenant = ?",
                 arguments: [file.tenant])!
-            let count: Int = usage["n"]
-            let total: Int64 = usage["total"]
-            guard count < quota.maxFiles else {
-                throw StoreError.quotaExceeded(
-                    "the number of files you have uploaded exceeded the max file count \(quota.maxFiles), "
-                        + "please delete previous uploaded files")
-            }
-            guard total + file.bytes <= quota.maxBytes else {
-                throw StoreError.quotaExceeded(
-                    "the total size of files you have uploaded exceeded the limit of \(quota.maxBytes) bytes, "
-                        + "please delete previous uploaded files")
-            }
+            try quota.check(files: usage["n"], bytes: usage["total"], adding: file.bytes)
             try db.execute(
                 sql: """
                     INSERT INTO file (id, tenant, filename, purpose, bytes, sha256, created_at, expires_at, status,
@@ -134,6 +123,15 @@ public final class SQLiteMetadataStore: MetadataStore {
                     file.id, file.tenant, file.filename, file.purpose, file.bytes, file.sha256, file.createdAt,
                     file.expiresAt, file.status, file.statusDetails,
                 ])
+        }
+    }
+
+    public func usage(tenant: String) async throws -> (files: Int, bytes: Int64) {
+        try await database.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS total FROM file WHERE tenant = ?",
+                arguments: [tenant])!
+            return (row["n"], row["total"])
         }
     }
 
