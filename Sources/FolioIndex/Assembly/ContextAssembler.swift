@@ -77,7 +77,7 @@ public struct ContextAssembler: Sendable {
         for (chunk, score) in scored {
             guard try selection.add(chunk, score: score, within: configuration.budget) else { continue }
             guard configuration.neighbours > 0 else { continue }
-            let range = try index.document(index.chunk(chunk).document).chunks
+            let range = try index.document(index.documentOfChunk(chunk)).chunks
             for distance in 1...configuration.neighbours {
                 for neighbour in [chunk - distance, chunk + distance] where range.contains(neighbour) {
                     _ = try selection.add(neighbour, score: 0, within: configuration.budget)
@@ -96,28 +96,39 @@ public struct ContextAssembler: Sendable {
         _ scored: [(chunk: Int, score: Float)], weight: Float, index: SearchIndex
     ) throws(IndexError) -> [(chunk: Int, score: Float)] {
         guard weight > 0, !scored.isEmpty else { return scored }
-        var own: [Int: Float] = [:]
-        for (chunk, score) in scored { own[chunk] = score }
-        var documentOf: [Int: Int] = [:]
+        // Dense arrays over the chunks: a broad query scores thousands of them.
+        let count = index.chunkCount
+        var own = [Float](repeating: 0, count: count)
+        var scoredChunk = [Bool](repeating: false, count: count)
+        for (chunk, score) in scored {
+            own[chunk] = score
+            scoredChunk[chunk] = true
+        }
+        var documentOf = [Int](repeating: -1, count: count)
         func document(_ chunk: Int) throws(IndexError) -> Int {
-            if let known = documentOf[chunk] { return known }
-            let id = try index.chunk(chunk).document
+            if documentOf[chunk] >= 0 { return documentOf[chunk] }
+            let id = try index.documentOfChunk(chunk)
             documentOf[chunk] = id
             return id
         }
-        var ranked: [Int: Float] = [:]
+        var ranked = [Float](repeating: 0, count: count)
+        var isRanked = [Bool](repeating: false, count: count)
+        var order: [Int] = []
+        order.reserveCapacity(scored.count * 3)
         for (chunk, _) in scored {
             for candidate in [chunk - 1, chunk, chunk + 1]
-            where candidate >= 0 && candidate < index.chunkCount && ranked[candidate] == nil {
+            where candidate >= 0 && candidate < count && !isRanked[candidate] {
                 let home = try document(candidate)
                 var context: Float = 0
-                for neighbour in [candidate - 1, candidate + 1] where neighbour >= 0 && neighbour < index.chunkCount {
-                    if let score = own[neighbour], try document(neighbour) == home { context += score / 2 }
+                for neighbour in [candidate - 1, candidate + 1] where neighbour >= 0 && neighbour < count {
+                    if scoredChunk[neighbour], try document(neighbour) == home { context += own[neighbour] / 2 }
                 }
-                ranked[candidate] = (own[candidate] ?? 0) + weight * context
+                ranked[candidate] = own[candidate] + weight * context
+                isRanked[candidate] = true
+                order.append(candidate)
             }
         }
-        return ranked.map { ($0.key, $0.value) }
+        return order.map { ($0, ranked[$0]) }
     }
 
     /// When not one whole chunk fits: the best piece of the best chunk, cut to the budget.

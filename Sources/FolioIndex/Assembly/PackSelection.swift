@@ -13,6 +13,7 @@ struct PackSelection {
     private var documentsChosen: [Int: Int] = [:]
     private(set) var estimate = 0
     private var tokenCache: [Int: Int] = [:]
+    private var headerCache: [Int: Int] = [:]
     private let separatorTokens: Int
     /// Tokens allowed for a join between touching chunks (the whitespace between them).
     private static let joinTokens = 1
@@ -26,12 +27,21 @@ struct PackSelection {
     /// Adds `chunk` if the estimate stays within `limit`; true when the chunk is (now or already) chosen.
     mutating func add(_ chunk: Int, score: Float, within limit: Int) throws(IndexError) -> Bool {
         if chosen.contains(chunk) { return true }
+        let document = try index.documentOfChunk(chunk)
+        var previous = false
+        if chosen.contains(chunk - 1) { previous = try index.documentOfChunk(chunk - 1) == document }
+        var next = false
+        if chosen.contains(chunk + 1) { next = try index.documentOfChunk(chunk + 1) == document }
+        // Unless it joins two passages, a chunk costs at least its own tokens: once those do not fit,
+        // nothing else need be decoded or counted (most candidates of a full pack end here).
+        if !(previous && next), assembler.tokenizer.name == index.encoding,
+            estimate + (try index.tokenCountOfChunk(chunk)) > limit
+        {
+            return false
+        }
         let info = try index.chunk(chunk)
         let tokens = try tokenCount(info)
-        var previous = false
-        if chosen.contains(chunk - 1) { previous = try index.chunk(chunk - 1).document == info.document }
-        var next = false
-        if chosen.contains(chunk + 1) { next = try index.chunk(chunk + 1).document == info.document }
+        if !(previous && next), estimate + tokens > limit { return false }
         var delta = tokens
         switch (previous, next) {
         case (true, true):
@@ -61,11 +71,16 @@ struct PackSelection {
         return count
     }
 
-    private func headerTokens(_ info: ChunkInfo) -> Int {
+    private mutating func headerTokens(_ info: ChunkInfo) -> Int {
+        // A header without `{n}` is the same whenever it is asked for: counted once per chunk.
+        let numbered = configuration.passageHeader.contains("{n}")
+        if !numbered, let cached = headerCache[info.id] { return cached }
         let header = Self.fill(
             configuration.passageHeader, n: order.count + 1, path: "", range: info.range, headings: info.headings,
             pages: PackedPassage.citation(of: info.pages))
-        return assembler.tokenizer.count(header)
+        let count = assembler.tokenizer.count(header)
+        if !numbered { headerCache[info.id] = count }
+        return count
     }
 
     private func documentHeaderTokens(_ document: Int) throws(IndexError) -> Int {

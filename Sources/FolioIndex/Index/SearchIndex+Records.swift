@@ -73,6 +73,21 @@ extension SearchIndex {
             pages: firstPage == 0 ? nil : firstPage...lastPage)
     }
 
+    /// The document chunk `id` belongs to: one field of its record, for the hot loops of packing that
+    /// need no more (``chunk(_:)`` also decodes the heading path).
+    func documentOfChunk(_ id: Int) throws(IndexError) -> Int {
+        precondition(id >= 0 && id < chunkCount, "chunk \(id) of \(chunkCount)")
+        let document = Int(try chunkTable()[id * IndexFormat.chunkStride + IndexFormat.ChunkField.document.rawValue])
+        guard document < documentCount else { throw corrupt("chunk \(id) has an impossible record") }
+        return document
+    }
+
+    /// Chunk `id`'s token count in the index's encoding: one field of its record.
+    func tokenCountOfChunk(_ id: Int) throws(IndexError) -> Int {
+        precondition(id >= 0 && id < chunkCount, "chunk \(id) of \(chunkCount)")
+        return Int(try chunkTable()[id * IndexFormat.chunkStride + IndexFormat.ChunkField.tokenCount.rawValue])
+    }
+
     /// The document with id `id`.
     public func document(_ id: Int) throws(IndexError) -> DocumentInfo {
         precondition(id >= 0 && id < documentCount, "document \(id) of \(documentCount)")

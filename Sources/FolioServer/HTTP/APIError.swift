@@ -128,6 +128,7 @@ extension HTTPField.Name {
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     static let requestID = HTTPField.Name("x-request-id")!
     static let serviceTier = HTTPField.Name("x-folio-service-tier")!
+    static let serverTiming = HTTPField.Name("server-timing")!
 }
 
 extension APIError {

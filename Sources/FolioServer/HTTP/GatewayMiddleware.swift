@@ -36,10 +36,12 @@ struct GatewayMiddleware: RouterMiddleware {
         response.headers[.requestID] = context.requestID
         if let tier = context.notes.tier { response.headers[.serviceTier] = tier }
         let duration = ContinuousClock.now - start
+        let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1e3
+        // The time the server spent, for clients and benchmarks (W3C Server-Timing).
+        response.headers[.serverTiming] = "app;dur=\(String(format: "%.3f", milliseconds))"
         let route = context.endpointPath ?? "unmatched"
         gateway.metrics.record(
             route: route, method: request.method.rawValue, status: response.status.code, duration: duration)
-        let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1e3
         gateway.logger.info(
             "\(request.method.rawValue) \(path) \(response.status.code) \(String(format: "%.1f", milliseconds)) ms",
             metadata: [
