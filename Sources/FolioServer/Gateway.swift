@@ -54,6 +54,11 @@ public final class Gateway: Sendable {
         var engineConfiguration = configuration.engine
         if engineConfiguration.cacheDirectory == nil { engineConfiguration.cacheDirectory = directory + "/cache" }
         engineConfiguration.maxInputBytes = max(engineConfiguration.maxInputBytes, configuration.maxUploadBytes)
+        if engineConfiguration.scheduler == nil {
+            var scheduler = try SchedulerConfiguration.folio(workers: engineConfiguration.workers)
+            scheduler.workerNiceness = configuration.workerNiceness
+            engineConfiguration.scheduler = scheduler
+        }
         engine = try Engine(configuration: engineConfiguration)
         self.store = try store ?? SQLiteMetadataStore(path: directory + "/folio.sqlite")
         vault = try FileVault(directory: directory, engine: engine)

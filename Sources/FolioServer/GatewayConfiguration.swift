@@ -10,6 +10,10 @@ public struct GatewayConfiguration: Sendable {
     public var dataDirectory: String
     /// The engine: workers, cache sizes, encoding (the gateway packs and chunks in its encoding).
     public var engine = EngineConfiguration()
+    /// Nice value of the engine's worker threads (Linux): when documents keep every core busy, the
+    /// event loops still answer at once (`/healthz`, admissions, 429s). Applies when `engine.scheduler`
+    /// is not set.
+    public var workerNiceness = 10
     /// One uploaded file (Moonshot: 100 MB).
     public var maxUploadBytes = 100 << 20
     /// Files a tenant may keep (Moonshot: 1,000).

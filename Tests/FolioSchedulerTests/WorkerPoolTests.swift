@@ -264,6 +264,29 @@ struct WorkerPoolTests {
         for handle in handles { try? await handle.value }
     }
 
+    #if os(Linux)
+    /// The calling thread's nice value, from /proc/thread-self/stat (field 19).
+    static func threadNice() throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8)
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        return try #require(Int(fields[16]))
+    }
+
+    @Test func workerThreadsRunWithTheConfiguredNiceness() async throws {
+        var configuration = try SchedulerConfiguration(workers: 2)
+        configuration.workerNiceness = 7
+        let pool = WorkerPool(configuration: configuration)
+        let base = try Self.threadNice()
+        let inJob = try await pool.run(Self.session("priority"), cost: 1) { _ in try Self.threadNice() }
+        #expect(inJob == min(19, base + 7))
+        let plain = WorkerPool(configuration: try SchedulerConfiguration(workers: 1))
+        let inPlainJob = try await plain.run(Self.session("priority"), cost: 1) { _ in try Self.threadNice() }
+        #expect(inPlainJob == base)
+        await pool.shutdown(.drain)
+        await plain.shutdown(.drain)
+    }
+    #endif
+
     @Test func shutdownDrainsAdmittedWorkAndRejectsNewWork() async throws {
         let pool = WorkerPool(configuration: try .folio(workers: 2))
         let done = Locked(0)

@@ -77,6 +77,7 @@ extension SearchIndex {
     /// need no more (``chunk(_:)`` also decodes the heading path).
     func documentOfChunk(_ id: Int) throws(IndexError) -> Int {
         precondition(id >= 0 && id < chunkCount, "chunk \(id) of \(chunkCount)")
+        if documentCount == 1 { return 0 }
         let document = Int(try chunkTable()[id * IndexFormat.chunkStride + IndexFormat.ChunkField.document.rawValue])
         guard document < documentCount else { throw corrupt("chunk \(id) has an impossible record") }
         return document

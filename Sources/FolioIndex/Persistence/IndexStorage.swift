@@ -18,6 +18,8 @@ final class IndexStorage: @unchecked Sendable {
     private let pagedStart: Int
     private let pageChecksums: UnsafeBufferPointer<UInt32>?
     private let verifiedPages: Mutex<[UInt64]>
+    /// Pages verified so far: once all are, ``verify(_:)`` returns at once (hot loops verify often).
+    private let verifiedPageCount = Atomic<Int>(0)
     /// The path the bytes came from, for error messages.
     let origin: String
 
@@ -87,6 +89,7 @@ final class IndexStorage: @unchecked Sendable {
     /// - Throws: ``IndexError/Code/corrupt`` naming the page when its checksum does not match.
     func verify(_ range: Range<Int>) throws(IndexError) {
         guard let pageChecksums, !range.isEmpty else { return }
+        if verifiedPageCount.load(ordering: .acquiring) == pageChecksums.count { return }
         precondition(range.lowerBound >= pagedStart && range.upperBound <= count, "verify outside the paged region")
         let first = (range.lowerBound - pagedStart) / IndexFormat.pageSize
         let last = (range.upperBound - 1 - pagedStart) / IndexFormat.pageSize
@@ -108,9 +111,15 @@ final class IndexStorage: @unchecked Sendable {
                 )
             }
         }
-        verifiedPages.withLock { bits in
-            for page in unverified { bits[page >> 6] |= 1 << UInt64(page & 63) }
+        let newlyVerified = verifiedPages.withLock { bits in
+            var count = 0
+            for page in unverified where bits[page >> 6] & (1 << UInt64(page & 63)) == 0 {
+                bits[page >> 6] |= 1 << UInt64(page & 63)
+                count += 1
+            }
+            return count
         }
+        verifiedPageCount.add(newlyVerified, ordering: .releasing)
     }
 
     func uint32s(at offset: Int, count: Int) -> UnsafeBufferPointer<UInt32> {

@@ -41,6 +41,10 @@ public struct SchedulerConfiguration: Sendable {
     public var initialSecondsPerCost: Double = 1e-4
     /// How fast the learned rate follows new completions (an exponential average's weight).
     public var rateSmoothing: Double = 0.05
+    /// Nice value added to the worker threads (Linux; 0–19): above 0, when jobs keep every core busy
+    /// the host's other threads — a server's event loops and health checks — still run at once.
+    /// Jobs still get all the CPU nothing else wants.
+    public var workerNiceness = 0
 
     /// Validates the pool size and classes.
     ///

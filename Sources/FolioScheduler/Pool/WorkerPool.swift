@@ -73,7 +73,8 @@ public final class WorkerPool: Sendable {
         self.state = Mutex(State(scheduler: Scheduler(configuration: configuration)))
         self.epoch = clock.now
         self.metrics = PoolMetrics(classNames: configuration.classes.map(\.name))
-        self.threads = WorkerThreads(count: configuration.workers, name: "folio.worker")
+        self.threads = WorkerThreads(
+            count: configuration.workers, name: "folio.worker", niceness: configuration.workerNiceness)
         self.auxiliaryThreads = WorkerThreads(
             count: Swift.max(2, Swift.min(configuration.workers, Self.auxiliaryThreadLimit)), name: "folio.io")
     }

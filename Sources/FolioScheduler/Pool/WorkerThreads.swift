@@ -1,5 +1,6 @@
 internal import DequeModule
 internal import Dispatch
+internal import FolioSystem
 internal import Foundation
 internal import Synchronization
 
@@ -36,15 +37,19 @@ package final class WorkerThreads: TaskExecutor, Sendable {
     package let name: String
     package let threadCount: Int
 
-    /// Starts `count` threads named `name.1` … `name.N`, each with an 8 MiB stack (parsers recurse).
-    package init(count: Int, name: String) {
+    /// Starts `count` threads named `name.1` … `name.N`, each with an 8 MiB stack (parsers recurse),
+    /// `niceness` below the process's priority (``SchedulerConfiguration/workerNiceness``).
+    package init(count: Int, name: String, niceness: Int = 0) {
         precondition(count >= 1, "a worker thread set needs at least one thread, not \(count)")
         self.name = name
         threadCount = count
         let queue = self.queue
         queue.state.withLock { $0.executor = self.asUnownedTaskExecutor() }
         for number in 1...count {
-            let thread = Thread { Self.serve(queue) }
+            let thread = Thread {
+                if niceness > 0 { ThreadPriority.lowerCurrentThread(by: niceness) }
+                Self.serve(queue)
+            }
             thread.name = "\(name).\(number)"
             thread.stackSize = Self.stackSize
             thread.start()
