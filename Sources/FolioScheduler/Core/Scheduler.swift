@@ -268,6 +268,8 @@ package struct Scheduler: Sendable {
         var statistics = SchedulerStatistics(secondsPerCost: secondsPerCost)
         for (index, serviceClass) in configuration.classes.enumerated() {
             statistics.classes[serviceClass.name] = counts[index]
+            let queueIndex = configuration.ordering == .fifo ? 0 : index
+            statistics.classes[serviceClass.name]!.estimatedWait = .seconds(estimatedWait(queueIndex, extraCost: 0))
         }
         for record in jobs.values {
             if record.state == .running {

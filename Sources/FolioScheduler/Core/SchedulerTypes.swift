@@ -69,6 +69,9 @@ public struct SchedulerStatistics: Sendable, Equatable {
         public var yielded = 0
         public var queued = 0
         public var running = 0
+        /// How long a new job of the class would wait now, by the admission estimate (queued work
+        /// ahead of it at the learned rate, over the workers it can expect); booked retries excluded.
+        public var estimatedWait: Duration = .zero
 
         /// Admitted jobs that have ended.
         public var ended: Int { completed + failed + cancelled + timedOut }

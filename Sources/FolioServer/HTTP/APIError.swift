@@ -90,6 +90,12 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         return min(60, max(1, (milliseconds + 999) / 1_000))
     }
 
+    /// Whole milliseconds of a duration (rounded down).
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+    }
+
     /// `retry-after-ms`: at least 1 ms and at most 60 s, so both headers agree on the bound.
     public static func retryAfterMilliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components

@@ -1,5 +1,6 @@
 internal import Folio
 internal import Foundation
+public import Folio
 public import Hummingbird
 
 /// `/v1/caching`: Moonshot's context caches and their tags, per tenant.
@@ -130,11 +131,14 @@ extension Gateway {
         }
         var content: [String: JSONValue] = ["messages": .array(messages)]
         if let tools { content["tools"] = tools }
-        let record = CacheRecord(
+        var record = CacheRecord(
             id: Identifiers.make("cache-"), tenant: principal.tenant, name: body["name"]?.stringValue ?? "",
             description: body["description"]?.stringValue ?? "", model: model, content: .object(content),
             metadata: metadata, tags: tags, tokens: tokens, status: "ready", createdAt: Self.nowSeconds(),
             expiredAt: expiredAt)
+        // The prefix's text goes into the engine's document cache (the tenant's, for the cache's
+        // lifetime): a pack from this cache reads, cuts and indexes nothing.
+        _ = try await cachedDocument(record, session: session)
         try await store.insertCache(record)
         for tag in tags {
             // A tag that names another cache now points at this one, as Moonshot's create-with-tags does.
@@ -143,6 +147,25 @@ extension Gateway {
                 TagRecord(tag: tag, tenant: principal.tenant, cacheID: record.id, createdAt: record.createdAt))
         }
         return record
+    }
+
+    /// The engine's document for a cache's messages: their text, cached under the tenant until the
+    /// cache expires (a cache hit after the first time).
+    func cachedDocument(_ cache: CacheRecord, session: Session) async throws -> DocumentHandle {
+        let text = (cache.content["messages"]?.arrayValue ?? []).compactMap { message -> String? in
+            switch message["content"] {
+            case .string(let text): return text
+            case .array(let parts): return parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+            default: return nil
+            }
+        }.joined(separator: "\n\n")
+        let timeToLive = Duration.seconds(max(1, cache.expiredAt - Self.nowSeconds()))
+        do {
+            return try await engine.ingest(
+                bytes: Array(text.utf8), name: cache.id + "/messages.txt", session: session, timeToLive: timeToLive)
+        } catch {
+            throw APIError(error)
+        }
     }
 
     /// `expired_at` (Unix seconds) or `ttl` (seconds from now), at most

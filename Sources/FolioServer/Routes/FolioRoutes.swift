@@ -183,13 +183,11 @@ extension Gateway {
         var records: [String: FileRecord] = [:]
         if let cacheID = body["cache_id"]?.stringValue {
             let cache = try await ownCache(cacheID, principal)
-            let text = (cache.content["messages"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }
-                .joined(separator: "\n\n")
-            do {
-                handles = [try await engine.ingest(bytes: Array(text.utf8), name: cache.id + ".txt", session: session)]
-            } catch {
-                throw APIError(error)
+            guard cache.status == "ready" else {
+                throw APIError.invalidRequest(
+                    "cache \(cache.id) is \(cache.status); update its ttl to use it again", param: "cache_id")
             }
+            handles = [try await cachedDocument(cache, session: session)]
         } else {
             (handles, records) = try await documents(body, principal: principal, session: session)
         }
@@ -246,6 +244,7 @@ extension Gateway {
             classes[name] = [
                 "queued": .int(counts.queued), "running": .int(counts.running), "admitted": .int(counts.admitted),
                 "rejected": .int(counts.rejected), "completed": .int(counts.completed),
+                "estimated_wait_ms": .int(APIError.milliseconds(counts.estimatedWait)),
             ]
         }
         return [
