@@ -21,6 +21,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The data directory: uploaded files, the metadata database, the document cache.")
     var data: String = GatewayConfiguration.defaultDataDirectory()
     @Option(help: "Worker threads for documents and token counts (default: one per core).") var workers: Int?
+    @Option(help: "Nice value of the worker threads (0–19): above 0 the event loops answer first when cores are busy.")
+    var workerNiceness = 10
+    @Option(help: "Seconds a free request may be expected to queue before it is told 429 with Retry-After.")
+    var standardMaxWait = 30.0
+    @Option(help: "Workers kept free of free work at peak, for pass holders (default: 1 from 8 workers).")
+    var peakHeadroom: Int?
     @Option(help: "The largest file an upload may carry, in bytes.") var maxUploadBytes = 100 << 20
     @Option(help: "Files a tenant may keep.") var maxFilesPerTenant = 1_000
     @Option(help: "Bytes a tenant may keep.") var maxBytesPerTenant: Int64 = 10 << 30
@@ -34,6 +40,10 @@ struct ServeCommand: ParsableCommand {
         guard maxUploadBytes > 0 else { throw ValidationError("--max-upload-bytes must be positive") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        guard (0...19).contains(workerNiceness) else { throw ValidationError("--worker-niceness must be 0–19") }
+        guard standardMaxWait >= 1, standardMaxWait <= 3_600 else {
+            throw ValidationError("--standard-max-wait must be 1–3600 seconds")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -45,6 +55,9 @@ struct ServeCommand: ParsableCommand {
         configuration.maxFilesPerTenant = maxFilesPerTenant
         configuration.maxBytesPerTenant = maxBytesPerTenant
         configuration.requestsPerMinute = rateLimit
+        configuration.workerNiceness = workerNiceness
+        configuration.standardMaxWait = .milliseconds(Int(standardMaxWait * 1_000))
+        configuration.peakHeadroom = peakHeadroom
         configuration.engine.encoding = encoding
         if let workers { configuration.engine.workers = workers }
         let level = Logger.Level(rawValue: logLevel) ?? .info

@@ -55,8 +55,14 @@ public final class Gateway: Sendable {
         if engineConfiguration.cacheDirectory == nil { engineConfiguration.cacheDirectory = directory + "/cache" }
         engineConfiguration.maxInputBytes = max(engineConfiguration.maxInputBytes, configuration.maxUploadBytes)
         if engineConfiguration.scheduler == nil {
-            var scheduler = try SchedulerConfiguration.folio(workers: engineConfiguration.workers)
+            var standard = ServiceClass.standard
+            standard.maxWait = configuration.standardMaxWait
+            var scheduler = try SchedulerConfiguration(
+                workers: engineConfiguration.workers, classes: [.priority, standard])
             scheduler.workerNiceness = configuration.workerNiceness
+            if let headroom = configuration.peakHeadroom {
+                scheduler.peakHeadroom = min(max(0, headroom), engineConfiguration.workers - 1)
+            }
             engineConfiguration.scheduler = scheduler
         }
         engine = try Engine(configuration: engineConfiguration)
@@ -161,14 +167,7 @@ public final class Gateway: Sendable {
     /// The caller's engine session: `priority` while its tenant holds an active pass, else
     /// `standard`; a request may lower its class (`service_tier: "flex"`), never raise it.
     func session(for principal: Principal, requestedTier: String?, context: GatewayContext) async throws -> Session {
-        let holdsPass: Bool
-        if let cached = passCache.lookup(principal.tenant) {
-            holdsPass = cached
-        } else {
-            let now = Self.nowMilliseconds()
-            holdsPass = try await store.passes(tenant: principal.tenant).contains { $0.isActive(atMilliseconds: now) }
-            passCache.store(principal.tenant, holdsPass)
-        }
+        let holdsPass = try await holdsPass(principal.tenant)
         var serviceClass = holdsPass ? "priority" : "standard"
         if let requestedTier {
             switch requestedTier {
@@ -181,6 +180,15 @@ public final class Gateway: Sendable {
         }
         context.notes.tier = serviceClass
         return Session(tenant: principal.tenant, id: principal.keyID, serviceClass: serviceClass)
+    }
+
+    /// Whether a tenant holds an active pass (remembered for ``GatewayConfiguration/lookupCacheTimeToLive``).
+    func holdsPass(_ tenant: String) async throws -> Bool {
+        if let cached = passCache.lookup(tenant) { return cached }
+        let now = Self.nowMilliseconds()
+        let holds = try await store.passes(tenant: tenant).contains { $0.isActive(atMilliseconds: now) }
+        passCache.store(tenant, holds)
+        return holds
     }
 
     /// The caller, authenticated and within its tenant's request rate.

@@ -14,6 +14,13 @@ public struct GatewayConfiguration: Sendable {
     /// event loops still answer at once (`/healthz`, admissions, 429s). Applies when `engine.scheduler`
     /// is not set.
     public var workerNiceness = 10
+    /// The longest a free (standard) request may be expected to queue: past about 60 % of it the
+    /// pool answers 429 with `Retry-After` instead of queueing it. Applies when `engine.scheduler` is
+    /// not set.
+    public var standardMaxWait: Duration = .seconds(30)
+    /// Workers kept free of standard work at peak, for pass holders (nil: the pool's default, 1 from
+    /// 8 workers). Applies when `engine.scheduler` is not set.
+    public var peakHeadroom: Int?
     /// One uploaded file (Moonshot: 100 MB).
     public var maxUploadBytes = 100 << 20
     /// Files a tenant may keep (Moonshot: 1,000).
