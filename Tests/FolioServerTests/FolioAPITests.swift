@@ -176,4 +176,22 @@ import Testing
             #expect((queue["classes"] as? [String: Any])?.keys.sorted() == ["priority", "standard"])
         }
     }
+
+    @Test func aMatchLargerThanTheBudgetIsCutToItRatherThanLeftOut() async throws {
+        let harness = try await GatewayHarness.make()
+        try await harness.test { client in
+            let file = try HTTP.object(
+                try await client.upload(
+                    try Self.sample("supply-agreement.txt"), filename: "supply-agreement.txt", key: harness.alice))
+            let id = try #require(file["id"] as? String)
+            // The matching chunk (Article 3 to 5, 468 tokens) is larger than the budget.
+            let pack = try HTTP.object(
+                try await client.post(
+                    "/v1/folio/pack", key: harness.alice,
+                    json: ["query": "change of control termination", "budget_tokens": 400, "file_ids": [id]]))
+            let messages = try #require(pack["messages"] as? [[String: String]])
+            #expect(messages[0]["content"]?.contains("Change of Control") == true, "\(messages[0])")
+            #expect((pack["total_tokens"] as? Int ?? 9_999) <= 400)
+        }
+    }
 }

@@ -63,6 +63,9 @@ public struct ContextAssembler: Sendable {
         } catch  where error.code == .invalidQuery {
             scored = []
         }
+        // The chunks that match the query themselves (neighbour context only ranks their surroundings).
+        let matched = Set(scored.lazy.filter { $0.score > 0 }.map(\.chunk))
+        let bestMatch = scored.topScores(1).first?.chunk
         scored = try Self.withNeighbourContext(scored, weight: Float(configuration.contextWeight), index: index)
         scored = scored.topScores(scored.count)
         var selection = try PackSelection(assembler: self, configuration: configuration)
@@ -83,6 +86,11 @@ public struct ContextAssembler: Sendable {
                     _ = try selection.add(neighbour, score: 0, within: configuration.budget)
                 }
             }
+        }
+        // A pack without a single matching chunk — every match was larger than the budget and only
+        // their neighbours fitted — answers nothing: the best match, cut to the budget, does.
+        if let bestMatch, !selection.order.contains(where: { matched.contains($0.chunk) }) {
+            return try piecePack(query: query, best: bestMatch, configuration: configuration)
         }
         if let context = try selection.exactFit() { return context }
         var best = scored.first?.chunk
