@@ -213,4 +213,22 @@ import Testing
             #expect((try HTTP.error(over)["message"] as? String)?.contains("total size") == true)
         }
     }
+
+    @Test func aBodyThatIsNotAFileCannotGrowWithoutBound() async throws {
+        let harness = try await GatewayHarness.make { $0.maxUploadBytes = 100_000 }
+        try await harness.test { client in
+            // One part header of 4 MB: no file byte ever arrives, the limit still holds.
+            let boundary = "flood"
+            let body = ByteBuffer(
+                string: "--\(boundary)\r\nX-Padding: " + String(repeating: "a", count: 4 << 20)
+                    + "\r\n\r\nx\r\n--\(boundary)--\r\n")
+            let response = try await client.execute(
+                uri: "/v1/files", method: .post,
+                headers: HTTP.headers(harness.alice, [.contentType: "multipart/form-data; boundary=\(boundary)"]),
+                body: body)
+            #expect(response.status == .contentTooLarge)
+            _ = try HTTP.error(response)
+            #expect(try harness.storedNames().isEmpty)
+        }
+    }
 }

@@ -18,6 +18,11 @@ struct MultipartUpload {
     static let maxFieldBytes = 64 << 10
     static let maxFields = 32
 
+    /// The largest body an upload of a file of at most `maxFileBytes` may have: everything but the
+    /// file is small (headers, fields, boundaries), however the body is sent (a chunked one has no
+    /// Content-Length).
+    static func maxBodyBytes(forFile maxFileBytes: Int) -> Int { maxFileBytes + maxFields * (maxFieldBytes + 4_096) }
+
     /// The boundary of a `multipart/form-data` content type, or nil.
     static func boundary(ofContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
@@ -52,8 +57,16 @@ struct MultipartUpload {
         parser.onPartComplete = { state.completePart() }
 
         var staged: StagedFile?
+        let maxBodyBytes = Self.maxBodyBytes(forFile: maxFileBytes)
+        var bodyBytes = 0
         do {
             for try await buffer in body {
+                bodyBytes += buffer.readableBytes
+                guard bodyBytes <= maxBodyBytes, state.headers.count <= 64 else {
+                    throw APIError.tooLarge(
+                        "the request body is over the limit of \(maxBodyBytes) bytes (a file of at most "
+                            + "\(maxFileBytes) bytes and small form fields)", param: "file", code: "file_too_large")
+                }
                 do {
                     try parser.execute(buffer)
                 } catch {

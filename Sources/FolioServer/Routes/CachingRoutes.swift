@@ -115,7 +115,10 @@ extension Gateway {
             }
             return tag
         }
-        let expiredAt = try expiry(body, default: 300)
+        // One time for the whole request: `expired_at - created_at` is the TTL asked for, however long
+        // the count takes.
+        let createdAt = Self.nowSeconds()
+        let expiredAt = try expiry(body, default: 300, now: createdAt)
         let session = try await session(
             for: principal, requestedTier: body["service_tier"]?.stringValue, context: context)
         let (tokenizer, _) = try tokenizer(model: .string(model), encoding: nil)
@@ -134,7 +137,7 @@ extension Gateway {
         var record = CacheRecord(
             id: Identifiers.make("cache-"), tenant: principal.tenant, name: body["name"]?.stringValue ?? "",
             description: body["description"]?.stringValue ?? "", model: model, content: .object(content),
-            metadata: metadata, tags: tags, tokens: tokens, status: "ready", createdAt: Self.nowSeconds(),
+            metadata: metadata, tags: tags, tokens: tokens, status: "ready", createdAt: createdAt,
             expiredAt: expiredAt)
         // The prefix's text goes into the engine's document cache (the tenant's, for the cache's
         // lifetime): a pack from this cache reads, cuts and indexes nothing.
@@ -170,8 +173,7 @@ extension Gateway {
 
     /// `expired_at` (Unix seconds) or `ttl` (seconds from now), at most
     /// ``GatewayConfiguration/maxCacheTimeToLive`` ahead.
-    func expiry(_ body: [String: JSONValue], default defaultTTL: Int?) throws -> Int64 {
-        let now = Self.nowSeconds()
+    func expiry(_ body: [String: JSONValue], default defaultTTL: Int?, now: Int64 = nowSeconds()) throws -> Int64 {
         let limit = now + Int64(configuration.maxCacheTimeToLive)
         if let value = body["expired_at"], !value.isNull {
             guard let expiredAt = value.intValue, expiredAt > now, expiredAt <= limit else {

@@ -71,7 +71,7 @@ extension Gateway {
             throw APIError.invalidRequest("the request must be multipart/form-data with a boundary")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init),
-            length > configuration.maxUploadBytes + (1 << 20)
+            length > MultipartUpload.maxBodyBytes(forFile: configuration.maxUploadBytes)
         {
             throw Self.fileTooLarge(configuration.maxUploadBytes)
         }
@@ -92,7 +92,8 @@ extension Gateway {
                 throw APIError.invalidRequest(
                     "purpose must be one of \(Self.purposes.sorted().joined(separator: ", "))", param: "purpose")
             }
-            let expiresAt = try Self.expiry(upload.fields)
+            let createdAt = Self.nowSeconds()
+            let expiresAt = try Self.expiry(upload.fields, now: createdAt)
             let digest = try await upload.staged.commit()
             committed = true
             let storing = ContinuousClock.now - started
@@ -117,7 +118,7 @@ extension Gateway {
             }
             let record = FileRecord(
                 id: id, tenant: principal.tenant, filename: upload.filename, purpose: purpose, bytes: bytes,
-                sha256: digest, createdAt: Self.nowSeconds(), expiresAt: expiresAt, status: status,
+                sha256: digest, createdAt: createdAt, expiresAt: expiresAt, status: status,
                 statusDetails: details)
             try await store.insertFile(record, quota: quota)
             metrics.uploaded(bytes: bytes)
@@ -143,7 +144,7 @@ extension Gateway {
     }
 
     /// OpenAI's `expires_after[anchor]=created_at` and `expires_after[seconds]` (3,600 to 2,592,000).
-    static func expiry(_ fields: [String: String]) throws -> Int64? {
+    static func expiry(_ fields: [String: String], now: Int64) throws -> Int64? {
         let anchor = fields["expires_after[anchor]"]
         let seconds = fields["expires_after[seconds]"]
         guard anchor != nil || seconds != nil else { return nil }
@@ -154,7 +155,7 @@ extension Gateway {
             throw APIError.invalidRequest(
                 "expires_after[seconds] must be between 3600 and 2592000", param: "expires_after")
         }
-        return nowSeconds() + value
+        return now + value
     }
 
     // MARK: Listing
