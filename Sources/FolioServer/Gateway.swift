@@ -52,7 +52,7 @@ public final class Gateway: Sendable {
             throw APIError.server("cannot create the data directory \(directory): \(error)")
         }
         var engineConfiguration = configuration.engine
-        if engineConfiguration.cacheDirectory == nil { engineConfiguration.cacheDirectory = directory + "/cache" }
+        engineConfiguration.cacheDirectory = configuration.cacheDirectory ?? directory + "/cache"
         engineConfiguration.maxInputBytes = max(engineConfiguration.maxInputBytes, configuration.maxUploadBytes)
         if engineConfiguration.scheduler == nil {
             var standard = ServiceClass.standard

@@ -8,8 +8,11 @@ public struct GatewayConfiguration: Sendable {
     public var port = 8080
     /// Uploaded files, the metadata database and the document cache live here.
     public var dataDirectory: String
-    /// The engine: workers, cache sizes, encoding (the gateway packs and chunks in its encoding).
+    /// The engine: workers, cache sizes, encoding (the gateway packs and chunks in its encoding). Its
+    /// `cacheDirectory` is not used: see ``cacheDirectory``.
     public var engine = EngineConfiguration()
+    /// Where the engine keeps processed documents; nil: `cache` in the data directory.
+    public var cacheDirectory: String?
     /// Nice value of the engine's worker threads (Linux): when documents keep every core busy, the
     /// event loops still answer at once (`/healthz`, admissions, 429s). Applies when `engine.scheduler`
     /// is not set.

@@ -28,6 +28,10 @@ import Testing
             #expect(try harness.storedNames() == [id])
             let stored = try Data(contentsOf: URL(fileURLWithPath: harness.directory + "/files/" + id))
             #expect([UInt8](stored) == Self.text)
+            // The engine's processed documents live in the data directory too.
+            var isDirectory: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: harness.directory + "/cache", isDirectory: &isDirectory))
+            #expect(isDirectory.boolValue)
         }
     }
 
