@@ -6,7 +6,7 @@
 #   swift build -c release
 #   Benchmarks/gateway/estimate.sh [.build/release/folio]
 #
-# Environment: PYTHON (default /work/venv-gateway/bin/python if present, else python3), DURATION (20s),
+# Environment: PYTHON (default python3: the one with requirements-gateway.txt installed), DURATION (20s),
 # CONNECTIONS (32), THREADS (2), WORKERS (2: folio's --workers and uvicorn's --workers), ROUNDS (1),
 # MODEL (moonshot-v1-8k), FOLIO_VOCAB (the peer's rank files; see tokenizer_server.py).
 #
@@ -23,9 +23,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FOLIO="${1:-$ROOT/.build/release/folio}"
-if [[ -z "${PYTHON:-}" ]]; then
-  if [[ -x /work/venv-gateway/bin/python ]]; then PYTHON=/work/venv-gateway/bin/python; else PYTHON=python3; fi
-fi
+PYTHON="${PYTHON:-python3}"
 DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
