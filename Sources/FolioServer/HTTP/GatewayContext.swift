@@ -1,5 +1,5 @@
 internal import Synchronization
-public import Folio
+internal import Folio
 public import Hummingbird
 
 /// Who is calling: the tenant behind the API key.

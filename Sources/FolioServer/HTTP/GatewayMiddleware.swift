@@ -1,4 +1,4 @@
-public import Hummingbird
+internal import Hummingbird
 internal import Foundation
 internal import Logging
 internal import NIOCore

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A JSON value whose shape is not fixed: messages, tools, metadata, and every response body.
 ///

@@ -1,7 +1,6 @@
-internal import Folio
 internal import Foundation
-public import Folio
-public import Hummingbird
+internal import Folio
+internal import Hummingbird
 
 /// `/v1/caching`: Moonshot's context caches and their tags, per tenant.
 ///
@@ -134,7 +133,7 @@ extension Gateway {
         }
         var content: [String: JSONValue] = ["messages": .array(messages)]
         if let tools { content["tools"] = tools }
-        var record = CacheRecord(
+        let record = CacheRecord(
             id: Identifiers.make("cache-"), tenant: principal.tenant, name: body["name"]?.stringValue ?? "",
             description: body["description"]?.stringValue ?? "", model: model, content: .object(content),
             metadata: metadata, tags: tags, tokens: tokens, status: "ready", createdAt: createdAt,

@@ -1,7 +1,7 @@
 internal import Logging
 internal import Foundation
-public import Folio
-public import Hummingbird
+internal import Folio
+internal import Hummingbird
 internal import Foundation
 
 /// `/v1/files`: Moonshot's file API (OpenAI's shape), with Folio's extraction behind `content`.

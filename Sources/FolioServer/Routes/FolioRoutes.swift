@@ -1,6 +1,6 @@
 internal import Foundation
-public import Folio
-public import Hummingbird
+internal import Folio
+internal import Hummingbird
 
 /// Folio's own endpoints: chunks of a file, search and pack over a tenant's files, tokenize (in
 /// TokenizerRoutes), passes, and the queue.

@@ -1,5 +1,5 @@
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 
 /// `/healthz` (the process answers), `/readyz` (it takes work: 503 while draining), `/metrics`.

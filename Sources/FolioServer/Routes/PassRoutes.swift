@@ -1,6 +1,6 @@
 internal import Foundation
-public import Folio
-public import Hummingbird
+internal import Folio
+internal import Hummingbird
 
 /// Passes: an admin grants one of the catalog's passes to a tenant (or revokes it); every caller
 /// can see its own and whether it is peak now.

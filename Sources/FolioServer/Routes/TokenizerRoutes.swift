@@ -1,6 +1,6 @@
 internal import Foundation
-public import Folio
-public import Hummingbird
+internal import Folio
+internal import Hummingbird
 
 /// `POST /v1/tokenizers/estimate-token-count` (Moonshot) and `POST /v1/folio/tokenize`.
 extension Gateway {
