@@ -11,64 +11,37 @@ both with the same wrk script and check that they agree:
     N         3 + sum over messages of (3 + tokens of role, content and name, + 1 if there is a name)
 
 That is OpenAI's chat counting (the cookbook's num_tokens_from_messages: 3 tokens per message, 1 more for
-a name, 3 priming the reply), as the gateway counts. The encoding is o200k_base for gpt-4o*, o1*, o3*,
-o4*, gpt-4.1* and gpt-5*, cl100k_base for everything else (moonshot-*, kimi-*, gpt-4, gpt-3.5*).
+a name, 3 priming the reply), as the gateway counts. The encoding is o200k_base for the gateway's
+o200k prefixes (O200K_PREFIXES), cl100k_base for everything else (moonshot-*, kimi-*, gpt-4, gpt-3.5*).
 Special-token text such as "<|endoftext|>" in a content counts as ordinary text.
 
 tiktoken cannot download its rank files here, so both encodings are built from the gzipped rank files in
 $FOLIO_VOCAB, else ../shared/vocab beside the repository, else the copies the repository ships in
-Sources/FolioTokenizer/Resources, with tiktoken's own patterns and special tokens for each name.
+Sources/FolioTokenizer/Resources (Scripts/tiktoken_local.py), with tiktoken's own patterns and specials.
 No authentication: it is a benchmark peer on 127.0.0.1, not a server.
 """
-import base64
-import gzip
 import json
-import os
 import pathlib
+import sys
 
-import tiktoken
-import tiktoken_ext.openai_public as openai_public
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-O200K_PREFIXES = ("gpt-4o", "o1", "o3", "o4", "gpt-4.1", "gpt-5")
+sys.path.insert(0, str(ROOT / "Scripts"))
+import tiktoken_local  # noqa: E402
+
+O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
 REPLY_PRIMING_TOKENS = 3
 
 
-def vocab_dir():
-    """The folder holding `<name>.tiktoken.gz`: $FOLIO_VOCAB, ../shared/vocab or the repository's copies."""
-    if os.environ.get("FOLIO_VOCAB"):
-        return pathlib.Path(os.environ["FOLIO_VOCAB"])
-    for candidate in (ROOT.parent / "shared" / "vocab", ROOT / "Sources" / "FolioTokenizer" / "Resources"):
-        if (candidate / "cl100k_base.tiktoken.gz").exists():
-            return candidate
-    raise FileNotFoundError("no cl100k_base.tiktoken.gz: set FOLIO_VOCAB to the folder of the rank files")
-
-
-def load_encoding(name, folder=None):
-    """A `tiktoken.Encoding` equal to `tiktoken.get_encoding(name)`, built from a local gzipped rank file."""
-    path = pathlib.Path(folder or vocab_dir()) / f"{name}.tiktoken.gz"
-    ranks = {}
-    with gzip.open(path) as lines:
-        for line in lines:  # "<base64 token> <rank>"
-            if line.strip():
-                token, rank = line.split()
-                ranks[base64.b64decode(token)] = int(rank)
-    # openai_public's constructors would download the file; borrow only their pattern and special tokens.
-    original = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
-    try:
-        spec = getattr(openai_public, name)()
-    finally:
-        openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(
-        name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks, special_tokens=spec["special_tokens"]
-    )
+def load_encoding(name):
+    """A `tiktoken.Encoding` equal to `tiktoken.get_encoding(name)`, built from the local rank files."""
+    return tiktoken_local.from_folder(tiktoken_local.vocab_folder(ROOT), name)
 
 
 def encoding_name_for_model(model):

@@ -107,7 +107,7 @@ struct KeysCommand: ParsableCommand {
                 let record = APIKeyRecord(
                     id: Identifiers.make("key-"), tenant: tenant, hash: Identifiers.hash(key: key),
                     prefix: String(key.prefix(7)), isAdmin: admin,
-                    createdAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1_000))
+                    createdAtMilliseconds: Gateway.nowMilliseconds())
                 try await store.insertKey(record)
                 print(key)
             }
@@ -140,7 +140,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let id = id
             try runStoreCommand(data: data) { store in
-                guard try await store.revokeKey(id: id, atMilliseconds: Int64(Date().timeIntervalSince1970 * 1_000))
+                guard try await store.revokeKey(id: id, atMilliseconds: Gateway.nowMilliseconds())
                 else { throw ValidationError("no key \(id), or it was revoked already") }
                 print("revoked \(id)")
             }
@@ -178,7 +178,7 @@ struct PassesCommand: ParsableCommand {
         func run() throws {
             let tenant = tenant
             try runStoreCommand(data: data) { store in
-                let now = Int64(Date().timeIntervalSince1970 * 1_000)
+                let now = Gateway.nowMilliseconds()
                 print("id\ttenant\tpass\tgranted\texpires\tstate")
                 for pass in try await store.passes(tenant: tenant) {
                     let state =
@@ -200,7 +200,7 @@ struct PassesCommand: ParsableCommand {
         func run() throws {
             let id = id
             try runStoreCommand(data: data) { store in
-                guard try await store.revokePass(id: id, atMilliseconds: Int64(Date().timeIntervalSince1970 * 1_000))
+                guard try await store.revokePass(id: id, atMilliseconds: Gateway.nowMilliseconds())
                 else { throw ValidationError("no pass \(id), or it was revoked already") }
                 print("revoked \(id)")
             }

@@ -169,14 +169,12 @@ public final class Gateway: Sendable {
     func session(for principal: Principal, requestedTier: String?, context: GatewayContext) async throws -> Session {
         let holdsPass = try await holdsPass(principal.tenant)
         var serviceClass = holdsPass ? "priority" : "standard"
-        if let requestedTier {
-            switch requestedTier {
-            case "flex", "standard", "default", "auto", "priority":
-                if requestedTier == "flex" || requestedTier == "standard" { serviceClass = "standard" }
-            default:
-                throw APIError.invalidRequest(
-                    "service_tier must be one of auto, default, flex, priority", param: "service_tier")
-            }
+        switch requestedTier {
+        case nil, "auto", "default", "priority": break  // never more than the tenant holds
+        case "flex", "standard": serviceClass = "standard"
+        default:
+            throw APIError.invalidRequest(
+                "service_tier must be one of auto, default, flex, priority", param: "service_tier")
         }
         context.notes.tier = serviceClass
         return Session(tenant: principal.tenant, id: principal.keyID, serviceClass: serviceClass)
@@ -201,6 +199,16 @@ public final class Gateway: Sendable {
         return principal
     }
 
+    /// The caller and its JSON body (an object of at most `limit` bytes, default
+    /// ``GatewayConfiguration/maxJSONBodyBytes``).
+    func jsonCall(_ request: Request, _ context: GatewayContext, limit: Int? = nil) async throws
+        -> (principal: Principal, body: [String: JSONValue])
+    {
+        let principal = try await caller(request, context)
+        var request = request
+        return (principal, try await request.jsonObject(limit: limit ?? configuration.maxJSONBodyBytes))
+    }
+
     /// An admin caller.
     /// - Throws: 403 for a key that is not an admin key.
     func admin(_ request: Request, _ context: GatewayContext) async throws -> Principal {
@@ -209,7 +217,7 @@ public final class Gateway: Sendable {
         return principal
     }
 
-    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) }
+    package static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) }
     static func nowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// The engine's error, or the error itself: what a handler rethrows.

@@ -2,48 +2,23 @@
 
 tiktoken cannot download its rank files here, so each encoding is built from a local gzipped rank file
 (`<base64 token> <rank>` per line): $FOLIO_VOCAB, else ../shared/vocab beside the repository, else the copies in
-Sources/FolioTokenizer/Resources; the pattern and special tokens are tiktoken's own for that name.
+Sources/FolioTokenizer/Resources (Scripts/tiktoken_local.py); the pattern and special tokens are tiktoken's own.
 """
-import base64
 import functools
-import gzip
-import os
-import pathlib
+import sys
 
 from folio_process import REPO_ROOT
 
 # Model name prefixes counted with o200k_base; every other model (moonshot-*, kimi-*, gpt-4, gpt-3.5*) uses cl100k.
-O200K_PREFIXES = ("gpt-4o", "o1", "o3", "o4", "gpt-4.1", "gpt-5")
-
-
-def _vocab_dir():
-    candidates = [os.environ.get("FOLIO_VOCAB"), REPO_ROOT.parent / "shared" / "vocab",
-                  REPO_ROOT / "Sources" / "FolioTokenizer" / "Resources"]
-    for candidate in filter(None, candidates):
-        if (pathlib.Path(candidate) / "cl100k_base.tiktoken.gz").exists():
-            return pathlib.Path(candidate)
-    raise FileNotFoundError("no cl100k_base.tiktoken.gz; set FOLIO_VOCAB")
+O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
 
 
 @functools.lru_cache(maxsize=None)
 def encoding(name):
-    import tiktoken
-    import tiktoken_ext.openai_public as openai_public
+    sys.path.insert(0, str(REPO_ROOT / "Scripts"))
+    import tiktoken_local  # tiktoken is imported only when a count is asked for
 
-    ranks = {}
-    for line in gzip.open(_vocab_dir() / f"{name}.tiktoken.gz").read().splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    # The constructor in openai_public would download the file: lend it ours and keep only pattern and specials.
-    original = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
-    try:
-        spec = getattr(openai_public, name)()
-    finally:
-        openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks,
-                             special_tokens=spec["special_tokens"])
+    return tiktoken_local.from_folder(tiktoken_local.vocab_folder(REPO_ROOT), name)
 
 
 def encoding_for_model(model):

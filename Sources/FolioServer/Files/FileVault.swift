@@ -32,13 +32,7 @@ public struct FileVault: Sendable {
         return filesDirectory + "/" + id
     }
 
-    static func isSafeID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 64
-            && id.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
-                    || byte == 0x2D
-            }
-    }
+    static func isSafeID(_ id: String) -> Bool { Identifiers.isPlain(id, maxBytes: 64) }
 
     /// Starts a staged file for `id`.
     func stage(id: String) async throws -> StagedFile {
@@ -112,10 +106,7 @@ final class StagedFile: @unchecked Sendable {
 
     /// Makes the file durable under its final name; returns its SHA-256 (hex).
     func commit() async throws -> String {
-        let digest = hasher.finalize().map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+        let digest = Identifiers.hex(hasher.finalize())
         let (file, path, finalPath) = (self.file, self.path, self.finalPath)
         let directory = vault.filesDirectory
         try await vault.engine.perform { () throws(SystemError) in

@@ -98,9 +98,7 @@ public struct APIError: Error, Sendable, HTTPResponseError {
 
     /// `retry-after-ms`: at least 1 ms and at most 60 s, so both headers agree on the bound.
     public static func retryAfterMilliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-        return Int(min(60_000, max(1, milliseconds)))
+        min(60_000, max(1, milliseconds(duration)))
     }
 
     // MARK: Response
@@ -110,9 +108,8 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         headers[.contentType] = "application/json"
         if let retryAfter {
             // The OpenAI clients read retry-after-ms first, then Retry-After; both say the same wait.
-            let milliseconds = max(Self.retryAfterMilliseconds(retryAfter), 1)
             headers[.retryAfter] = String(Self.retryAfterSeconds(retryAfter))
-            headers[HTTPField.Name.retryAfterMilliseconds] = String(milliseconds)
+            headers[HTTPField.Name.retryAfterMilliseconds] = String(Self.retryAfterMilliseconds(retryAfter))
         }
         if let shouldRetry {
             headers[HTTPField.Name.shouldRetry] = shouldRetry ? "true" : "false"

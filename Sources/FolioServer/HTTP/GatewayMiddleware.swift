@@ -67,8 +67,6 @@ struct GatewayMiddleware: RouterMiddleware {
                 apiError = .notFound("no such endpoint: \(request.method.rawValue) \(request.uri.path)")
             case .contentTooLarge:
                 apiError = .tooLarge("the request body is too large")
-            case .unauthorized:
-                apiError = .unauthorized(error.body ?? "Invalid Authentication")
             default:
                 apiError = APIError(
                     error.status, type: error.status.code >= 500 ? "server_error" : "invalid_request_error",
@@ -96,12 +94,7 @@ struct GatewayMiddleware: RouterMiddleware {
 
     /// The client's `x-request-id` if it is short and plain, otherwise a new one.
     static func requestID(from request: Request) -> String {
-        if let id = request.headers[.requestID], !id.isEmpty, id.utf8.count <= 128,
-            id.utf8.allSatisfy({ byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
-            })
-        {
+        if let id = request.headers[.requestID], Identifiers.isPlain(id, maxBytes: 128, punctuation: "-_.") {
             return id
         }
         return Identifiers.make("req-")
@@ -113,7 +106,7 @@ struct GatewayMiddleware: RouterMiddleware {
 extension Request {
     /// The body as JSON (an object), up to `limit` bytes.
     /// - Throws: 413 over the limit, 400 for anything that is not a JSON object.
-    mutating func jsonObject(limit: Int, context: GatewayContext) async throws -> [String: JSONValue] {
+    mutating func jsonObject(limit: Int) async throws -> [String: JSONValue] {
         var bytes: [UInt8] = []
         for try await buffer in body {
             guard bytes.count + buffer.readableBytes <= limit else {

@@ -10,9 +10,7 @@ internal import Hummingbird
 extension Gateway {
     func addCachingRoutes(to router: Router<GatewayContext>) {
         router.post("/v1/caching") { request, context in
-            var request = request
-            let principal = try await self.caller(request, context)
-            let body = try await request.jsonObject(limit: self.configuration.maxJSONBodyBytes, context: context)
+            let (principal, body) = try await self.jsonCall(request, context)
             let record = try await self.createCache(body, principal: principal, context: context)
             return Response.json(Self.object(of: record))
         }
@@ -25,9 +23,7 @@ extension Gateway {
             return Response.json(Self.object(of: try await self.ownCache(context.parameters.require("id"), principal)))
         }
         router.put("/v1/caching/{id}") { request, context in
-            var request = request
-            let principal = try await self.caller(request, context)
-            let body = try await request.jsonObject(limit: self.configuration.maxJSONBodyBytes, context: context)
+            let (principal, body) = try await self.jsonCall(request, context)
             var record = try await self.ownCache(context.parameters.require("id"), principal)
             if let metadata = body["meta"] ?? body["metadata"], !metadata.isNull {
                 record.metadata = try Self.metadata(metadata)
@@ -49,9 +45,7 @@ extension Gateway {
         }
 
         router.post("/v1/caching/refs/tags") { request, context in
-            var request = request
-            let principal = try await self.caller(request, context)
-            let body = try await request.jsonObject(limit: 64 << 10, context: context)
+            let (principal, body) = try await self.jsonCall(request, context, limit: 64 << 10)
             guard let tag = body["tag"]?.stringValue, Self.isValidTag(tag) else {
                 throw APIError.invalidRequest(
                     "tag must be 1–128 letters, digits, '-', '_' or '.'", param: "tag")
@@ -281,13 +275,7 @@ extension Gateway {
         }
     }
 
-    static func isValidTag(_ tag: String) -> Bool {
-        !tag.isEmpty && tag.utf8.count <= 128
-            && tag.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
-            }
-    }
+    static func isValidTag(_ tag: String) -> Bool { Identifiers.isPlain(tag, maxBytes: 128, punctuation: "-_.") }
 
     static func noSuchCache(_ id: String) -> APIError { .notFound("cache \(id) not found", param: "cache_id") }
     static func noSuchTag(_ tag: String) -> APIError { .notFound("tag \(tag) not found", param: "tag") }

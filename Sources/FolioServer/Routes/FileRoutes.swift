@@ -111,9 +111,9 @@ extension Gateway {
                         file: path, name: Self.documentName(id: id, filename: upload.filename), session: session)
                 } catch  where error.code == .input || error.code == .unsupportedFormat || error.code == .limit {
                     status = "error"
-                    details = APIError(error, names: [path: upload.filename]).message
+                    details = error.message
                 } catch {
-                    throw APIError(error, names: [path: upload.filename])
+                    throw APIError(error)
                 }
             }
             let record = FileRecord(

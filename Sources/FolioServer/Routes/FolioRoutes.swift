@@ -35,30 +35,18 @@ extension Gateway {
         let overlap = try Self.intParameter(query["overlap"], name: "overlap", range: 0...5_000_000)
         let session = try await session(for: principal, requestedTier: nil, context: context)
         let handle = try await handle(of: record, session: session)
-        var page: [Chunk] = []
-        var hasMore = false
+        let page: [Chunk]
+        let hasMore: Bool
         do {
             let ownCut =
                 (maxTokens == nil || maxTokens == engine.configuration.maxTokens)
                 && (overlap == nil || overlap == engine.configuration.overlapTokens)
-            if ownCut {
-                for try await chunk in engine.chunks(of: handle) where chunk.index > after {
-                    if page.count == limit {
-                        hasMore = true
-                        break
-                    }
-                    page.append(chunk)
-                }
-            } else {
-                let windows = try engine.windows(of: handle, maxTokens: maxTokens ?? 128_000, overlap: overlap ?? 0)
-                for try await chunk in windows where chunk.index > after {
-                    if page.count == limit {
-                        hasMore = true
-                        break
-                    }
-                    page.append(chunk)
-                }
-            }
+            (page, hasMore) =
+                ownCut
+                ? try await Self.page(of: engine.chunks(of: handle), after: after, limit: limit)
+                : try await Self.page(
+                    of: engine.windows(of: handle, maxTokens: maxTokens ?? 128_000, overlap: overlap ?? 0),
+                    after: after, limit: limit)
         } catch {
             throw apiError(error, names: [handle.name: record.filename])
         }
@@ -67,6 +55,18 @@ extension Gateway {
             "data": .array(page.map(Self.object)), "has_more": .bool(hasMore),
             "last_index": page.last.map { .int($0.index) } ?? .null,
         ])
+    }
+
+    /// Up to `limit` chunks after index `after`, and whether more follow.
+    static func page(of chunks: some AsyncSequence<Chunk, EngineError>, after: Int, limit: Int)
+        async throws(EngineError) -> (chunks: [Chunk], hasMore: Bool)
+    {
+        var page: [Chunk] = []
+        for try await chunk in chunks where chunk.index > after {
+            if page.count == limit { return (page, true) }
+            page.append(chunk)
+        }
+        return (page, false)
     }
 
     static func object(of chunk: Chunk) -> JSONValue {
@@ -128,9 +128,7 @@ extension Gateway {
     }
 
     func search(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        var request = request
-        let principal = try await caller(request, context)
-        let body = try await request.jsonObject(limit: configuration.maxJSONBodyBytes, context: context)
+        let (principal, body) = try await jsonCall(request, context)
         guard let query = body["query"]?.stringValue, !query.isEmpty else {
             throw APIError.invalidRequest("query is required", param: "query")
         }
@@ -162,9 +160,7 @@ extension Gateway {
     /// Packs the passages that best answer `query` into messages whose exact chat count is at most
     /// `budget_tokens`: a system message with the cited passages and the user's question.
     func pack(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        var request = request
-        let principal = try await caller(request, context)
-        let body = try await request.jsonObject(limit: configuration.maxJSONBodyBytes, context: context)
+        let (principal, body) = try await jsonCall(request, context)
         guard let query = body["query"]?.stringValue, !query.isEmpty else {
             throw APIError.invalidRequest("query is required", param: "query")
         }

@@ -7,9 +7,9 @@ internal import Hummingbird
 extension Gateway {
     func addPassRoutes(to router: Router<GatewayContext>) {
         router.post("/v1/folio/passes") { request, context in
-            var request = request
             _ = try await self.admin(request, context)
-            let body = try await request.jsonObject(limit: 64 << 10, context: context)
+            var request = request
+            let body = try await request.jsonObject(limit: 64 << 10)
             guard let tenant = body["tenant"]?.stringValue, !tenant.isEmpty else {
                 throw APIError.invalidRequest("tenant is required", param: "tenant")
             }

@@ -6,9 +6,7 @@ internal import Hummingbird
 extension Gateway {
     func addTokenizerRoutes(to router: Router<GatewayContext>) {
         router.post("/v1/tokenizers/estimate-token-count") { request, context in
-            var request = request
-            let principal = try await self.caller(request, context)
-            let body = try await request.jsonObject(limit: self.configuration.maxJSONBodyBytes, context: context)
+            let (principal, body) = try await self.jsonCall(request, context)
             let session = try await self.session(
                 for: principal, requestedTier: body["service_tier"]?.stringValue, context: context)
             let (tokenizer, _) = try self.tokenizer(model: body["model"], encoding: nil)
@@ -22,9 +20,7 @@ extension Gateway {
             return Response.json(["data": ["total_tokens": .int(total)]])
         }
         router.post("/v1/folio/tokenize") { request, context in
-            var request = request
-            let principal = try await self.caller(request, context)
-            let body = try await request.jsonObject(limit: self.configuration.maxJSONBodyBytes, context: context)
+            let (principal, body) = try await self.jsonCall(request, context)
             let session = try await self.session(
                 for: principal, requestedTier: body["service_tier"]?.stringValue, context: context)
             let (tokenizer, encoding) = try self.tokenizer(model: body["model"], encoding: body["encoding"])
