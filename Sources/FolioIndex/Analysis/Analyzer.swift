@@ -14,8 +14,8 @@ public struct AnalyzerConfiguration: Sendable, Hashable, Codable {
         self.stopWords = stopWords
     }
 
-    /// `a an and are as at be but by for if in into is it of on or such that the their then there
-    /// these they this to was will with s t`.
+    /// Snowball's English stop list less the words that change a clause's meaning (`no`, `not`,
+    /// `all`, `any`, `only`, `against`, `before`, `after`): 144 words.
     public static let englishStopWords = Set(StopWords.english)
 
     /// Stemming and English stop words (the default).
