@@ -15,7 +15,9 @@ internal import FolioModel
 ///    ``PackConfiguration/contextWeight`` × the mean score of its two neighbours, so chunks inside a
 ///    relevant stretch of text rank above isolated matches.
 /// 2. When the pack draws on one document, give up to ``PackConfiguration/leadShare`` of the budget to
-///    its first chunks: the title, the parties, the date and the definitions that frame any answer.
+///    its first chunks: the title, the parties, the date and the definitions that frame any answer
+///    (the document header is paid for beside that share, so a long file name does not crowd out the
+///    opening).
 /// 3. Take chunks in score order; each hit that fits is added, then its neighbours (up to
 ///    ``PackConfiguration/neighbours`` on each side) when they fit, so a clause that runs over a chunk
 ///    boundary arrives whole. Chunks that do not fit are skipped for smaller ones further down.
@@ -72,7 +74,11 @@ public struct ContextAssembler: Sendable {
 
         let scope = documents.map { $0.sorted() } ?? (index.documentCount == 1 ? [0] : [])
         if scope.count == 1 && configuration.leadShare > 0 {
-            let leadBudget = Int(Double(configuration.budget) * configuration.leadShare)
+            // The share is for the opening's text: the document's header is paid for beside it.
+            let leadBudget = min(
+                Int(Double(configuration.budget) * configuration.leadShare)
+                    + (try selection.documentOverhead(scope[0])),
+                configuration.budget)
             for chunk in try index.document(scope[0]).chunks {
                 guard try selection.add(chunk, score: 0, within: leadBudget) else { break }
             }

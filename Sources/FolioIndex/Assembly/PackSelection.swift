@@ -83,6 +83,11 @@ struct PackSelection {
         return count
     }
 
+    /// What opening `document` in the pack costs before any of its text: its header and a separator.
+    func documentOverhead(_ document: Int) throws(IndexError) -> Int {
+        try documentHeaderTokens(document) + separatorTokens
+    }
+
     private func documentHeaderTokens(_ document: Int) throws(IndexError) -> Int {
         let path = try assembler.path(ofDocument: document)
         return assembler.tokenizer.count(Self.fillDocument(configuration.documentHeader, path: path))
