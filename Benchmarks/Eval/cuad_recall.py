@@ -16,7 +16,7 @@ piece of a clause written `a<omitted>b`) lies inside one returned span. Three me
 
 Prints a Markdown table (overall and per category) and one JSON line with every figure.
 """
-import argparse, collections, json, os, subprocess, sys, tempfile, time
+import argparse, collections, json, os, shlex, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -64,12 +64,24 @@ def first_chunks(folio, items, budget, encoding):
     return spans
 
 
+def query_text(item, form):
+    """What a user would ask: the category's name and its description, or the description alone."""
+    return f"{item['category']}: {item['description']}" if form == "category" else item["description"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folio", default=os.path.join(ROOT, ".build", "release", "folio"))
     parser.add_argument("--budgets", default="1024,2048,4096")
     parser.add_argument("--eval", default=os.path.join(SHARED, "cuad_dev_eval.jsonl"))
+    parser.add_argument("--extra", default=os.environ.get("FOLIO_EVAL_EXTRA", ""),
+                        help="arguments added to the folio method's `folio pack` (e.g. \"--no-vectors\")")
+    parser.add_argument("--split", choices=["all", "a", "b"], default="all",
+                        help="a: the contracts at even places in name order, b: the odd ones (tune on one, report the "
+                             "other)")
     parser.add_argument("--only", default=None, help="comma-separated methods to run")
+    parser.add_argument("--query", choices=["category", "description"], default="category",
+                        help="category: \"<category>: <description>\" (default); description: the description alone")
     args = parser.parse_args()
     sys.path.insert(0, os.path.join(ROOT, "Scripts"))
     import tiktoken_local  # tiktoken over ../shared/vocab (it cannot download here)
@@ -77,6 +89,10 @@ def main():
     encoding = tiktoken_local.encoding(Path(os.path.dirname(os.path.dirname(SHARED))), "cl100k_base")
 
     items = [json.loads(l) for l in open(args.eval, encoding="utf-8")]
+    if args.split != "all":
+        contracts = sorted({item["contract"] for item in items})
+        keep = set(contracts[0 if args.split == "a" else 1::2])
+        items = [item for item in items if item["contract"] in keep]
     for number, item in enumerate(items):
         item["id"] = number
     workdir = tempfile.mkdtemp(prefix="cuad-eval-")
@@ -84,11 +100,11 @@ def main():
     with open(queries_path, "w", encoding="utf-8") as f:
         for item in items:
             f.write(json.dumps({"id": item["id"], "path": os.path.join(SHARED, "txt", item["contract"]),
-                                "query": item["description"]}) + "\n")
+                                "query": query_text(item, args.query)}) + "\n")
 
     methods = {
-        "folio": lambda b: run_batch(args.folio, queries_path, b, []),
-        "bm25-512": lambda b: run_batch(args.folio, queries_path, b, ["--chunk-tokens", "512", "--lead-share", "0", "--neighbours", "0", "--context-weight", "0"]),
+        "folio": lambda b: run_batch(args.folio, queries_path, b, shlex.split(args.extra)),
+        "bm25-512": lambda b: run_batch(args.folio, queries_path, b, ["--chunk-tokens", "512", "--lead-share", "0", "--neighbours", "0", "--context-weight", "0", "--no-vectors"]),
         "first-chunks": lambda b: first_chunks(args.folio, items, b, encoding),
     }
     if args.only:
