@@ -95,7 +95,8 @@ let package = Package(
             name: "FolioIndex",
             dependencies: [
                 "FolioModel", "FolioCompression", "FolioTokenizer", "FolioIngest", "FolioChunking", "FolioSystem",
-            ]
+            ],
+            resources: [.copy("Resources/default.vectors"), .copy("Resources/NOTICE")]
         ),
         // Worker pool with priority classes, admission control and passes; its simulator. Beside the pipeline.
         .target(
@@ -228,7 +229,7 @@ let package = Package(
             dependencies: [
                 // "folio" makes `swift test` build the executable the crash test kills.
                 "FolioCLI", "folio", "FolioCache", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest",
-                "FolioCorpora",
+                "FolioCorpora", "FolioIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -73,6 +73,8 @@ public final class Engine: Sendable {
     ///   ``EngineError/Code/cache`` when the cache directory cannot be created.
     public init(configuration: EngineConfiguration) throws(EngineError) {
         self.configuration = configuration
+        // Indexes decoded from the cache name the table by fingerprint: make it findable.
+        if let table = configuration.termVectors { TermVectors.register(table) }
         (tokenizer, pool, cache, memo, chunker, ingestor, pipelineFingerprint) = try Self.makeParts(configuration)
     }
 
@@ -147,6 +149,7 @@ public final class Engine: Sendable {
             "limits=\(limits.maxDecompressedBytes),\(limits.maxCompressionRatio),\(limits.compressionRatioFloorBytes),"
                 + "\(limits.maxNestingDepth),\(limits.maxArchiveEntries),\(limits.maxPDFBytes)",
             "index=\(ProcessedDocument.formatVersion)", analyzerFingerprint(configuration.analyzer),
+            "vectors=\(makeIndexBuilder(configuration).termVectors?.fingerprint ?? "none")",
         ].joined(separator: "/")
         return (
             tokenizer, pool, cache, memo,
@@ -161,10 +164,12 @@ public final class Engine: Sendable {
     }
 
     /// A builder of indexes with this engine's analyzer and encoding.
-    func makeIndexBuilder() -> IndexBuilder {
+    func makeIndexBuilder() -> IndexBuilder { Self.makeIndexBuilder(configuration) }
+
+    static func makeIndexBuilder(_ configuration: EngineConfiguration) -> IndexBuilder {
         IndexBuilder(
             analyzer: Analyzer(configuration: configuration.analyzer), encoding: configuration.encoding,
-            maxChunkTokens: configuration.maxTokens)
+            maxChunkTokens: configuration.maxTokens, termVectors: configuration.termVectors)
     }
 
     private static func wrapping(_ error: CacheError) -> EngineError {

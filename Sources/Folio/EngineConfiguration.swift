@@ -47,6 +47,10 @@ public struct EngineConfiguration: Sendable {
     /// How chunks are analyzed into index terms for search and packing (default: Porter stemming and
     /// English stop words).
     public var analyzer = AnalyzerConfiguration.standard
+    /// The term vectors each chunk's vector is made of, so search and pack also find passages worded
+    /// unlike the query (default: ``TermVectors/builtIn``; nil indexes words alone). A table learned
+    /// with another analyzer than ``analyzer`` is not used.
+    public var termVectors: TermVectors? = TermVectors.builtIn
     /// Files larger than this are cut while they are read, in bounded memory and without being cached,
     /// by ``Engine/forEachChunk(ofFile:session:visibility:timeToLive:_:)`` (default 64 MiB); smaller
     /// ones go through the cache.

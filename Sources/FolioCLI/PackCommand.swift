@@ -80,6 +80,7 @@ package struct PackCommand: ParsableCommand {
         engineConfiguration.encoding = indexing.encoding
         engineConfiguration.maxTokens = indexing.chunkTokens
         engineConfiguration.analyzer = indexing.analyzer.configuration
+        engineConfiguration.termVectors = indexing.termVectors
         guard let engine = CacheArguments.makeEngine(engineConfiguration, errors: &errors) else { return 1 }
         let status =
             if let batch {

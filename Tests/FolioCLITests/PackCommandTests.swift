@@ -1,4 +1,5 @@
 import ArgumentParser
+import FolioIndex
 import FolioTestSupport
 import FolioTokenizer
 import Foundation
@@ -95,6 +96,60 @@ import Testing
             $0.execute(output: &$1, errors: &$2)
         }
         #expect(badStatus == 1 && badErrors.contains("cut off"))
+    }
+
+    @Test func learnVectorsWritesATableBesideTheIndexAndSearchUsesIt() async throws {
+        let out = NSTemporaryDirectory() + "folio-vectors-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, _, errors) = try Self.run(
+            IndexCommand.self, ["--learn-vectors", Self.sample, "--vector-dimensions", "16", "--out", out, Self.sample]
+        ) { $0.execute(output: &$1, errors: &$2) }
+        #expect(status == 0, "\(errors)")
+        #expect(errors.contains("learned") && errors.contains("16 dimensions"))
+        let table = try TermVectors(contentsOf: out + "/vectors.folio")
+        #expect(table.dimensions == 16)
+        let index = try SearchIndex.open(path: out)
+        #expect(index.vectorDimensions == 16 && index.termVectors?.fingerprint == table.fingerprint)
+        let (searchStatus, hits, _) = try Self.run(SearchCommand.self, [out, "termination", "--top", "3"]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
+        #expect(searchStatus == 0 && hits.split(separator: "\n").count == 3)
+        let (packStatus, packed, _) = try await Self.pack([out, "--query", "termination", "--budget", "300"])
+        #expect(packStatus == 0 && packed.contains("\"spans\""))
+        // A table alone, then an index that uses it through --vectors.
+        let tableOnly = out + "/table-only"
+        let (learnStatus, _, learnErrors) = try Self.run(
+            IndexCommand.self, ["--learn-vectors", Self.sample, "--vector-dimensions", "16", "--out", tableOnly]
+        ) { $0.execute(output: &$1, errors: &$2) }
+        #expect(learnStatus == 0, "\(learnErrors)")
+        #expect(!FileManager.default.fileExists(atPath: tableOnly + "/index.folio"))
+        let (withStatus, _, withErrors) = try Self.run(
+            IndexCommand.self, ["--vectors", tableOnly + "/vectors.folio", "--out", out + "/other", Self.sample]
+        ) { $0.execute(output: &$1, errors: &$2) }
+        #expect(withStatus == 0, "\(withErrors)")
+        #expect(try SearchIndex.open(path: out + "/other").vectorDimensions == 16)
+    }
+
+    @Test func vectorOptionsThatCannotWorkAreRefused() throws {
+        #expect(throws: (any Error).self) {
+            try IndexCommand.parse(["--vectors", "/x", "--no-vectors", "--out", "/tmp/x", Self.sample])
+        }
+        #expect(throws: (any Error).self) {
+            try IndexCommand.parse(["--learn-vectors", Self.sample, "--no-vectors", "--out", "/tmp/x"])
+        }
+        #expect(throws: (any Error).self) { try IndexCommand.parse(["--out", "/tmp/x"]) }
+        #expect(throws: (any Error).self) {
+            try IndexCommand.parse(["--learn-vectors", Self.sample, "--vector-dimensions", "3", "--out", "/tmp/x"])
+        }
+        #expect(throws: (any Error).self) { try SearchCommand.parse(["--vectors", "/nonexistent", ".", "q"]) }
+        // Too little text for the dimensions asked: a clear message, exit status 1.
+        let out = NSTemporaryDirectory() + "folio-vectors-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let small = PackageCorpora.root.appendingPathComponent("samples/supply-agreement.txt").path
+        let (status, _, errors) = try Self.run(IndexCommand.self, ["--learn-vectors", small, "--out", out]) {
+            $0.execute(output: &$1, errors: &$2)
+        }
+        #expect(status == 1 && errors.contains("too little text"), "\(errors)")
     }
 
     @Test func batchAnswersEveryLineAndABadFileDoesNotStopIt() async throws {

@@ -20,13 +20,26 @@ package struct IndexArguments: ParsableArguments {
     @Flag(name: .long, help: "Index every word, English stop words included.")
     var noStopWords = false
 
+    @Option(
+        name: .long,
+        help: "A term-vector table (from `folio index --learn-vectors`) for chunk vectors; default: the built-in one.")
+    var vectors: String?
+
+    @Flag(name: .long, help: "Rank by words alone: no chunk vectors.")
+    var noVectors = false
+
     /// The default chunk budget of an index.
     static let defaultChunkTokens = 96
 
     /// The chunk configuration `validate()` built from `--chunk-tokens` (not an argument: no coding key).
     private(set) var chunkConfiguration: ChunkConfiguration?
 
-    private enum CodingKeys: String, CodingKey { case chunkTokens, encoding, noStemming, noStopWords }
+    /// The table `validate()` read from `--vectors` (not an argument: no coding key).
+    private(set) var vectorTable: TermVectors?
+
+    private enum CodingKeys: String, CodingKey {
+        case chunkTokens, encoding, noStemming, noStopWords, vectors, noVectors
+    }
 
     package init() {}
 
@@ -36,7 +49,20 @@ package struct IndexArguments: ParsableArguments {
         } catch {
             throw ValidationError("--chunk-tokens: \(error.message)")
         }
+        if let vectors {
+            guard !noVectors else { throw ValidationError("--vectors and --no-vectors contradict each other") }
+            do {
+                let table = try TermVectors(contentsOf: vectors)
+                TermVectors.register(table)
+                vectorTable = table
+            } catch {
+                throw ValidationError("--vectors: \(error.message)")
+            }
+        }
     }
+
+    /// The table chunk vectors are made of: `--vectors`, else the built-in one; nil with `--no-vectors`.
+    var termVectors: TermVectors? { noVectors ? nil : vectorTable ?? TermVectors.builtIn }
 
     var analyzer: Analyzer {
         Analyzer(
@@ -45,14 +71,17 @@ package struct IndexArguments: ParsableArguments {
     }
 
     /// A builder and chunker for these options, or nil after writing why the tokenizer cannot load.
-    func makeBuilder(errors: inout some TextSink) -> (IndexBuilder, Chunker)? {
+    func makeBuilder(errors: inout some TextSink, termVectors learned: TermVectors? = nil) -> (IndexBuilder, Chunker)? {
         guard let chunkConfiguration else {
             preconditionFailure("ArgumentParser validates options before a command runs")
         }
         do {
             let tokenizer = try BPETokenizer.named(encoding)
             let chunker = Chunker(tokenizer: tokenizer, configuration: chunkConfiguration)
-            return (IndexBuilder(analyzer: analyzer, encoding: encoding, maxChunkTokens: chunkTokens), chunker)
+            let builder = IndexBuilder(
+                analyzer: analyzer, encoding: encoding, maxChunkTokens: chunkTokens,
+                termVectors: noVectors ? nil : learned ?? termVectors)
+            return (builder, chunker)
         } catch {
             errors.write("folio: \(error.message)\n")
             return nil
@@ -71,6 +100,11 @@ package struct BM25Arguments: ParsableArguments {
     @Option(name: .long, help: "Weight of a word in a heading relative to one in the text.")
     var headingBoost = 2.0
 
+    @Option(
+        name: .long,
+        help: "Weight of the query-chunk vector cosine beside the lexical score scaled to 1 (0: words alone).")
+    var vectorWeight = BM25Parameters.defaultVectorWeight
+
     package init() {}
 
     package func validate() throws {
@@ -79,7 +113,7 @@ package struct BM25Arguments: ParsableArguments {
 
     func parameters() throws -> BM25Parameters {
         do {
-            return try BM25Parameters(k1: k1, b: b, headingBoost: headingBoost)
+            return try BM25Parameters(k1: k1, b: b, headingBoost: headingBoost, vectorWeight: vectorWeight)
         } catch {
             throw ValidationError(error.message)
         }

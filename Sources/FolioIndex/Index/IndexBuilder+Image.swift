@@ -13,7 +13,8 @@ extension IndexBuilder {
     /// - Precondition: No document is open.
     public func build() -> SearchIndex {
         let image = self.image()
-        return try! SearchIndex(storage: IndexStorage(image: image))  // our own image: it cannot fail
+        // Our own image: it cannot fail.
+        return try! SearchIndex(storage: IndexStorage(image: image), termVectors: termVectors)
     }
 
     /// Writes the index to `path` atomically: a temporary file of its own beside it, `fsync`, then `rename`.
@@ -124,7 +125,8 @@ extension IndexBuilder {
             documentCount: documents.count, chunkCount: chunkCount, termCount: termCount,
             postingCount: postings.count / IndexFormat.postingStride, positionCount: positions.count,
             totalBodyLength: totalBodyLength, totalHeadingLength: totalHeadingLength, termSlotCount: slotCount,
-            analyzer: analyzer.configuration, encoding: encoding, maxChunkTokens: maxChunkTokens)
+            analyzer: analyzer.configuration, encoding: encoding, maxChunkTokens: maxChunkTokens,
+            vectors: termVectors.map { IndexManifest.Vectors(fingerprint: $0.fingerprint, dimensions: $0.dimensions) })
         let manifestBytes = Array(try! JSONEncoder().encode(manifest))  // plain Codable values: cannot fail
 
         var writer = IndexImageWriter()
@@ -139,7 +141,47 @@ extension IndexBuilder {
         writer.add(.documents, documentRecords)
         writer.add(.strings, bytes: strings)
         writer.add(.text, bytes: text)
+        if let termVectors { writer.add(.chunkVectors, bytes: chunkVectors(termVectors)) }
         return writer.finish()
+    }
+}
+
+extension IndexBuilder {
+    /// One unit vector per chunk, quantized to Int8 (× 127): the sum of its body terms' weighted
+    /// vectors, each distinct term once times 1 + ln(count) (sublinear, as in the learning matrix; a
+    /// little better than the raw count on the tuning split); zeros for a chunk without a known term.
+    func chunkVectors(_ table: TermVectors) -> [UInt8] {
+        let dimensions = table.dimensions
+        var rowOfTerm = [Int32](repeating: -2, count: inverter.termBytes.count)  // -2: not looked up yet
+        var counts = [Float](repeating: 0, count: inverter.termBytes.count)
+        var distinct: [Int] = []
+        var sum = [Float](repeating: 0, count: dimensions)
+        var result = [UInt8](repeating: 0, count: chunkCount * dimensions)
+        for chunk in 0..<chunkCount {
+            for occurrence in Int(chunkOccurrenceStarts[chunk])..<Int(chunkOccurrenceStarts[chunk + 1]) {
+                guard inverter.occurrencePositions[occurrence] & Self.headingFlag == 0 else { continue }
+                let term = Int(inverter.occurrenceTerms[occurrence])
+                if rowOfTerm[term] == -2 { rowOfTerm[term] = Int32(table.row(of: inverter.termBytes[term]) ?? -1) }
+                guard rowOfTerm[term] >= 0 else { continue }
+                if counts[term] == 0 { distinct.append(term) }
+                counts[term] += 1
+            }
+            guard !distinct.isEmpty else { continue }
+            for d in 0..<dimensions { sum[d] = 0 }
+            for term in distinct {
+                table.accumulate(row: Int(rowOfTerm[term]), times: 1 + logf(counts[term]), into: &sum)
+                counts[term] = 0
+            }
+            distinct.removeAll(keepingCapacity: true)
+            var squares: Float = 0
+            for value in sum { squares += value * value }
+            guard squares > 0, squares.isFinite else { continue }
+            let scale = 127 / squares.squareRoot()
+            for d in 0..<dimensions {
+                result[chunk * dimensions + d] = UInt8(bitPattern: Int8(clamping: Int((sum[d] * scale).rounded())))
+            }
+        }
+        return result
     }
 }
 

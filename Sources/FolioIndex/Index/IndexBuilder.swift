@@ -23,6 +23,9 @@ public struct IndexBuilder: Sendable {
     public let encoding: String
     /// The budget the chunks were cut with, recorded in the index.
     public let maxChunkTokens: Int
+    /// The term vectors each chunk's vector is made of (nil: an index without vectors). Ignored
+    /// when the table was learned with another analyzer.
+    public let termVectors: TermVectors?
 
     var inverter: Inverter
     var chunkOccurrenceStarts: [UInt32] = [0]
@@ -53,11 +56,14 @@ public struct IndexBuilder: Sendable {
 
     static let headingFlag: UInt32 = 1 << 31
 
-    public init(analyzer: Analyzer = Analyzer(), encoding: String, maxChunkTokens: Int) {
+    public init(
+        analyzer: Analyzer = Analyzer(), encoding: String, maxChunkTokens: Int, termVectors: TermVectors? = nil
+    ) {
         self.analyzer = analyzer
         inverter = Inverter(analyzer: analyzer)
         self.encoding = encoding
         self.maxChunkTokens = maxChunkTokens
+        self.termVectors = termVectors.flatMap { $0.analyzer == analyzer.configuration ? $0 : nil }
     }
 
     /// The number of documents added so far.

@@ -12,7 +12,9 @@ extension SearchIndex {
     /// - Parameter origin: Names the bytes in error messages (a cache entry, say).
     /// - Throws: ``IndexError/Code/notAnIndex``, ``IndexError/Code/unsupportedVersion``,
     ///   ``IndexError/Code/truncated``, ``IndexError/Code/corrupt``.
-    package static func fromImage(_ bytes: [UInt8], origin: String) throws(IndexError) -> SearchIndex {
+    package static func fromImage(
+        _ bytes: [UInt8], origin: String, termVectors: TermVectors? = nil
+    ) throws(IndexError) -> SearchIndex {
         let (pointer, release) = IndexStorage.copy(bytes)
         let validated: (sections: IndexFile.Sections, pagedStart: Int, pageChecksums: UnsafeBufferPointer<UInt32>)
         do {
@@ -24,6 +26,6 @@ extension SearchIndex {
         let storage = IndexStorage(
             mapped: pointer, count: bytes.count, release: release, origin: origin, pagedStart: validated.pagedStart,
             pageChecksums: validated.pageChecksums)
-        return try SearchIndex(storage: storage, sections: validated.sections)
+        return try SearchIndex(storage: storage, sections: validated.sections, termVectors: termVectors)
     }
 }

@@ -25,11 +25,19 @@ public final class SearchIndex: Sendable {
     let documents: Range<Int>
     let strings: Range<Int>
     let text: Range<Int>
+    /// The chunk vectors (``IndexFormat/Section/chunkVectors``), when the index has them.
+    let chunkVectors: Range<Int>?
+    /// The table the chunk vectors were made with, when it is at hand (given, beside the index file,
+    /// or the built-in one); nil when the index has no vectors or its table is not available, and
+    /// then search and pack rank by words alone.
+    public let termVectors: TermVectors?
     /// The mean field lengths over all chunks.
     let averageBodyLength: Double
     let averageHeadingLength: Double
 
-    init(storage: IndexStorage, sections knownSections: IndexFile.Sections? = nil) throws(IndexError) {
+    init(
+        storage: IndexStorage, sections knownSections: IndexFile.Sections? = nil, termVectors given: TermVectors? = nil
+    ) throws(IndexError) {
         self.storage = storage
         let sections: IndexFile.Sections
         if let given = knownSections {
@@ -71,6 +79,23 @@ public final class SearchIndex: Sendable {
         guard manifest.termSlotCount > 0, manifest.termSlotCount & (manifest.termSlotCount - 1) == 0 else {
             throw IndexError(.corrupt, "\(origin): \(manifest.termSlotCount) term slots is not a power of two")
         }
+        if let vectors = manifest.vectors, let range = sections[.chunkVectors] {
+            guard range.count == manifest.chunkCount * vectors.dimensions else {
+                throw IndexError(
+                    .corrupt,
+                    """
+                    \(origin): the chunk-vector section has \(range.count) bytes, the manifest implies \
+                    \(manifest.chunkCount * vectors.dimensions)
+                    """)
+            }
+            chunkVectors = range
+            let table =
+                given?.fingerprint == vectors.fingerprint ? given : TermVectors.known(fingerprint: vectors.fingerprint)
+            termVectors = table?.dimensions == vectors.dimensions ? table : nil
+        } else {
+            chunkVectors = nil
+            termVectors = nil
+        }
         averageBodyLength = Double(manifest.totalBodyLength) / Double(max(manifest.chunkCount, 1))
         averageHeadingLength = Double(manifest.totalHeadingLength) / Double(max(manifest.chunkCount, 1))
     }
@@ -88,7 +113,10 @@ public final class SearchIndex: Sendable {
     /// - Parameter path: An index file, or a directory written by `folio index` (holding `index.folio`).
     /// - Throws: ``IndexError/Code/io``, ``IndexError/Code/notAnIndex``,
     ///   ``IndexError/Code/unsupportedVersion``, ``IndexError/Code/truncated``, ``IndexError/Code/corrupt``.
-    public static func open(path: String) throws(IndexError) -> SearchIndex {
+    /// - Parameter termVectors: The table the index was built with, when it is neither the built-in
+    ///   one nor a ``TermVectors/fileName`` beside the index file (which is read when the index
+    ///   names a table that is not at hand).
+    public static func open(path: String, termVectors: TermVectors? = nil) throws(IndexError) -> SearchIndex {
         let isDirectory = (try? FileStatus(path: path))?.isDirectory == true
         let file = isDirectory ? (path.hasSuffix("/") ? path : path + "/") + Self.fileName : path
         let (pointer, count, release) = try IndexStorage.map(path: file)
@@ -102,7 +130,13 @@ public final class SearchIndex: Sendable {
         let storage = IndexStorage(
             mapped: pointer, count: count, release: release, origin: file, pagedStart: validated.pagedStart,
             pageChecksums: validated.pageChecksums)
-        return try SearchIndex(storage: storage, sections: validated.sections)
+        let index = try SearchIndex(storage: storage, sections: validated.sections, termVectors: termVectors)
+        guard index.manifest.vectors != nil, index.termVectors == nil else { return index }
+        let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let beside = (directory.isEmpty ? "" : directory + "/") + TermVectors.fileName
+        guard (try? FileStatus(path: beside)) != nil else { return index }
+        let table = try TermVectors(contentsOf: beside)
+        return try SearchIndex(storage: storage, sections: validated.sections, termVectors: table)
     }
 
     /// The file name `folio index --out DIR` writes inside `DIR`.
@@ -125,4 +159,6 @@ public final class SearchIndex: Sendable {
     public var maxChunkTokens: Int { manifest.maxChunkTokens }
     /// The size of the index in bytes.
     public var byteCount: Int { storage.count }
+    /// The dimensions of the chunk vectors, or nil for an index without them.
+    public var vectorDimensions: Int? { manifest.vectors?.dimensions }
 }

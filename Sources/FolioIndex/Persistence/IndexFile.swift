@@ -89,7 +89,7 @@ enum IndexFile {
             }
             if let kind = IndexFormat.Section(rawValue: u32(at)) { sections[kind] = Int(offset)..<Int(offset + length) }
         }
-        for kind in IndexFormat.Section.allCases where sections[kind] == nil {
+        for kind in IndexFormat.Section.allCases where sections[kind] == nil && !kind.isOptional {
             throw IndexError(.corrupt, "\(origin): the \(kind) section is missing")
         }
         let checksums = UnsafeBufferPointer(

@@ -6,7 +6,7 @@
 /// 64   directory: per section (kind, 0, offset, length), 24 bytes each
 ///      page table: CRC-32 of every page (``pageSize`` bytes) of the data region
 /// …    sections, each 8-byte aligned: manifest (JSON), term slots, terms, term bytes, postings,
-///      positions, chunks, heading paths, documents, strings, text
+///      positions, chunks, heading paths, documents, strings, text, and (optional) chunk vectors
 /// ```
 ///
 /// Opening reads the header, the directory and the page table (4 bytes per 16 KiB); every other page
@@ -33,6 +33,11 @@ enum IndexFormat {
         case documents
         case strings
         case text
+        /// Optional: one Int8 unit vector (× 127) per chunk, when the index was built with term vectors.
+        case chunkVectors
+
+        /// Sections an index may lack.
+        var isOptional: Bool { self == .chunkVectors }
     }
 
     /// UInt32 fields per term: byte offset, byte length, first posting, posting count.
@@ -84,4 +89,12 @@ struct IndexManifest: Codable, Sendable, Hashable {
     var encoding: String
     /// The chunk budget the documents were cut with.
     var maxChunkTokens: Int
+    /// The term-vector table the chunk vectors were made with; nil for an index without vectors.
+    var vectors: Vectors? = nil
+
+    struct Vectors: Codable, Sendable, Hashable {
+        /// ``TermVectors/fingerprint`` of the table.
+        var fingerprint: String
+        var dimensions: Int
+    }
 }

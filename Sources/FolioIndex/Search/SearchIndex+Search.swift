@@ -30,7 +30,10 @@ extension SearchIndex {
         return hits
     }
 
-    /// The BM25 score of every chunk that matches `query` (unordered).
+    /// The score of every chunk that matches `query` (unordered): BM25 alone, or — when the index has
+    /// chunk vectors, their table is at hand and ``BM25Parameters/vectorWeight`` is positive — the
+    /// BM25 score divided by the best one plus the weighted cosine between query and chunk vectors,
+    /// so chunks that share no word with the query but talk about the same thing are found too.
     ///
     /// - Throws: ``IndexError/Code/invalidQuery`` when the query has no searchable word.
     public func scores(
@@ -57,14 +60,52 @@ extension SearchIndex {
         var weights: [String: Int] = [:]
         for word in words { weights[word.text, default: 0] += 1 }
         for phrase in phrases { for term in phrase { weights[term.text, default: 0] += 1 } }
-        for (term, weight) in weights.sorted(by: { $0.key < $1.key }) {
+        var expanded: [String: Float] = [:]
+        for (term, weight) in weights { expanded[term, default: 0] += Float(weight) }
+        for (term, weight) in expanded.sorted(by: { $0.key < $1.key }) {
             guard let id = try lookUp(term) else { continue }
-            try scorer.add(term: id, weight: Float(weight))
+            try scorer.add(term: id, weight: weight)
         }
         var result = scorer.results()
+        if parameters.vectorWeight > 0, let table = termVectors, let vectors = chunkVectors,
+            let queryVector = table.vector(ofTerms: words.map(\.text) + phrases.flatMap { $0.map(\.text) })
+        {
+            result = try fused(
+                result, queryVector: queryVector, vectors: vectors, weight: Float(parameters.vectorWeight),
+                allowed: scorer.allowed)
+        }
         for phrase in phrases {
             let matching = try chunks(containing: phrase)
             result.removeAll { !matching.contains($0.chunk) }
+        }
+        return result
+    }
+
+    /// `bm25 / max bm25 + weight × cosine(query, chunk)` for every chunk in scope where that is
+    /// positive (a negative cosine adds nothing: an unrelated chunk is not pushed below the others).
+    func fused(
+        _ lexical: [(chunk: Int, score: Float)], queryVector: [Float], vectors: Range<Int>, weight: Float,
+        allowed: [Range<Int>]?
+    ) throws(IndexError) -> [(chunk: Int, score: Float)] {
+        let dimensions = queryVector.count
+        try storage.verify(vectors)
+        let best = lexical.reduce(Float(0)) { max($0, $1.score) }
+        var fused = [Float](repeating: 0, count: chunkCount)
+        if best > 0 { for (chunk, score) in lexical { fused[chunk] = score / best } }
+        let codes = (storage.base + vectors.lowerBound).assumingMemoryBound(to: Int8.self)
+        // The chunk codes are unit vectors × 127: fold the 1/127 and the weight into the query.
+        let query = queryVector.map { $0 * weight / 127 }
+        var result: [(chunk: Int, score: Float)] = []
+        query.withUnsafeBufferPointer { query in
+            for range in allowed ?? [0..<chunkCount] {
+                for chunk in range {
+                    let row = codes + chunk * dimensions
+                    var dot: Float = 0
+                    for d in 0..<dimensions { dot += Float(row[d]) * query[d] }
+                    let score = fused[chunk] + max(dot, 0)
+                    if score > 0 { result.append((chunk, score)) }
+                }
+            }
         }
         return result
     }

@@ -50,24 +50,36 @@ public struct BM25Parameters: Hashable, Sendable, Codable {
     public var b: Double
     /// The weight of a heading occurrence relative to a text occurrence (0...100; 2 by default).
     public var headingBoost: Double
+    /// The weight of the cosine between query and chunk vectors against the lexical score scaled to
+    /// 1 at the best chunk (0...10; 0 ranks by words alone). Used when the index has chunk vectors.
+    public var vectorWeight: Double
+
+    /// The default ``vectorWeight``.
+    public static let defaultVectorWeight = 2.0
 
     /// - Throws: ``IndexError/Code/invalidConfiguration`` when a value is out of range.
-    public init(k1: Double = 1.2, b: Double = 0.75, headingBoost: Double = 2) throws(IndexError) {
-        guard (0...10).contains(k1), (0...1).contains(b), (0...100).contains(headingBoost) else {
+    public init(
+        k1: Double = 1.2, b: Double = 0.75, headingBoost: Double = 2,
+        vectorWeight: Double = BM25Parameters.defaultVectorWeight
+    ) throws(IndexError) {
+        guard (0...10).contains(k1), (0...1).contains(b), (0...100).contains(headingBoost),
+            (0...10).contains(vectorWeight)
+        else {
             throw IndexError(
                 .invalidConfiguration,
                 """
-                BM25 k1 = \(k1), b = \(b), headingBoost = \(headingBoost): \
-                k1 must lie in 0...10, b in 0...1, headingBoost in 0...100
+                BM25 k1 = \(k1), b = \(b), headingBoost = \(headingBoost), vectorWeight = \(vectorWeight): \
+                k1 must lie in 0...10, b in 0...1, headingBoost in 0...100, vectorWeight in 0...10
                 """
             )
         }
         self.k1 = k1
         self.b = b
         self.headingBoost = headingBoost
+        self.vectorWeight = vectorWeight
     }
 
-    /// k1 = 1.2, b = 0.75, headingBoost = 2.
+    /// k1 = 1.2, b = 0.75, headingBoost = 2, vectorWeight = ``defaultVectorWeight``.
     public static let standard = try! BM25Parameters()
 }
 
