@@ -13,7 +13,8 @@ extension BenchCommand {
             abstract: "Index build throughput (MB/s of chunk text, one thread), query latency and open time.",
             discussion: """
                 The files are extracted and cut into chunks of --max-tokens once (not timed). Then: building \
-                one index over all their chunks runs --repeat times (MB/s of chunk text, best and median); \
+                one index over all their chunks (with chunk vectors from the built-in table unless --vectors \
+                or --no-vectors says otherwise) runs --repeat times (MB/s of chunk text, best and median); \
                 each query of --queries (one per line) runs against an index of each file alone, after a \
                 warm-up pass (p50/p99/max µs per query, top 10); and the index of all files is written to a \
                 temporary file and opened 50 times (median µs). Prints one JSON line.
@@ -26,6 +27,12 @@ extension BenchCommand {
         @Option(name: .long, help: "A file with one query per line (default: a few contract questions).")
         var queries: String?
 
+        @Option(name: .long, help: "A term-vector table for the chunk vectors (default: the built-in one).")
+        var vectors: String?
+
+        @Flag(name: .long, help: "Build without chunk vectors (words alone).")
+        var noVectors = false
+
         @OptionGroup var inputs: BenchInputs
 
         package init() {}
@@ -36,6 +43,7 @@ extension BenchCommand {
 
         package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
             do {
+                let table = noVectors ? nil : try vectors.map { try TermVectors(contentsOf: $0) } ?? TermVectors.builtIn
                 let tokenizer = try BPETokenizer.named(.cl100kBase)
                 let chunker = Chunker(tokenizer: tokenizer, configuration: try ChunkConfiguration(maxTokens: maxTokens))
                 var documents: [(path: String, text: String, chunks: [FolioModel.Chunk])] = []
@@ -45,7 +53,7 @@ extension BenchCommand {
                 }
                 let chunkBytes = documents.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.text.utf8.count } }
                 let (seconds, whole) = try timedRuns(inputs.runs) { () throws(IndexError) -> SearchIndex in
-                    var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens)
+                    var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens, termVectors: table)
                     for document in documents {
                         try builder.add(path: document.path, text: document.text, chunks: document.chunks)
                     }
@@ -58,7 +66,7 @@ extension BenchCommand {
                 var latencies: [Double] = []
                 let clock = ContinuousClock()
                 for document in documents {
-                    var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens)
+                    var builder = IndexBuilder(encoding: "cl100k_base", maxChunkTokens: maxTokens, termVectors: table)
                     try builder.add(path: document.path, text: document.text, chunks: document.chunks)
                     let index = builder.build()
                     for pass in 0..<2 {
@@ -90,6 +98,7 @@ extension BenchCommand {
                 output.write(
                     """
                     {"tool": "folio", "operation": "index", "files": \(documents.count), \
+                    "vectorDimensions": \(whole.vectorDimensions ?? 0), \
                     "chunks": \(whole.chunkCount), "chunkBytes": \(chunkBytes), "indexBytes": \(whole.byteCount), \
                     "mbPerSecond": \(String(format: "%.2f", megabytes / seconds[0])), \
                     "medianMBPerSecond": \(String(format: "%.2f", megabytes / seconds[seconds.count / 2])), \

@@ -34,6 +34,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The encoding chunks, packs and token counts default to (cl100k_base or o200k_base).")
     var encoding = "cl100k_base"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "A term-vector table for search and pack (`folio index --learn-vectors`; default: the built-in one).")
+    var vectors: String?
+    @Flag(help: "Search and pack by words alone: no chunk vectors.") var noVectors = false
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
@@ -45,6 +48,9 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--standard-max-wait must be 1–3600 seconds")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard vectors == nil || !noVectors else {
+            throw ValidationError("--vectors and --no-vectors contradict each other")
+        }
     }
 
     func run() throws {
@@ -60,6 +66,14 @@ struct ServeCommand: ParsableCommand {
         configuration.peakHeadroom = peakHeadroom
         configuration.engine.encoding = encoding
         if let workers { configuration.engine.workers = workers }
+        configuration.engine.termVectors = noVectors ? nil : TermVectors.builtIn
+        if let vectors {
+            do throws(IndexError) {
+                configuration.engine.termVectors = try TermVectors(contentsOf: vectors)
+            } catch {
+                throw ValidationError("--vectors: \(error.message)")
+            }
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

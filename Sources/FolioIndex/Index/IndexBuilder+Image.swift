@@ -155,30 +155,39 @@ extension IndexBuilder {
         var rowOfTerm = [Int32](repeating: -2, count: inverter.termBytes.count)  // -2: not looked up yet
         var counts = [Float](repeating: 0, count: inverter.termBytes.count)
         var distinct: [Int] = []
-        var sum = [Float](repeating: 0, count: dimensions)
         var result = [UInt8](repeating: 0, count: chunkCount * dimensions)
-        for chunk in 0..<chunkCount {
-            for occurrence in Int(chunkOccurrenceStarts[chunk])..<Int(chunkOccurrenceStarts[chunk + 1]) {
-                guard inverter.occurrencePositions[occurrence] & Self.headingFlag == 0 else { continue }
-                let term = Int(inverter.occurrenceTerms[occurrence])
-                if rowOfTerm[term] == -2 { rowOfTerm[term] = Int32(table.row(of: inverter.termBytes[term]) ?? -1) }
-                guard rowOfTerm[term] >= 0 else { continue }
-                if counts[term] == 0 { distinct.append(term) }
-                counts[term] += 1
-            }
-            guard !distinct.isEmpty else { continue }
-            for d in 0..<dimensions { sum[d] = 0 }
-            for term in distinct {
-                table.accumulate(row: Int(rowOfTerm[term]), times: 1 + logf(counts[term]), into: &sum)
-                counts[term] = 0
-            }
-            distinct.removeAll(keepingCapacity: true)
-            var squares: Float = 0
-            for value in sum { squares += value * value }
-            guard squares > 0, squares.isFinite else { continue }
-            let scale = 127 / squares.squareRoot()
-            for d in 0..<dimensions {
-                result[chunk * dimensions + d] = UInt8(bitPattern: Int8(clamping: Int((sum[d] * scale).rounded())))
+        var sum = [Float](repeating: 0, count: dimensions)
+        table.withWeightedRows { rows in
+            sum.withUnsafeMutableBufferPointer { sum in
+                for chunk in 0..<chunkCount {
+                    for occurrence in Int(chunkOccurrenceStarts[chunk])..<Int(chunkOccurrenceStarts[chunk + 1]) {
+                        guard inverter.occurrencePositions[occurrence] & Self.headingFlag == 0 else { continue }
+                        let term = Int(inverter.occurrenceTerms[occurrence])
+                        if rowOfTerm[term] == -2 {
+                            rowOfTerm[term] = Int32(table.row(of: inverter.termBytes[term]) ?? -1)
+                        }
+                        guard rowOfTerm[term] >= 0 else { continue }
+                        if counts[term] == 0 { distinct.append(term) }
+                        counts[term] += 1
+                    }
+                    guard !distinct.isEmpty else { continue }
+                    sum.update(repeating: 0)
+                    for term in distinct {
+                        let source = rows.baseAddress! + Int(rowOfTerm[term]) * dimensions
+                        let times = 1 + logf(counts[term])
+                        for d in 0..<dimensions { sum[d] += times * source[d] }
+                        counts[term] = 0
+                    }
+                    distinct.removeAll(keepingCapacity: true)
+                    var squares: Float = 0
+                    for d in 0..<dimensions { squares += sum[d] * sum[d] }
+                    guard squares > 0, squares.isFinite else { continue }
+                    let scale = 127 / squares.squareRoot()
+                    for d in 0..<dimensions {
+                        result[chunk * dimensions + d] = UInt8(
+                            bitPattern: Int8(clamping: Int((sum[d] * scale).rounded())))
+                    }
+                }
             }
         }
         return result

@@ -248,6 +248,11 @@ public final class TermVectors: Sendable {
     /// The row of `term` (the analyzer's bytes), if the table knows it.
     func row(of term: [UInt8]) -> Int? { rows[term].map(Int.init) }
 
+    /// Calls `body` with the weighted rows (row-major, ``dimensions`` each).
+    func withWeightedRows<Result>(_ body: (UnsafeBufferPointer<Float>) -> Result) -> Result {
+        weighted.withUnsafeBufferPointer(body)
+    }
+
     /// Adds `times` × the weighted vector of `row` to `sum`.
     func accumulate(row: Int, times: Float, into sum: inout [Float]) {
         weighted.withUnsafeBufferPointer { table in
