@@ -11,7 +11,8 @@ internal import FolioModel
 /// ```
 ///
 /// Method:
-/// 1. Score every chunk with BM25 (``SearchIndex/scores(_:documents:parameters:)``), then add
+/// 1. Score every chunk with BM25 (``SearchIndex/scores(_:documents:parameters:)``) — fused with the
+///    cosine between query and chunk vectors when the index has them (``TermVectors``) — then add
 ///    ``PackConfiguration/contextWeight`` × the mean score of its two neighbours, so chunks inside a
 ///    relevant stretch of text rank above isolated matches.
 /// 2. When the pack draws on one document, give up to ``PackConfiguration/leadShare`` of the budget to

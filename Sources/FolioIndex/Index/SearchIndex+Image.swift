@@ -5,7 +5,7 @@ extension SearchIndex {
         Array(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
     }
 
-    /// An index over a copy of `bytes`, checked as ``open(path:)`` checks a mapped file: the header,
+    /// An index over a copy of `bytes`, checked as ``open(path:termVectors:)`` checks a mapped file: the header,
     /// the section directory and the page table at once, every other page against its checksum the
     /// first time a query touches it.
     ///

@@ -88,6 +88,7 @@ public struct SearchHit: Hashable, Sendable {
     public var chunk: ChunkInfo
     /// The document's path.
     public var path: String
-    /// The BM25 score (higher is better; comparable within one query).
+    /// The BM25 score, or with chunk vectors the fused score (BM25 scaled to 1 at the best chunk plus
+    /// ``BM25Parameters/vectorWeight`` × the cosine); higher is better, comparable within one query.
     public var score: Double
 }
