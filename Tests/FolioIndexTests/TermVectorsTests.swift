@@ -182,6 +182,11 @@ import Testing
         version[8] = 9
         #expect(code(version) == .unsupportedVersion || code(version) == .corrupt)
         #expect(throws: IndexError.self) { try TermVectors(contentsOf: "/nonexistent/vectors.folio") }
+        // Intact bytes, impossible numbers: a weight that is not finite would poison every score.
+        let poisoned = TermVectors.image(
+            terms: [Array("a".utf8), Array("b".utf8)], vectors: [1, 0, 0, 1], weights: [.nan, 1], dimensions: 2,
+            analyzer: .standard, summary: "poisoned")
+        #expect(code(poisoned) == .corrupt)
     }
 
     @Test func tooLittleTextToLearnFromIsATypedError() throws {

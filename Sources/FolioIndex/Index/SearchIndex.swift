@@ -79,7 +79,10 @@ public final class SearchIndex: Sendable {
         guard manifest.termSlotCount > 0, manifest.termSlotCount & (manifest.termSlotCount - 1) == 0 else {
             throw IndexError(.corrupt, "\(origin): \(manifest.termSlotCount) term slots is not a power of two")
         }
-        if let vectors = manifest.vectors, let range = sections[.chunkVectors] {
+        if let vectors = manifest.vectors {
+            guard let range = sections[.chunkVectors] else {
+                throw IndexError(.corrupt, "\(origin): the manifest names chunk vectors but the section is missing")
+            }
             guard range.count == manifest.chunkCount * vectors.dimensions else {
                 throw IndexError(
                     .corrupt,

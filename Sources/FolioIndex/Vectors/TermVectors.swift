@@ -125,6 +125,9 @@ public final class TermVectors: Sendable {
         var weighted = [Float](repeating: 0, count: count * dimensions)
         for row in 0..<count {
             let factor = Float(bitPattern: u32(weightsStart + 4 * row)) * Float(bitPattern: u32(scalesStart + 4 * row))
+            guard factor.isFinite else {
+                throw IndexError(.corrupt, "\(origin): term \(row)'s weight or scale is not a finite number")
+            }
             let codes = codesStart + row * dimensions
             for d in 0..<dimensions {
                 weighted[row * dimensions + d] = factor * Float(Int8(bitPattern: image[codes + d]))
