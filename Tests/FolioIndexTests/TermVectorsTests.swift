@@ -286,6 +286,28 @@ import Testing
         }
     }
 
+    @Test func quickselectAgreesWithSorting() {
+        var random = SplitMix64(seed: 5)
+        for round in 0..<200 {
+            let count = 1 + random.below(300)
+            // Few distinct values in some rounds: ties are where a partition goes wrong.
+            let distinct = round % 3 == 0 ? 4 : 1_000
+            let values = (0..<count).map { _ in Float(random.below(distinct)) }
+            let rank = 1 + random.below(count)
+            #expect(ContextAssembler.largest(rank, of: values) == values.sorted(by: >)[rank - 1])
+        }
+    }
+
+    @Test func aLongDocumentsPackWalksTheBestCandidatesOnly() throws {
+        let scored = (0..<10_000).map { (chunk: $0, score: Float($0 % 997)) }
+        let index = try Self.paraphraseIndex(table: nil)  // maxChunkTokens 32
+        let candidates = try ContextAssembler.candidates(scored, budget: 64, index: index)
+        #expect(candidates.count >= 256 && candidates.count < 300)
+        #expect(candidates.first?.score == 996)
+        #expect(zip(candidates, candidates.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(try ContextAssembler.candidates(Array(scored.prefix(100)), budget: 64, index: index).count == 100)
+    }
+
     @Test func theBuiltInTableIsTheOneTheScriptWrites() throws {
         let table = try #require(TermVectors.builtIn)
         #expect(table.analyzer == AnalyzerConfiguration.standard)

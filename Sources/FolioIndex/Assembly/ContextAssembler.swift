@@ -67,10 +67,11 @@ public struct ContextAssembler: Sendable {
             scored = []
         }
         // The chunks that match the query themselves (neighbour context only ranks their surroundings).
-        let matched = Set(scored.lazy.filter { $0.score > 0 }.map(\.chunk))
+        var matched = [Bool](repeating: false, count: index.chunkCount)
+        for (chunk, score) in scored where score > 0 { matched[chunk] = true }
         let bestMatch = scored.topScores(1).first?.chunk
         scored = try Self.withNeighbourContext(scored, weight: Float(configuration.contextWeight), index: index)
-        scored = scored.topScores(scored.count)
+        scored = try Self.candidates(scored, budget: configuration.budget, index: index)
         var selection = try PackSelection(assembler: self, configuration: configuration)
 
         let scope = documents.map { $0.sorted() } ?? (index.documentCount == 1 ? [0] : [])
@@ -96,13 +97,60 @@ public struct ContextAssembler: Sendable {
         }
         // A pack without a single matching chunk — every match was larger than the budget and only
         // their neighbours fitted — answers nothing: the best match, cut to the budget, does.
-        if let bestMatch, !selection.order.contains(where: { matched.contains($0.chunk) }) {
+        if let bestMatch, !selection.order.contains(where: { matched[$0.chunk] }) {
             return try piecePack(query: query, best: bestMatch, configuration: configuration)
         }
         if let context = try selection.exactFit() { return context }
         var best = scored.first?.chunk
         if best == nil, let only = scope.first { best = try index.document(only).chunks.first }
         return try piecePack(query: query, best: best, configuration: configuration)
+    }
+
+    /// The candidates a pack of `budget` tokens walks, best first: all of them, or — when vectors
+    /// give a score to every chunk of a long document — the best `max(256, 16 × budget ÷ the chunk
+    /// budget)` (ties included), about ten times the chunks that fit. That leaves room for chunks
+    /// that do not fit and for neighbours; what lies below only filled the last few tokens with
+    /// unrelated scraps, and sorting every chunk of a 2,000,000-character document was a third of
+    /// its pack.
+    static func candidates(
+        _ scored: [(chunk: Int, score: Float)], budget: Int, index: SearchIndex
+    ) throws(IndexError) -> [(chunk: Int, score: Float)] {
+        let limit = max(256, 16 * budget / max(index.maxChunkTokens, 1))
+        guard scored.count > limit else { return scored.topScores(scored.count) }
+        let threshold = largest(limit, of: scored.map(\.score))
+        return scored.filter { $0.score >= threshold }.topScores(Int.max)
+    }
+
+    /// The `rank`-th largest of `values` (1-based; `values` has at least `rank`), by quickselect.
+    static func largest(_ rank: Int, of values: [Float]) -> Float {
+        var values = values
+        var low = 0
+        var high = values.count - 1
+        let target = rank - 1
+        var random = SplitMix64(seed: UInt64(values.count))
+        while low < high {
+            // Partition values[low...high] around a random pivot: larger values first.
+            let pivot = values[low + random.below(high - low + 1)]
+            var i = low
+            var j = high
+            while i <= j {
+                while values[i] > pivot { i += 1 }
+                while values[j] < pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j {
+                high = j
+            } else if target >= i {
+                low = i
+            } else {
+                return values[target]
+            }
+        }
+        return values[target]
     }
 
     /// Rank scores: each chunk's own score plus `weight` × the mean score of its two neighbours in the

@@ -9,7 +9,9 @@ struct PackSelection {
     var index: SearchIndex { assembler.index }
     /// Chunks in the order they were chosen, with their scores.
     private(set) var order: [(chunk: Int, score: Float)] = []
-    private var chosen: Set<Int> = []
+    /// Per chunk of the index: chosen or not (a dense array: a pack asks about every candidate and
+    /// its two neighbours, and hashing was a tenth of a broad pack).
+    private var chosen: [Bool]
     private var documentsChosen: [Int: Int] = [:]
     private(set) var estimate = 0
     private var tokenCache: [Int: Int] = [:]
@@ -22,16 +24,17 @@ struct PackSelection {
         self.assembler = assembler
         self.configuration = configuration
         separatorTokens = assembler.tokenizer.count(configuration.separator)
+        chosen = [Bool](repeating: false, count: assembler.index.chunkCount)
     }
 
     /// Adds `chunk` if the estimate stays within `limit`; true when the chunk is (now or already) chosen.
     mutating func add(_ chunk: Int, score: Float, within limit: Int) throws(IndexError) -> Bool {
-        if chosen.contains(chunk) { return true }
+        if chosen[chunk] { return true }
         let document = try index.documentOfChunk(chunk)
         var previous = false
-        if chosen.contains(chunk - 1) { previous = try index.documentOfChunk(chunk - 1) == document }
+        if chunk > 0 && chosen[chunk - 1] { previous = try index.documentOfChunk(chunk - 1) == document }
         var next = false
-        if chosen.contains(chunk + 1) { next = try index.documentOfChunk(chunk + 1) == document }
+        if chunk + 1 < chosen.count && chosen[chunk + 1] { next = try index.documentOfChunk(chunk + 1) == document }
         // Unless it joins two passages, a chunk costs at least its own tokens: once those do not fit,
         // nothing else need be decoded or counted (most candidates of a full pack end here).
         if !(previous && next), assembler.tokenizer.name == index.encoding,
@@ -57,7 +60,7 @@ struct PackSelection {
         }
         guard estimate + delta <= limit else { return false }
         estimate += delta
-        chosen.insert(chunk)
+        chosen[chunk] = true
         documentsChosen[info.document, default: 0] += 1
         order.append((chunk, score))
         return true
@@ -102,7 +105,7 @@ struct PackSelection {
             let count = assembler.tokenizer.count(text)
             if count <= configuration.budget { return PackedContext(tokenCount: count, text: text, passages: passages) }
             let last = order.removeLast()
-            chosen.remove(last.chunk)
+            chosen[last.chunk] = false
         }
         return nil
     }
@@ -128,7 +131,7 @@ struct PackSelection {
                     pages: pages))
             run = []
         }
-        for chunk in chosen.sorted() {
+        for chunk in order.map(\.chunk).sorted() {
             let info = try index.chunk(chunk)
             if let last = run.last, last.id + 1 != chunk || last.document != info.document { try flush() }
             run.append(info)
