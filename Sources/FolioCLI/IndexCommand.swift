@@ -196,7 +196,9 @@ package struct SearchCommand: ParsableCommand {
         do {
             let index = try IndexSource.load(source, indexing: indexing, input: input, errors: &errors)
             let filter = try IndexSource.documentFilter(documents, in: index)
-            let hits = try index.search(query, top: top, documents: filter, parameters: scoring.parameters())
+            var parameters = try scoring.parameters()
+            if indexing.noVectors { parameters.vectorWeight = 0 }  // also for an index built with vectors
+            let hits = try index.search(query, top: top, documents: filter, parameters: parameters)
             for (rank, hit) in hits.enumerated() {
                 let text = try index.text(ofDocument: hit.chunk.document, utf8Range: hit.chunk.utf8Range)
                 let chunkInDocument = hit.chunk.id - (try index.document(hit.chunk.document).chunks.lowerBound)

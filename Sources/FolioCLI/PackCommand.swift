@@ -71,7 +71,10 @@ package struct PackCommand: ParsableCommand {
     package func execute(output: inout some TextSink, errors: inout some TextSink) async -> Int32 {
         let configuration: PackConfiguration
         do {
-            configuration = try packing.configuration()
+            var chosen = try packing.configuration()
+            // An index built with vectors is still read by words alone.
+            if indexing.noVectors { chosen.parameters.vectorWeight = 0 }
+            configuration = chosen
         } catch {
             errors.write("folio: \(error)\n")
             return 1

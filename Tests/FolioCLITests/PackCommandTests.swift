@@ -114,6 +114,15 @@ import Testing
             $0.execute(output: &$1, errors: &$2)
         }
         #expect(searchStatus == 0 && hits.split(separator: "\n").count == 3)
+        // --no-vectors reads the same index by words alone: only chunks holding the word are hits.
+        func hitCount(_ extra: [String]) throws -> Int {
+            try Self.run(SearchCommand.self, [out, "termination", "--top", "100000"] + extra) {
+                $0.execute(output: &$1, errors: &$2)
+            }.1.split(separator: "\n").count
+        }
+        let lexical = try hitCount(["--no-vectors"])
+        let fused = try hitCount([])
+        #expect(lexical > 0 && lexical < fused, "\(lexical) hits by words, \(fused) with vectors")
         let (packStatus, packed, _) = try await Self.pack([out, "--query", "termination", "--budget", "300"])
         #expect(packStatus == 0 && packed.contains("\"spans\""))
         // A table alone, then an index that uses it through --vectors.

@@ -60,11 +60,9 @@ extension SearchIndex {
         var weights: [String: Int] = [:]
         for word in words { weights[word.text, default: 0] += 1 }
         for phrase in phrases { for term in phrase { weights[term.text, default: 0] += 1 } }
-        var expanded: [String: Float] = [:]
-        for (term, weight) in weights { expanded[term, default: 0] += Float(weight) }
-        for (term, weight) in expanded.sorted(by: { $0.key < $1.key }) {
+        for (term, weight) in weights.sorted(by: { $0.key < $1.key }) {
             guard let id = try lookUp(term) else { continue }
-            try scorer.add(term: id, weight: weight)
+            try scorer.add(term: id, weight: Float(weight))
         }
         var result = scorer.results()
         if parameters.vectorWeight > 0, let table = termVectors, let vectors = chunkVectors,

@@ -9,12 +9,12 @@ internal import Synchronization
 /// A passage's vector is the sum of its terms' vectors weighted by smooth inverse frequency
 /// (a / (a + p(term)), Arora, Liang and Ma, 2017), normalized; ``SearchIndex`` stores one per chunk
 /// when it is built with a table, and search and pack add the cosine between query and chunk to
-/// the lexical score (``PackConfiguration/vectorWeight``).
+/// the lexical score (``BM25Parameters/vectorWeight``).
 ///
 /// A table is learned by ``TermVectorLearner`` and saved as a file (``write(to:)``: header, the
 /// analyzer it was learned with, the terms, and one quantized row per term, all checksummed).
-/// ``builtIn`` is the table Folio ships, learned from public contracts and filings
-/// (`Scripts/learn_default_vectors.sh`).
+/// ``builtIn`` is the table Folio ships, learned from the 64 public CUAD contracts of the shared
+/// corpora (`Scripts/learn_default_vectors.sh`).
 ///
 /// - Important: Terms are the analyzer's output (lowercased, stemmed), so a table is used only with
 ///   indexes whose ``AnalyzerConfiguration`` is the one it was learned with.
@@ -23,7 +23,7 @@ public final class TermVectors: Sendable {
     public let dimensions: Int
     /// The analyzer the terms come from.
     public let analyzer: AnalyzerConfiguration
-    /// What the table was learned from and how (free text, for `folio index --describe`-like output).
+    /// What the table was learned from: files, passages, terms, dimensions (free text).
     public let summary: String
     /// A hash of the file's bytes: an index records the table it was built with by this.
     public let fingerprint: String
@@ -40,7 +40,7 @@ public final class TermVectors: Sendable {
     static let magic = Array("FOLIOVEC".utf8)
     static let version: UInt32 = 1
     static let headerLength = 64
-    /// The suffix of a table file beside an index (`folio index --learn-vectors` writes `vectors.folio`).
+    /// The name of a table file beside an index (`folio index --learn-vectors` writes it there).
     public static let fileName = "vectors.folio"
 
     /// Reads a table written by ``write(to:)``.
@@ -169,7 +169,7 @@ public final class TermVectors: Sendable {
             let largest = vector.map(abs).max() ?? 0
             let scale = largest > 0 ? largest / 127 : 1
             scales.append(scale)
-            for value in vector { codes.append(UInt8(bitPattern: Int8((value / scale).rounded()))) }
+            for value in vector { codes.append(UInt8(bitPattern: Int8(clamping: Int((value / scale).rounded())))) }
         }
         for weight in weights { body.appendLittleEndian(weight.bitPattern) }
         for scale in scales { body.appendLittleEndian(scale.bitPattern) }
@@ -210,8 +210,8 @@ public final class TermVectors: Sendable {
         }.get()
     }
 
-    /// The table Folio ships (learned by `Scripts/learn_default_vectors.sh` from the CUAD contracts and
-    /// SEC filings of the shared corpora; see the NOTICE beside it), or nil when the resource is missing.
+    /// The table Folio ships (learned by `Scripts/learn_default_vectors.sh` from the CUAD contracts of
+    /// the shared corpora; see the NOTICE beside it), or nil when the resource is missing.
     public static let builtIn: TermVectors? = {
         guard let url = Bundle.module.url(forResource: "default", withExtension: "vectors"),
             let data = try? Data(contentsOf: url)
@@ -219,7 +219,7 @@ public final class TermVectors: Sendable {
         return try? TermVectors(image: Array(data), origin: url.path)
     }()
 
-    /// The fingerprint of the built-in table, read without loading it when an index names it.
+    /// The fingerprint of a table image.
     static func fingerprint(of image: [UInt8]) -> String {
         // FNV-1a over the bytes, 64 bits: tells tables apart; not a security boundary.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -236,6 +236,7 @@ public final class TermVectors: Sendable {
 
     /// Makes `table` known to every index opened or decoded later in this process that names it
     /// (an `Engine` registers the table of its configuration; `folio … --vectors FILE` registers FILE).
+    /// A registered table is kept for the life of the process.
     public static func register(_ table: TermVectors) {
         registry.withLock { $0[table.fingerprint] = table }
     }
