@@ -145,6 +145,17 @@ import Testing
         }
     }
 
+    @Test func aLargeCollectionIsSampledInBoundedMemory() throws {
+        var learner = TermVectorLearner(learning: try TermVectorLearning(dimensions: 8, maximumPassages: 300))
+        for passage in Self.collection(passages: 2_000, seed: 7) { learner.add(passage: passage) }
+        #expect(learner.passageCount <= 300 && learner.passageCount >= 150)
+        let table = try learner.learn(summary: "sampled")
+        let vector = { (word: String) in table.vector(ofTerms: Analyzer().terms(of: word).map(\.text))! }
+        #expect(
+            Self.cosine(vector("terminate"), vector("cancel")) > Self.cosine(vector("terminate"), vector("pay")) + 0.3)
+        #expect(throws: IndexError.self) { try TermVectorLearning(dimensions: 64, maximumPassages: 100) }
+    }
+
     @Test func learningIsDeterministicAndTheFileRoundTrips() throws {
         let table = try Self.learned()
         #expect(try Self.learned().image == table.image)

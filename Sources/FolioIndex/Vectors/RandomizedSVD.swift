@@ -1,10 +1,11 @@
 // Performance notes
-// Target: learning term vectors from the 64 CUAD dev contracts (≈ 8,000 chunks, ≈ 8,000 terms kept,
-// 256 dimensions) in ≤ 10 s on one core. The cost is dense: each orthonormalization is m·l² and each
-// sparse product nnz·l multiply-adds, with l = k + oversampling. Every dense matrix is row-major so
-// the sparse products stream whole rows (contiguous, vectorized by the compiler); orthonormalization
-// works on the transpose, whose columns are then contiguous. Double precision throughout: power
-// iterations square the condition number and Float lost the trailing directions.
+// Target: learning term vectors from the 64 CUAD dev contracts in ≤ 10 s. Measured (release, one
+// core): 9,245 chunks, 5,469 terms kept, 128 dimensions: 1.4 s including ingest and chunking (256
+// dimensions: 4.2 s; the two novels, 26,503 chunks and 40,000 terms: 7.6 s). The cost is dense: each
+// orthonormalization is m·l² and each sparse product nnz·l multiply-adds, with l = k + oversampling.
+// Every dense matrix is row-major so the sparse products stream whole rows (contiguous, vectorized by
+// the compiler); orthonormalization works on the transpose, whose columns are then contiguous. Double
+// precision throughout: power iterations square the condition number of the sketch.
 
 internal import FolioModel
 internal import Foundation

@@ -1,3 +1,4 @@
+internal import FolioModel
 internal import Foundation
 
 /// How ``TermVectorLearner`` learns a table.
@@ -8,6 +9,11 @@ public struct TermVectorLearning: Hashable, Sendable {
     public var minimumPassages: Int
     /// At most this many terms are kept, the most widespread first.
     public var maximumTerms: Int
+    /// At most this many passages are kept for the decomposition: past it, each kept passage is
+    /// dropped with probability 1/2 and from then on one passage added in 2 (4, …) is kept at random,
+    /// a uniform sample in bounded memory (the dense work is passages × (dimensions + oversampling)
+    /// doubles).
+    public var maximumPassages: Int
     /// The smooth-inverse-frequency constant a: a term's weight in a passage vector is a / (a + p),
     /// p its share of all term occurrences.
     public var smoothing: Double
@@ -21,24 +27,27 @@ public struct TermVectorLearning: Hashable, Sendable {
 
     /// - Throws: ``IndexError/Code/invalidConfiguration`` for values out of range.
     public init(
-        dimensions: Int = 128, minimumPassages: Int = 2, maximumTerms: Int = 40_000, smoothing: Double = 1e-3,
+        dimensions: Int = 128, minimumPassages: Int = 2, maximumTerms: Int = 40_000,
+        maximumPassages: Int = 100_000, smoothing: Double = 1e-3,
         singularValuePower: Double = 0.5, oversampling: Int = 10, powerIterations: Int = 2, seed: UInt64 = 1
     ) throws(IndexError) {
-        guard (8...1024).contains(dimensions), minimumPassages >= 1, maximumTerms >= 1, smoothing > 0,
+        guard (8...1024).contains(dimensions), minimumPassages >= 1, maximumTerms >= 1,
+            maximumPassages >= 2 * dimensions, smoothing > 0,
             (0...2).contains(singularValuePower), (0...100).contains(oversampling), (0...10).contains(powerIterations)
         else {
             throw IndexError(
                 .invalidConfiguration,
                 """
                 term-vector learning: dimensions \(dimensions) (8...1024), minimumPassages \(minimumPassages) (≥ 1), \
-                maximumTerms \(maximumTerms) (≥ 1), smoothing \(smoothing) (> 0), singularValuePower \
-                \(singularValuePower) (0...2), oversampling \(oversampling) (0...100), powerIterations \
-                \(powerIterations) (0...10)
+                maximumTerms \(maximumTerms) (≥ 1), maximumPassages \(maximumPassages) (≥ 2 × dimensions), \
+                smoothing \(smoothing) (> 0), singularValuePower \(singularValuePower) (0...2), \
+                oversampling \(oversampling) (0...100), powerIterations \(powerIterations) (0...10)
                 """)
         }
         self.dimensions = dimensions
         self.minimumPassages = minimumPassages
         self.maximumTerms = maximumTerms
+        self.maximumPassages = maximumPassages
         self.smoothing = smoothing
         self.singularValuePower = singularValuePower
         self.oversampling = oversampling
@@ -73,14 +82,19 @@ public struct TermVectorLearner: Sendable {
     private var passageTerms: [Int32] = []
     private var passageCounts: [Int32] = []
     private var termBytes: [[UInt8]] { inverter.termBytes }
+    /// One in how many passages is kept (see ``TermVectorLearning/maximumPassages``), drawn at random
+    /// (a fixed stride would alias with a collection's periodic structure).
+    private var keepOneIn = 1
+    private var sampling: SplitMix64
 
     public init(analyzer: Analyzer = Analyzer(), learning: TermVectorLearning = .standard) {
         self.analyzer = analyzer
         self.learning = learning
         inverter = Inverter(analyzer: analyzer)
+        sampling = SplitMix64(seed: learning.seed)
     }
 
-    /// The passages added so far.
+    /// The passages kept for learning so far (all those added, up to ``TermVectorLearning/maximumPassages``).
     public var passageCount: Int { passageStarts.count - 1 }
 
     /// Adds one passage (a chunk's text).
@@ -95,6 +109,8 @@ public struct TermVectorLearner: Sendable {
         inverter.occurrenceTerms.removeAll(keepingCapacity: true)
         inverter.occurrencePositions.removeAll(keepingCapacity: true)
         guard !terms.isEmpty else { return }
+        for term in terms { occurrences[Int(term)] += 1 }  // frequencies count every passage, kept or not
+        guard keepOneIn == 1 || sampling.below(keepOneIn) == 0 else { return }
         var index = 0
         while index < terms.count {
             let term = terms[index]
@@ -106,9 +122,30 @@ public struct TermVectorLearner: Sendable {
             passageTerms.append(Int32(term))
             passageCounts.append(count)
             passageFrequency[Int(term)] += 1
-            occurrences[Int(term)] += Int(count)
         }
         passageStarts.append(passageTerms.count)
+        if passageCount > learning.maximumPassages { halveSample() }
+    }
+
+    /// Keeps each passage with probability 1/2, and from now on half as many of those added.
+    private mutating func halveSample() {
+        var starts = [0]
+        var terms: [Int32] = []
+        var counts: [Int32] = []
+        for passage in 0..<passageCount {
+            let entries = passageStarts[passage]..<passageStarts[passage + 1]
+            if sampling.below(2) == 0 {
+                terms.append(contentsOf: passageTerms[entries])
+                counts.append(contentsOf: passageCounts[entries])
+                starts.append(terms.count)
+            } else {
+                for entry in entries { passageFrequency[Int(passageTerms[entry])] -= 1 }
+            }
+        }
+        passageStarts = starts
+        passageTerms = terms
+        passageCounts = counts
+        keepOneIn *= 2
     }
 
     /// Learns the table.
