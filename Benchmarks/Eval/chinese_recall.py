@@ -21,6 +21,8 @@ budget) and one JSON line with every figure and the missed ids.
 """
 import argparse, collections, json, os, shlex, subprocess, sys, tempfile, time
 
+from cuad_recall import run_batch  # beside this script: `folio pack --batch` and its output, read once
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpora", "chinese")
@@ -47,14 +49,6 @@ def locate(items, texts):
         if count > 1:
             print(f"{item['id']}: answer occurs {count} times; only the first counts", file=sys.stderr)
         item["start"], item["end"] = start, start + len(item["answer"])
-
-
-def run_batch(folio, queries_path, budget, extra):
-    out = subprocess.run([folio, "pack", "--batch", queries_path, "--budget", str(budget), *extra],
-                         check=False, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"folio pack --batch failed ({out.returncode}): {out.stderr[:2000]}")
-    return {line["id"]: line for line in map(json.loads, out.stdout.splitlines())}
 
 
 def hit(item, spans):

@@ -20,41 +20,32 @@ struct SparseColumns: Sendable {
     let values: [Double]
 
     /// `self × x` for a row-major `x` (columns × width): a row-major rows × width matrix.
-    func times(_ x: [Double], width: Int) -> [Double] {
-        precondition(x.count == columns * width)
-        var y = [Double](repeating: 0, count: rows * width)
-        y.withUnsafeMutableBufferPointer { y in
-            x.withUnsafeBufferPointer { x in
-                for column in 0..<columns {
-                    let source = x.baseAddress! + column * width
-                    for entry in columnStarts[column]..<columnStarts[column + 1] {
-                        let target = y.baseAddress! + Int(rowIndices[entry]) * width
-                        let value = values[entry]
-                        for j in 0..<width { target[j] += value * source[j] }
-                    }
-                }
-            }
-        }
-        return y
-    }
+    func times(_ x: [Double], width: Int) -> [Double] { product(x, width: width, transposed: false) }
 
     /// `selfᵀ × y` for a row-major `y` (rows × width): a row-major columns × width matrix.
-    func transposeTimes(_ y: [Double], width: Int) -> [Double] {
-        precondition(y.count == rows * width)
-        var z = [Double](repeating: 0, count: columns * width)
-        z.withUnsafeMutableBufferPointer { z in
-            y.withUnsafeBufferPointer { y in
+    func transposeTimes(_ y: [Double], width: Int) -> [Double] { product(y, width: width, transposed: true) }
+
+    /// Both products walk the nonzeros column by column; they differ only in which side of each
+    /// entry is read and which is written: A × X scatters row `column` of X into the entry's row,
+    /// Aᵀ × Y gathers the entry's row of Y into row `column`.
+    private func product(_ input: [Double], width: Int, transposed: Bool) -> [Double] {
+        precondition(input.count == (transposed ? rows : columns) * width)
+        var output = [Double](repeating: 0, count: (transposed ? columns : rows) * width)
+        output.withUnsafeMutableBufferPointer { output in
+            input.withUnsafeBufferPointer { input in
                 for column in 0..<columns {
-                    let target = z.baseAddress! + column * width
                     for entry in columnStarts[column]..<columnStarts[column + 1] {
-                        let source = y.baseAddress! + Int(rowIndices[entry]) * width
+                        let row = Int(rowIndices[entry])
+                        let (read, written) = transposed ? (row, column) : (column, row)
+                        let source = input.baseAddress! + read * width
+                        let target = output.baseAddress! + written * width
                         let value = values[entry]
                         for j in 0..<width { target[j] += value * source[j] }
                     }
                 }
             }
         }
-        return z
+        return output
     }
 }
 
@@ -135,18 +126,9 @@ struct RandomizedSVD {
             let base = c.baseAddress!
             for j in 0..<width {
                 let column = base + j * rows
-                let original = norm(column, rows)
-                for _ in 0..<2 {
-                    for i in 0..<j {
-                        let other = base + i * rows
-                        let projection = dot(other, column, rows)
-                        for t in 0..<rows { column[t] -= projection * other[t] }
-                    }
-                }
-                var length = norm(column, rows)
-                if length <= 1e-10 * max(original, 1e-300) {
-                    // The sketch has fewer independent directions than columns: any orthogonal one will do.
-                    for t in 0..<rows { column[t] = gaussian(&random) }
+                // Remove the earlier columns' directions, twice ("twice is enough": one pass loses
+                // orthogonality when the column was nearly in their span).
+                func orthogonalize() {
                     for _ in 0..<2 {
                         for i in 0..<j {
                             let other = base + i * rows
@@ -154,6 +136,14 @@ struct RandomizedSVD {
                             for t in 0..<rows { column[t] -= projection * other[t] }
                         }
                     }
+                }
+                let original = norm(column, rows)
+                orthogonalize()
+                var length = norm(column, rows)
+                if length <= 1e-10 * max(original, 1e-300) {
+                    // The sketch has fewer independent directions than columns: any orthogonal one will do.
+                    for t in 0..<rows { column[t] = gaussian(&random) }
+                    orthogonalize()
                     length = norm(column, rows)
                 }
                 let scale = length > 0 ? 1 / length : 0

@@ -257,23 +257,13 @@ public final class TermVectors: Sendable {
         weighted.withUnsafeBufferPointer(body)
     }
 
-    /// Adds `times` × the weighted vector of `row` to `sum`.
-    func accumulate(row: Int, times: Float, into sum: inout [Float]) {
-        weighted.withUnsafeBufferPointer { table in
-            let source = table.baseAddress! + row * dimensions
-            sum.withUnsafeMutableBufferPointer { sum in
-                for d in 0..<dimensions { sum[d] += times * source[d] }
-            }
-        }
-    }
-
     /// The unit vector of analyzed terms (each occurrence counts), or nil when no term is known.
     public func vector(ofTerms terms: [String]) -> [Float]? {
         var sum = [Float](repeating: 0, count: dimensions)
         var known = false
         for term in terms {
             guard let row = rows[Array(term.utf8)] else { continue }
-            accumulate(row: Int(row), times: 1, into: &sum)
+            for d in 0..<dimensions { sum[d] += weighted[Int(row) * dimensions + d] }
             known = true
         }
         return known ? Self.normalized(sum) : nil
