@@ -229,7 +229,7 @@ let package = Package(
             dependencies: [
                 // "folio" makes `swift test` build the executable the crash test kills.
                 "FolioCLI", "folio", "FolioCache", "FolioTestSupport", "FolioModel", "FolioTokenizer", "FolioIngest",
-                "FolioCorpora", "FolioIndex",
+                "FolioCorpora", "FolioIndex", "FolioScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

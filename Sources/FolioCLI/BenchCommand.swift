@@ -12,6 +12,7 @@ package struct BenchCommand: ParsableCommand {
         abstract: "Measure throughput on your own files (build with -c release for meaningful figures).",
         subcommands: [
             Tokenize.self, Extract.self, Chunk.self, Index.self, Gunzip.self, PDF.self, CorpusCommand.self,
+            TraceCommand.self,
         ]
     )
 

@@ -3,7 +3,7 @@ internal import FolioCache
 internal import FolioScheduler
 internal import Foundation
 
-/// `folio replay`: a request trace through the prompt-prefix cache.
+/// `folio replay`: a request trace through the prompt-prefix cache, beside LRU, LFU and Belady.
 package struct ReplayCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -14,33 +14,72 @@ package struct ReplayCommand: ParsableCommand {
             prefix). Requests are replayed in timestamp order (file order for ties) through the real \
             cache code. A request's hits are the longest prefix of its hash_ids cached when it arrives; \
             then all its blocks are inserted or touched. A request with k hit blocks saves \
-            min(512·k, input_length) tokens. Standard error gets the replay's speed. Prints \
-            {"policy","capacityBlocks","requests","blocks",\
-            "hitBlocks","blockHitRatio","tokenHitRatio"}; tokenHitRatio = saved ÷ all input tokens. \
-            belady knows the future and is there only as the ceiling.
+            min(512·k, input_length) tokens. A request finishes, and the cache learns its output_length, \
+            when `folio simulate`'s cost model says it would end on an idle worker (arrival + 50 ms + \
+            input/8,000 s + 25 ms per output token); never earlier. For each capacity, prints \
+            {"policy","capacityBlocks","requests","blocks","hitBlocks","blockHitRatio","tokenHitRatio",\
+            "baselines"}: tokenHitRatio = saved ÷ all input tokens, and baselines holds the token hit \
+            ratio of each --baselines policy on the same trace and capacity. --table prints a Markdown \
+            table instead. Standard error gets each replay's speed. belady knows the future and is there \
+            only as the ceiling.
             """
     )
 
     @Argument(help: "A Mooncake-format trace (JSON lines).")
     var trace: String
 
-    @Option(name: .customLong("capacity-blocks"), help: "Blocks the cache holds.")
-    var capacityBlocks: Int
+    @Option(
+        name: .customLong("capacity-blocks"),
+        help: "Blocks the cache holds; a comma-separated list replays each (1000,4000,16000,64000).",
+        transform: ReplayCommand.capacities)
+    var capacities: [Int]
 
-    @Option(help: "folio (default, online), lru, or belady (offline ceiling).")
+    @Option(help: "folio (default, online, adaptive), lru, lfu, or belady (offline ceiling).")
     var policy = "folio"
+
+    @Option(help: "Policies replayed beside it, comma-separated, or none (default: lru,lfu,belady).")
+    var baselines = "lru,lfu,belady"
+
+    @Flag(help: "Print a Markdown table (token hit ratios, %) instead of JSON lines.")
+    var table = false
 
     package init() {}
 
+    static let policies = ["folio", "lru", "lfu", "belady"]
+
+    var baselinePolicies: [String] {
+        baselines == "none" ? [] : baselines.split(separator: ",").map(String.init).filter { $0 != policy }
+    }
+
     package func validate() throws {
-        guard ["folio", "lru", "belady"].contains(policy) else {
-            throw ValidationError("--policy must be folio, lru or belady, not \(policy)")
+        guard Self.policies.contains(policy) else {
+            throw ValidationError("--policy must be folio, lru, lfu or belady, not \(policy)")
         }
-        guard capacityBlocks >= 1 else { throw ValidationError("--capacity-blocks must be at least 1") }
+        for baseline in baselinePolicies where !Self.policies.contains(baseline) {
+            throw ValidationError("--baselines lists folio, lru, lfu or belady (or is none), not \(baseline)")
+        }
     }
 
     package func run() throws {
         try runWithStandardStreams { output, errors in execute(output: &output, errors: &errors) }
+    }
+
+    private static func capacities(_ argument: String) throws -> [Int] {
+        let values = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError(
+                "--capacity-blocks takes block counts of at least 1, comma-separated, not \(argument)")
+        }
+        return values.compactMap(\.self)
+    }
+
+    /// One request of the trace, ready to replay.
+    struct Request {
+        var chain: [BlockHash]
+        var inputLength: Int
+        var outputLength: Int
+        var arrivalNs: Int64
+        var completionNs: Int64
     }
 
     /// The replay's counts.
@@ -50,54 +89,101 @@ package struct ReplayCommand: ParsableCommand {
         var hitBlocks = 0
         var inputTokens = 0
         var savedTokens = 0
+
+        var tokenHitRatio: Double { inputTokens > 0 ? Double(savedTokens) / Double(inputTokens) : 0 }
+        var blockHitRatio: Double { blocks > 0 ? Double(hitBlocks) / Double(blocks) : 0 }
     }
 
-    /// Replays `requests` (already in arrival order) through `cache`.
-    static func replay(_ chains: [[BlockHash]], inputLengths: [Int], cache: inout PrefixCache) -> Result {
+    /// The trace's requests in arrival order, each with its completion time in `folio simulate`'s model.
+    static func requests(of trace: MooncakeTrace, costModel: ServiceCostModel = ServiceCostModel()) -> [Request] {
+        trace.requests.map { request in
+            let arrival = request.timestampMs * 1_000_000
+            return Request(
+                chain: request.hashIDs.map { BlockHash(rawValue: UInt64(bitPattern: $0)) },
+                inputLength: request.inputLength, outputLength: request.outputLength, arrivalNs: arrival,
+                completionNs: arrival
+                    + costModel.serviceNanoseconds(inputLength: request.inputLength, outputLength: request.outputLength)
+            )
+        }
+    }
+
+    /// Replays `requests` (in arrival order) through `cache`. Before each arrival, every request that
+    /// has finished by then is reported to the cache, in order of completion.
+    static func replay(_ requests: [Request], cache: inout some PrefixReplayCache) -> Result {
         var result = Result()
-        for (chain, inputLength) in zip(chains, inputLengths) {
-            let hits = cache.longestCachedPrefix(of: chain)
-            cache.insertOrTouch(chain)
+        let byCompletion = requests.indices.sorted {
+            (requests[$0].completionNs, $0) < (requests[$1].completionNs, $1)
+        }
+        var hits = [Int](repeating: 0, count: requests.count)
+        var finished = 0
+        for (index, request) in requests.enumerated() {
+            while finished < byCompletion.count, requests[byCompletion[finished]].completionNs <= request.arrivalNs {
+                let done = byCompletion[finished]
+                cache.finish(requests[done].chain, hitBlocks: hits[done], outputTokens: requests[done].outputLength)
+                finished += 1
+            }
+            let hit = cache.longestCachedPrefix(of: request.chain)
+            hits[index] = hit
+            cache.insertOrTouch(request.chain)
             result.requests += 1
-            result.blocks += chain.count
-            result.hitBlocks += hits
-            result.inputTokens += inputLength
-            result.savedTokens += min(BlockHashChain.defaultBlockSize * hits, inputLength)
+            result.blocks += request.chain.count
+            result.hitBlocks += hit
+            result.inputTokens += request.inputLength
+            result.savedTokens += min(BlockHashChain.defaultBlockSize * hit, request.inputLength)
         }
         return result
+    }
+
+    static func evictionPolicy(_ name: String, requests: [Request]) -> PrefixEvictionPolicy {
+        switch name {
+        case "lru": .lru
+        case "lfu": .lfu
+        case "belady": .belady(BeladyFuture(requests: requests.map(\.chain)))
+        default: .folio
+        }
     }
 
     /// Runs the command; returns the exit status.
     package func execute(output: inout some TextSink, errors: inout some TextSink) -> Int32 {
         do {
-            let trace = try MooncakeTrace(contentsOf: self.trace)
-            let ordered = trace.requests.enumerated()
-                .sorted { ($0.element.timestampMs, $0.offset) < ($1.element.timestampMs, $1.offset) }
-                .map(\.element)
-            let chains = ordered.map { $0.hashIDs.map { BlockHash(rawValue: UInt64(bitPattern: $0)) } }
-            let evictionPolicy: PrefixEvictionPolicy =
-                switch policy {
-                case "lru": .lru
-                case "belady": .belady(BeladyFuture(requests: chains))
-                default: .folio
+            let requests = Self.requests(of: try MooncakeTrace(contentsOf: trace))
+            let names = [policy] + baselinePolicies
+            let policies = names.map { Self.evictionPolicy($0, requests: requests) }
+            if table {
+                output.write("| blocks | " + names.joined(separator: " | ") + " |\n")
+                output.write("|---:|" + String(repeating: "---:|", count: names.count) + "\n")
+            }
+            for capacity in capacities {
+                var ratios: [Double] = []
+                var first = Result()
+                for (name, evictionPolicy) in zip(names, policies) {
+                    var cache = try PrefixCache(capacityBlocks: capacity, policy: evictionPolicy)
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let result = Self.replay(requests, cache: &cache)
+                    let elapsed = started.duration(to: clock.now)
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    let milliseconds = String(format: "%.1f", seconds * 1_000)
+                    let millions = String(format: "%.2f", Double(result.blocks) / max(seconds, 1e-9) / 1e6)
+                    errors.write(
+                        "folio: \(name) at \(capacity) blocks: \(result.blocks) block lookups in \(milliseconds) ms "
+                            + "(\(millions) million/s)\n")
+                    if ratios.isEmpty { first = result }
+                    ratios.append(result.tokenHitRatio)
                 }
-            var cache = try PrefixCache(capacityBlocks: capacityBlocks, policy: evictionPolicy)
-            let inputLengths = ordered.map(\.inputLength)
-            let clock = ContinuousClock()
-            let started = clock.now
-            let result = Self.replay(chains, inputLengths: inputLengths, cache: &cache)
-            let elapsed = started.duration(to: clock.now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            errors.write(
-                "folio: \(result.blocks) block lookups in \(String(format: "%.1f", seconds * 1_000)) ms "
-                    + "(\(String(format: "%.2f", Double(result.blocks) / max(seconds, 1e-9) / 1e6)) million/s)\n")
-            let blockRatio = result.blocks > 0 ? Double(result.hitBlocks) / Double(result.blocks) : 0
-            let tokenRatio = result.inputTokens > 0 ? Double(result.savedTokens) / Double(result.inputTokens) : 0
-            output.write(
-                "{\"policy\":\"\(policy)\",\"capacityBlocks\":\(capacityBlocks),\"requests\":\(result.requests),"
-                    + "\"blocks\":\(result.blocks),\"hitBlocks\":\(result.hitBlocks),"
-                    + "\"blockHitRatio\":\(String(format: "%.4f", blockRatio)),"
-                    + "\"tokenHitRatio\":\(String(format: "%.4f", tokenRatio))}\n")
+                if table {
+                    let cells = ratios.map { String(format: "%.2f", $0 * 100) }
+                    output.write("| \(capacity) | " + cells.joined(separator: " | ") + " |\n")
+                    continue
+                }
+                let beside = zip(names, ratios).dropFirst().map { "\"\($0)\":\(String(format: "%.4f", $1))" }
+                output.write(
+                    "{\"policy\":\"\(policy)\",\"capacityBlocks\":\(capacity),\"requests\":\(first.requests),"
+                        + "\"blocks\":\(first.blocks),\"hitBlocks\":\(first.hitBlocks),"
+                        + "\"blockHitRatio\":\(String(format: "%.4f", first.blockHitRatio)),"
+                        + "\"tokenHitRatio\":\(String(format: "%.4f", first.tokenHitRatio)),"
+                        + "\"baselines\":{\(beside.joined(separator: ","))}}\n")
+            }
             return 0
         } catch {
             errors.write("folio: \(error)\n")
@@ -105,3 +191,12 @@ package struct ReplayCommand: ParsableCommand {
         }
     }
 }
+
+/// What a replay tells a prompt-prefix cache: ``PrefixCache``'s calls, so tests can record them.
+protocol PrefixReplayCache {
+    func longestCachedPrefix(of chain: some Collection<BlockHash>) -> Int
+    mutating func insertOrTouch(_ chain: [BlockHash])
+    mutating func finish(_ chain: [BlockHash], hitBlocks: Int, outputTokens: Int)
+}
+
+extension PrefixCache: PrefixReplayCache {}
