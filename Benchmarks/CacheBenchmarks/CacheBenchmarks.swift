@@ -10,9 +10,10 @@ import Foundation
 ///
 /// - `PrefixCache:replay:<policy>:<N>` replays Kimi's synthetic Mooncake trace
 ///   (`../shared/corpora/traces/mooncake_synthetic_trace.jsonl`, else `Corpora/traces/sample-trace.jsonl`)
-///   through the prefix cache as `folio replay` does: one iteration is every request's longest-prefix
-///   check plus insert-or-touch. Divide the wall-clock time by the lookups printed at setup for the
-///   per-lookup figure (target ≥ 1,000,000 lookups/s).
+///   through the prefix cache: one iteration is every request's longest-prefix check plus
+///   insert-or-touch, without the completion calls `folio replay` adds (its own speed report, on
+///   standard error, includes them: BENCHMARKS.md, issue 19). Divide the wall-clock time by the
+///   lookups printed at setup for the per-lookup figure (target ≥ 1,000,000 lookups/s).
 /// - `Engine:ingest:<kind>:<tier>` ingests a generated 2,000,000-character document (`report`: an
 ///   English filing-like text; `chinese`) by file path: `cold` with an empty cache (read, hash,
 ///   extract, chunk, index; the entry is written behind the ingest), `cold:written` until the entry
@@ -42,7 +43,7 @@ let benchmarks: @Sendable () -> Void = {
     let chains = traceChains()
     let lookups = chains.reduce(0) { $0 + $1.count }
     print("CacheBenchmarks: trace of \(chains.count) requests, \(lookups) block lookups per replay")
-    for (name, policy) in [("folio", PrefixEvictionPolicy.folio), ("lru", .lru)] {
+    for (name, policy) in [("folio", PrefixEvictionPolicy.folio), ("lru", .lru), ("lfu", .lfu)] {
         for capacity in [4_000, 16_000] {
             Benchmark("PrefixCache:replay:\(name):\(capacity)") { benchmark in
                 var cache = try PrefixCache(capacityBlocks: capacity, policy: policy)
