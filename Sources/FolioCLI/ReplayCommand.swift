@@ -124,7 +124,8 @@ package struct ReplayCommand: ParsableCommand {
             }
             let hit = cache.longestCachedPrefix(of: request.chain)
             hits[index] = hit
-            cache.insertOrTouch(request.chain)
+            cache.insertOrTouch(
+                request.chain, lastBlockIsPartial: request.inputLength % BlockHashChain.defaultBlockSize != 0)
             result.requests += 1
             result.blocks += request.chain.count
             result.hitBlocks += hit
@@ -195,7 +196,7 @@ package struct ReplayCommand: ParsableCommand {
 /// What a replay tells a prompt-prefix cache: ``PrefixCache``'s calls, so tests can record them.
 protocol PrefixReplayCache {
     func longestCachedPrefix(of chain: some Collection<BlockHash>) -> Int
-    mutating func insertOrTouch(_ chain: [BlockHash])
+    mutating func insertOrTouch(_ chain: [BlockHash], lastBlockIsPartial: Bool)
     mutating func finish(_ chain: [BlockHash], hitBlocks: Int, outputTokens: Int)
 }
 

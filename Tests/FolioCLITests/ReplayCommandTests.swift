@@ -78,7 +78,9 @@ import Testing
         var events: [(kind: String, request: Int)] = []
         var requestOfChain: [[BlockHash]: Int] = [:]
         func longestCachedPrefix(of chain: some Collection<BlockHash>) -> Int { 0 }
-        mutating func insertOrTouch(_ chain: [BlockHash]) { events.append(("arrive", requestOfChain[chain]!)) }
+        mutating func insertOrTouch(_ chain: [BlockHash], lastBlockIsPartial: Bool) {
+            events.append(("arrive", requestOfChain[chain]!))
+        }
         mutating func finish(_ chain: [BlockHash], hitBlocks: Int, outputTokens: Int) {
             events.append(("finish", requestOfChain[chain]!))
         }

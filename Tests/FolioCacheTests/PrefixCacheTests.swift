@@ -191,6 +191,35 @@ struct PrefixCacheTests {
         #expect(lru.longestCachedPrefix(of: followed) == 0 && lru.longestCachedPrefix(of: dropped) == 4)
     }
 
+    /// Chats: each turn repeats the previous prompt's full blocks and ends in a partial block that
+    /// the next turn, longer, never has. Once that is learned, a new partial last block goes first
+    /// (here at once, the cache being full); LRU keeps it as long as the rest of its prompt.
+    @Test func partialLastBlocksThatAreNeverReusedGoFirst() throws {
+        var next: UInt64 = 1
+        func fresh(_ count: Int) -> [BlockHash] {
+            defer { next += UInt64(count) }
+            return (0..<count).map { BlockHash(rawValue: next + UInt64($0)) }
+        }
+        var cache = PrefixCache(capacityBlocks: 100, rule: PrefixCache.Rule.candidates[1])
+        var lru = try PrefixCache(capacityBlocks: 100, policy: .lru)
+        for _ in 0..<30 {
+            var history = fresh(2)
+            for _ in 0..<3 {
+                let prompt = history + fresh(1)
+                cache.insertOrTouch(prompt, lastBlockIsPartial: true)
+                lru.insertOrTouch(prompt, lastBlockIsPartial: true)
+                history += fresh(1)
+            }
+        }
+        // One more prompt into the full cache: its partial tail is the first block to go.
+        let prompt = fresh(3)
+        #expect(cache.count == 100 && lru.count == 100)
+        cache.insertOrTouch(prompt, lastBlockIsPartial: true)
+        lru.insertOrTouch(prompt, lastBlockIsPartial: true)
+        #expect(cache.longestCachedPrefix(of: prompt) == 2 && !cache.contains(prompt[2]))
+        #expect(lru.longestCachedPrefix(of: prompt) == 3, "LRU evicted older blocks")
+    }
+
     /// The open-addressing table behind the cache agrees with a `Dictionary` under random inserts,
     /// replacements and removals, through several growths, with keys that collide in their home bucket.
     @Test(arguments: [1, 2, 3])

@@ -21,7 +21,9 @@ public enum PrefixEvictionPolicy: Sendable {
     /// in force is the one that scores the most hits, of late, in small shadow caches that replay a
     /// hash sample of the same traffic under each rule (miniature simulation). Blocks of requests
     /// whose answer-length class has shown, on this traffic, at most half the average reuse are
-    /// moved to the eviction end when the request finishes (see ``PrefixCache/finish(_:hitBlocks:outputTokens:)``);
+    /// moved to the eviction end when the request finishes (see
+    /// ``PrefixCache/finish(_:hitBlocks:outputTokens:)``), and so are new partial last blocks of
+    /// prompts while those are seldom reused (see ``PrefixCache/insertOrTouch(_:lastBlockIsPartial:)``);
     /// the shadows weigh that too, and plain LRU never does it. A block is never evicted while a
     /// block extending it stays cached.
     case folio
@@ -181,16 +183,32 @@ public struct PrefixCache: Sendable {
     /// Inserts the chain's missing blocks and touches the others, then evicts down to capacity.
     ///
     /// Blocks are touched deepest first, so every prefix is more recent than its extensions.
-    public mutating func insertOrTouch(_ chain: [BlockHash]) {
-        if case .adaptive = mode { runShadows(chain) }
+    /// `lastBlockIsPartial` says that the prompt ends inside its last block (its token count is not
+    /// a multiple of the block size). ``PrefixEvictionPolicy/folio`` learns how often such blocks are
+    /// used again (a longer prompt that extends this one has other tokens in that block, so it
+    /// almost never is) and, while they are seldom reused, puts a new one first in line for eviction.
+    public mutating func insertOrTouch(_ chain: [BlockHash], lastBlockIsPartial: Bool = false) {
+        insertOrTouch(chain, partialTail: lastBlockIsPartial, demoteTail: nil)
+    }
+
+    private mutating func insertOrTouch(_ chain: [BlockHash], partialTail: Bool, demoteTail decided: Bool?) {
+        let learns: Bool
+        switch mode {
+        case .adaptive, .rule: learns = partialTail
+        case .lru, .lfu, .belady: learns = false
+        }
+        let demoteTail = learns && (decided ?? reuse.isPoor(answerClass: ReuseByAnswerClass.partialTail))
+        if case .adaptive = mode { runShadows(chain, partialTail: partialTail, demoteTail: demoteTail) }
         // Link new blocks to their parents first (shallow to deep), so child counts are right.
         var slots = [Int32](repeating: -1, count: chain.count)
+        var lastIsNew = false
         for (depth, hash) in chain.enumerated() {
             if let slot = slotOfHash[hash.rawValue] {
                 slots[depth] = slot
                 noteReuse(slot)
             } else {
                 slots[depth] = allocate(hash.rawValue, parent: depth > 0 ? slots[depth - 1] : -1)
+                lastIsNew = depth == chain.count - 1
             }
         }
         switch mode {
@@ -218,6 +236,16 @@ public struct PrefixCache: Sendable {
             // A prefix is never in a lower list than its extension: eviction may then compare heads.
             var floor: UInt8 = 0
             for slot in slots.reversed() { floor = touch(slot, atLeast: floor) }
+            if learns, lastIsNew, let tail = slots.last {
+                answerClass[Int(tail)] = ReuseByAnswerClass.partialTail
+                if decided == nil {
+                    reuse.inserted(1, answerClass: ReuseByAnswerClass.partialTail, halvingEvery: 4 * capacityBlocks)
+                }
+                if demoteTail, rule.demotes {
+                    unlink(tail)
+                    prepend(tail)
+                }
+            }
             while slotOfHash.count > capacityBlocks { evictOne() }
         }
     }
@@ -281,15 +309,16 @@ public struct PrefixCache: Sendable {
 
     /// Replays the sampled part of `chain` through every shadow, updates their decayed hit scores and
     /// puts the best scoring rule in force.
-    private mutating func runShadows(_ chain: [BlockHash]) {
+    private mutating func runShadows(_ chain: [BlockHash], partialTail: Bool, demoteTail: Bool) {
         let sub = chain.filter(isSampled)
         guard !sub.isEmpty else { return }
+        let sampledTail = partialTail && isSampled(chain[chain.count - 1])
         var retention = 1.0
         for _ in sub.indices { retention *= scoreRetention }
         var best = 0
         for index in shadows.indices {
             let hits = shadows[index].longestCachedPrefix(of: sub)
-            shadows[index].insertOrTouch(sub)
+            shadows[index].insertOrTouch(sub, partialTail: sampledTail, demoteTail: demoteTail)
             shadowScores[index] = shadowScores[index] * retention + Double(hits)
             if shadowScores[index] > shadowScores[best] { best = index }
         }
@@ -578,10 +607,14 @@ extension PrefixCache {
     }
 }
 
-/// Per answer-length class (⌊log₂ output tokens⌋, up to 15): blocks inserted and blocks used again.
+/// Per answer-length class (⌊log₂ output tokens⌋, up to 15), and for the partial last blocks of
+/// prompts (class 16): blocks inserted and blocks used again.
 private struct ReuseByAnswerClass: Sendable {
-    private var inserted = [Double](repeating: 0, count: 16)
-    private var reused = [Double](repeating: 0, count: 16)
+    private var inserted = [Double](repeating: 0, count: 17)
+    private var reused = [Double](repeating: 0, count: 17)
+
+    /// The class of a prompt's partial last block, whatever the answer.
+    static let partialTail: UInt8 = 16
     private var sinceHalving = 0
 
     /// Fewest blocks a class needs before it is judged.
