@@ -133,7 +133,7 @@ private struct Builder {
                 emit(at: arrival, chain: history, output: answer)
                 history.append(tokens: answer, ids: &nextID)
                 turn += 1
-                // Think time after the answer ends: median 100 s, often many minutes.
+                // Think time after the answer ends: median 200 s, often many minutes.
                 arrival +=
                     serviceMs(input: history.tokens, output: answer)
                     + Double(logNormal(median: 200_000, sigma: 1.0, cap: 3_000_000))

@@ -166,9 +166,10 @@ package struct ReplayCommand: ParsableCommand {
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                     let milliseconds = String(format: "%.1f", seconds * 1_000)
                     let millions = String(format: "%.2f", Double(result.blocks) / max(seconds, 1e-9) / 1e6)
+                    let rule = name == "folio" ? "; rule in force at the end: \(cache.ruleInForce)" : ""
                     errors.write(
                         "folio: \(name) at \(capacity) blocks: \(result.blocks) block lookups in \(milliseconds) ms "
-                            + "(\(millions) million/s)\n")
+                            + "(\(millions) million/s)\(rule)\n")
                     if ratios.isEmpty { first = result }
                     ratios.append(result.tokenHitRatio)
                 }

@@ -175,9 +175,11 @@ public struct PrefixCache: Sendable {
         return count
     }
 
-    /// The rule ``PrefixEvictionPolicy/folio`` applies now (for reports and tests): `"lru"`,
-    /// `"credit 2"` (a reused block outlives a once-used one by 2 × capacity touches, and so on up
-    /// the count levels), `"frequency"`, with `"+demote"` when answer classes are used.
+    /// The rule ``PrefixEvictionPolicy/folio`` applies now, for reports: `"lru"`, `"credit 2"` (a
+    /// block used more than once outlives a once-used one by 2 × capacity touches), `"reused
+    /// first"`, `"frequency"` (the lists by use count in order, LRU within each); with `"+demote"`
+    /// when poorly reused answer classes and partial last blocks go first. Other policies report
+    /// `"lru"`.
     public var ruleInForce: String { rule.description }
 
     /// Inserts the chain's missing blocks and touches the others, then evicts down to capacity.
