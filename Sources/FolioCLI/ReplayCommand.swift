@@ -20,8 +20,8 @@ package struct ReplayCommand: ParsableCommand {
             {"policy","capacityBlocks","requests","blocks","hitBlocks","blockHitRatio","tokenHitRatio",\
             "baselines"}: tokenHitRatio = saved ÷ all input tokens, and baselines holds the token hit \
             ratio of each --baselines policy on the same trace and capacity. --table prints a Markdown \
-            table instead. Standard error gets each replay's speed and, for folio, the rule in force at the end. belady knows the future and is there \
-            only as the ceiling.
+            table instead. Standard error gets each replay's speed and, for folio, the rule in force at \
+            the end. belady knows the future and is there only as the ceiling.
             """
     )
 
