@@ -39,8 +39,9 @@ struct PrefixCacheTests {
         #expect(cache.count == 5)
     }
 
-    /// Random prefix trees of requests: the capacity holds after every request, and under `lru` and
-    /// `folio` the cached set stays prefix-closed (no block is evicted while an extension is cached).
+    /// Random prefix trees of requests, with partial last blocks and completions: the capacity holds
+    /// after every request, and under `lru`, `lfu` and `folio` the cached set stays prefix-closed (no
+    /// block is evicted while an extension is cached).
     @Test(arguments: [1, 2, 3, 4, 5, 6])
     func capacityHoldsAndPrefixesOutliveTheirExtensions(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
@@ -63,14 +64,18 @@ struct PrefixCacheTests {
         for policy in [PrefixEvictionPolicy.lru, .lfu, .folio, .belady(BeladyFuture(requests: requests))] {
             var cache = try PrefixCache(capacityBlocks: capacity, policy: policy)
             var parents: [BlockHash: BlockHash] = [:]
+            var hits: [Int] = []
             for (index, chain) in requests.enumerated() {
                 for (child, parent) in zip(chain.dropFirst(), chain) { parents[child] = parent }
-                let hits = cache.longestCachedPrefix(of: chain)
-                cache.insertOrTouch(chain)
-                // Requests finish out of order, some with answers of a class that is never reused.
+                hits.append(cache.longestCachedPrefix(of: chain))
+                // Every other prompt ends inside its last block.
+                cache.insertOrTouch(chain, lastBlockIsPartial: index % 2 == 1)
+                // Requests finish three arrivals later (and so in between others' arrivals), every
+                // other one with a short answer.
                 if index >= 3 {
-                    let earlier = requests[index - 3]
-                    cache.finish(earlier, hitBlocks: min(hits, earlier.count), outputTokens: index % 2 == 0 ? 5 : 700)
+                    let earlier = index - 3
+                    cache.finish(
+                        requests[earlier], hitBlocks: hits[earlier], outputTokens: earlier % 2 == 0 ? 5 : 700)
                 }
                 #expect(cache.count <= capacity)
                 if case .belady = policy { continue }
