@@ -112,11 +112,9 @@ private struct Builder {
     /// Chats: 12,000 requests an hour at the default length.
     mutating func conversations() {
         let systems = makePrompts(tokens: [1_100, 700, 1_500, 600, 900, 400, 1_300, 800])
-        let chatsPerSecond = 2.0
         var startMs = 0.0
-        while true {
-            startMs += exponential(mean: 1_000 / chatsPerSecond)
-            guard Int64(startMs) < horizonMs else { return }
+        while let next = nextArrival(after: startMs, perSecond: 2.0) {
+            startMs = next
             let system = systems[zipf(systems.count, exponent: 1.1)]
             var history = Chain(prefix: system)
             var arrival = startMs
@@ -146,11 +144,9 @@ private struct Builder {
         let tools = makePrompts(tokens: [
             6_200, 4_100, 7_600, 3_000, 5_200, 2_400, 3_300, 4_800, 2_900, 6_700, 3_800, 5_600,
         ])
-        let sessionsPerSecond = 0.8
         var startMs = 0.0
-        while true {
-            startMs += exponential(mean: 1_000 / sessionsPerSecond)
-            guard Int64(startMs) < horizonMs else { return }
+        while let next = nextArrival(after: startMs, perSecond: 0.8) {
+            startMs = next
             var chain = Chain(prefix: tools[zipf(tools.count, exponent: 1.0)])
             chain.append(tokens: logNormal(median: 2_500, sigma: 1.2, cap: 40_000), ids: &nextID)
             var arrival = startMs
@@ -172,13 +168,10 @@ private struct Builder {
     /// Questions about popular documents, with one-off long documents between them.
     mutating func scanMix() {
         let systems = makePrompts(tokens: [1_400, 2_200, 800])
-        let documents = (0..<600).map { _ in makePrompts(tokens: [logNormal(median: 9_000, sigma: 0.7, cap: 60_000)])[0]
-        }
-        let requestsPerSecond = 3.4
+        let documents = makePrompts(tokens: (0..<600).map { _ in logNormal(median: 9_000, sigma: 0.7, cap: 60_000) })
         var arrival = 0.0
-        while true {
-            arrival += exponential(mean: 1_000 / requestsPerSecond)
-            guard Int64(arrival) < horizonMs else { return }
+        while let next = nextArrival(after: arrival, perSecond: 3.4) {
+            arrival = next
             var chain = Chain(prefix: systems[zipf(systems.count, exponent: 1.0)])
             if random.chance(35) {
                 // A one-off document: read once, never again.
@@ -215,6 +208,13 @@ private struct Builder {
     }
 
     mutating func exponential(mean: Double) -> Double { -mean * log(1 - random.nextUnit()) }
+
+    /// The next arrival (ms) of a Poisson process of `perSecond` after `milliseconds`, or `nil` once
+    /// past the end of the trace.
+    mutating func nextArrival(after milliseconds: Double, perSecond: Double) -> Double? {
+        let next = milliseconds + exponential(mean: 1_000 / perSecond)
+        return Int64(next) < horizonMs ? next : nil
+    }
 
     mutating func geometric(mean: Double) -> Int { Int(exponential(mean: mean)) }
 
