@@ -43,14 +43,16 @@ extension Scheduler {
         guard let limitNs = request.maxWait?.nanosecondCount ?? serviceClass.maxWaitNs else { return nil }
         let target = Double(limitNs) * 1e-9 * configuration.admissionWaitFraction
         let realWait = estimatedWait(queueIndex, extraCost: 0)
+        // Work-conserving, also in a fleet: a node whose own queue is short takes the job.
+        let ownWait = localWait(queueIndex, extraCost: 0)
         if ticket != nil {
-            if realWait <= target { return nil }
+            if realWait <= target || ownWait <= target / 2 { return nil }
         } else {
-            if realWait <= target / 2 { return nil }
-            let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost)
+            if realWait <= target / 2 || ownWait <= target / 2 { return nil }
+            let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost, booked: true)
             if bookedWait <= target { return nil }
         }
-        let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost)
+        let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost, booked: true)
         let retryAfter = Swift.max(1, bookedWait - target / 2)
         let tokenNumber = nextTicketNumber
         nextTicketNumber += 1
@@ -67,8 +69,26 @@ extension Scheduler {
             retryAfter: .seconds(retryAfter), retryToken: RetryToken(rawValue: tokenNumber))
     }
 
-    /// Seconds a job of `queueIndex` would queue now, with `extraCost` more work ahead of it.
-    func estimatedWait(_ queueIndex: Int, extraCost: Double) -> Double {
+    /// Seconds a job of `queueIndex` would queue now, with `extraCost` more work ahead of it; with
+    /// other nodes (``fleet``), the fleet's wait: all queued work ahead (and, with `booked`, all
+    /// booked retries) over all the workers the class can expect.
+    func estimatedWait(_ queueIndex: Int, extraCost: Double, booked: Bool = false) -> Double {
+        let local = localWait(queueIndex, extraCost: extraCost)
+        guard fleet.nodes > 0, fleet.queuedSeconds.count == classes.count else { return local }
+        let precedence = classes[queueIndex].policy.precedence
+        var ahead = local * expectedWorkers(queueIndex)
+        var higherRunning = 0
+        for (index, other) in classes.enumerated() where other.policy.precedence <= precedence {
+            ahead += fleet.queuedSeconds[index]
+            if other.policy.precedence < precedence { higherRunning += fleet.running[index] }
+        }
+        if booked { ahead += fleet.bookedSeconds[queueIndex] }
+        let remoteWorkers = Swift.max(0, Double(fleet.workers - higherRunning))
+        return ahead / (expectedWorkers(queueIndex) + remoteWorkers)
+    }
+
+    /// This node's own estimate: its queued cost ahead at the learned rate over its workers.
+    func localWait(_ queueIndex: Int, extraCost: Double) -> Double {
         let precedence = classes[queueIndex].policy.precedence
         var ahead = extraCost
         for other in classes where other.policy.precedence <= precedence { ahead += other.queuedCost }
@@ -80,6 +100,14 @@ extension Scheduler {
     func expectedWorkers(_ queueIndex: Int) -> Double {
         let free = Double(configuration.workers) - classes[queueIndex].higherBusyAverage
         return Swift.max(1, Swift.max(Double(classes[queueIndex].reservedWorkers), free))
+    }
+
+    /// What this node publishes to the fleet.
+    package func nodeLoad(nowNs: Int64) -> NodeLoad {
+        NodeLoad(
+            workers: configuration.workers, queuedSeconds: classes.map { $0.queuedCost * secondsPerCost },
+            bookedSeconds: classes.map { $0.ticketCost * secondsPerCost }, running: classes.map(\.running),
+            isPeak: nowNs < peakUntilNs)
     }
 
     private mutating func noteCost(_ cost: Double, _ queueIndex: Int) {

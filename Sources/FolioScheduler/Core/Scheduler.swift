@@ -61,6 +61,8 @@ package struct Scheduler: Sendable {
     var queuedTotal = 0
     var lastEventNs: Int64 = 0
     var peakUntilNs: Int64 = .min
+    /// The other nodes of a fleet (none: a node on its own).
+    package var fleet = FleetLoad()
     var topPrecedence: Int
     var precedences: [Int]
     var deadlines = Heap<DeadlineEntry>()
@@ -349,5 +351,5 @@ package struct Scheduler: Sendable {
         return x > 30 ? 0 : exp(-x)
     }
 
-    func isPeak(_ nowNs: Int64) -> Bool { nowNs < peakUntilNs }
+    func isPeak(_ nowNs: Int64) -> Bool { nowNs < peakUntilNs || fleet.isPeak }
 }

@@ -325,6 +325,20 @@ public final class WorkerPool: Sendable {
         }
     }
 
+    // MARK: Fleet
+
+    /// This node's load, for the other nodes of a fleet.
+    public var nodeLoad: NodeLoad {
+        let nowNs = now.nanosecondCount
+        return state.withLock { $0.scheduler.nodeLoad(nowNs: nowNs) }
+    }
+
+    /// The other nodes' load (their latest heartbeats, summed): admission estimates waits, books
+    /// retries and enters peak mode on the fleet's load from now on. An empty load: on its own again.
+    public func updateFleet(_ load: FleetLoad) {
+        state.withLock { $0.scheduler.fleet = load }
+    }
+
     /// How a shutdown treats queued work.
     public enum ShutdownMode: Sendable {
         /// Run everything already admitted, then return.
