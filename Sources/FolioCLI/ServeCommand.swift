@@ -20,6 +20,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The port to listen on (0: a free one, printed).") var port = 8080
     @Option(help: "The data directory: uploaded files, the metadata database, the document cache.")
     var data: String = GatewayConfiguration.defaultDataDirectory()
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Apply the PostgreSQL schema's missing migrations before serving (safe on several nodes at once).")
+    var migrate = false
+    @Option(
+        name: .customLong("blob-dir"),
+        help: "A directory every node mounts, for uploaded bytes (default with PostgreSQL: in the database).")
+    var blobDirectory: String?
+    @Option(help: "This node's name in the fleet (default: host name and process id).") var nodeName: String?
     @Option(help: "Worker threads for documents and token counts (default: one per core).") var workers: Int?
     @Option(help: "Nice value of the worker threads (0–19): above 0 the event loops answer first when cores are busy.")
     var workerNiceness = 10
@@ -55,6 +63,10 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         var configuration = GatewayConfiguration(dataDirectory: data)
+        configuration.database = database.url
+        configuration.migrate = migrate
+        configuration.blobDirectory = blobDirectory
+        configuration.nodeName = nodeName
         configuration.host = host
         configuration.port = port
         configuration.maxUploadBytes = maxUploadBytes
@@ -108,6 +120,7 @@ struct KeysCommand: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a key for a tenant and print it (only once).")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "The tenant the key acts for.") var tenant: String
         @Flag(help: "An admin key: may grant and revoke passes.") var admin = false
 
@@ -116,7 +129,7 @@ struct KeysCommand: ParsableCommand {
                 throw ValidationError("--tenant must be 1–128 bytes")
             }
             let (tenant, admin, data) = (tenant, admin, data)
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 let key = Identifiers.makeKey()
                 let record = APIKeyRecord(
                     id: Identifiers.make("key-"), tenant: tenant, hash: Identifiers.hash(key: key),
@@ -131,11 +144,12 @@ struct KeysCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (never the keys themselves).")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Only this tenant's keys.") var tenant: String?
 
         func run() throws {
             let tenant = tenant
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 print("id\ttenant\tprefix\tadmin\tcreated\trevoked")
                 for key in try await store.keys(tenant: tenant) {
                     print(
@@ -149,11 +163,12 @@ struct KeysCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key by its id (key-…).")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The key's id, as `folio keys list` shows it.") var id: String
 
         func run() throws {
             let id = id
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 guard try await store.revokeKey(id: id, atMilliseconds: Gateway.nowMilliseconds())
                 else { throw ValidationError("no key \(id), or it was revoked already") }
                 print("revoked \(id)")
@@ -172,12 +187,13 @@ struct PassesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Grant a pass: peak-4d (5.20 CNY), peak-93d (99 CNY) or peak-365d (399 CNY).")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "The tenant.") var tenant: String
         @Option(name: .customLong("pass"), help: "The pass: peak-4d, peak-93d or peak-365d.") var product: String
 
         func run() throws {
             let (tenant, product) = (tenant, product)
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 let pass = try await Gateway.grantPass(product, to: tenant, store: store)
                 print("\(pass.id)\t\(pass.tenant)\t\(pass.productID)\texpires \(pass.expiresAtMilliseconds / 1_000)")
             }
@@ -187,11 +203,12 @@ struct PassesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List passes.")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Only this tenant's passes.") var tenant: String?
 
         func run() throws {
             let tenant = tenant
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 let now = Gateway.nowMilliseconds()
                 print("id\ttenant\tpass\tgranted\texpires\tstate")
                 for pass in try await store.passes(tenant: tenant) {
@@ -209,11 +226,12 @@ struct PassesCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a pass by its id (pass-…).")
         @Option(help: "The data directory.") var data: String = GatewayConfiguration.defaultDataDirectory()
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The pass's id.") var id: String
 
         func run() throws {
             let id = id
-            try runStoreCommand(data: data) { store in
+            try runStoreCommand(data: data, database: database.url) { store in
                 guard try await store.revokePass(id: id, atMilliseconds: Gateway.nowMilliseconds())
                 else { throw ValidationError("no pass \(id), or it was revoked already") }
                 print("revoked \(id)")
@@ -222,11 +240,41 @@ struct PassesCommand: ParsableCommand {
     }
 }
 
-/// Opens the data directory's metadata store and runs `body`; errors are printed, exit 1.
-private func runStoreCommand(data: String, _ body: @escaping @Sendable (any MetadataStore) async throws -> Void) throws
-{
+/// `--database`, or `FOLIO_DATABASE_URL`: the metadata database a fleet shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "The metadata database: a postgres:// URL that a fleet of nodes shares (default: $FOLIO_DATABASE_URL, "
+                + "else SQLite in the data directory).", valueName: "url"))
+    var option: String?
+
+    var url: String? {
+        if let option { return option }
+        let environment = ProcessInfo.processInfo.environment["FOLIO_DATABASE_URL"]
+        return environment?.isEmpty == false ? environment : nil
+    }
+}
+
+/// Opens the metadata store (PostgreSQL at `database`, else the data directory's SQLite) and runs
+/// `body`; errors are printed, exit 1.
+private func runStoreCommand(
+    data: String, database: String?, _ body: @escaping @Sendable (any MetadataStore) async throws -> Void
+) throws {
     let status = waitForTask {
         do {
+            if let database {
+                let store = try await PostgresMetadataStore(
+                    url: database, migrate: false, logger: Logger(label: "folio.store"))
+                do {
+                    try await body(store)
+                } catch {
+                    await store.close()
+                    throw error
+                }
+                await store.close()
+                return 0
+            }
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let store = try SQLiteMetadataStore(path: data + "/folio.sqlite")
             try await body(store)

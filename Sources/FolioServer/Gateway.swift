@@ -10,6 +10,10 @@ internal import ServiceLifecycle
 internal import Synchronization
 internal import UnixSignals
 
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
 /// The Folio gateway: Moonshot's and OpenAI's file, tokenizer and context-cache APIs, and Folio's own
 /// chunk, search and pack endpoints, over one ``Engine``.
 ///
@@ -21,6 +25,11 @@ public final class Gateway: Sendable {
     public let engine: Engine
     public let store: any MetadataStore
     let vault: FileVault
+    /// Uploaded bytes every node can read (a fleet); nil: the data directory alone.
+    let blobs: (any BlobStore)?
+    /// The PostgreSQL store when the gateway opened one (closed when it stops).
+    let postgres: PostgresMetadataStore?
+    let fleet: FleetMonitor?
     let tokenizers: [String: BPETokenizer]
     let logger: Logger
     let metrics: GatewayMetrics
@@ -66,8 +75,23 @@ public final class Gateway: Sendable {
             engineConfiguration.scheduler = scheduler
         }
         engine = try Engine(configuration: engineConfiguration)
-        self.store = try store ?? SQLiteMetadataStore(path: directory + "/folio.sqlite")
+        var postgres: PostgresMetadataStore?
+        if store == nil, let url = configuration.database, PostgresConnectionURL.isPostgres(url) {
+            postgres = try await PostgresMetadataStore(url: url, migrate: configuration.migrate, logger: logger)
+        } else if let url = configuration.database, !url.hasSuffix(".sqlite"), store == nil {
+            throw StoreError.invalidConfiguration("--database must be a postgres:// URL (or leave it out for SQLite)")
+        }
+        self.postgres = postgres
+        self.store =
+            try store ?? postgres ?? SQLiteMetadataStore(path: configuration.database ?? directory + "/folio.sqlite")
         vault = try FileVault(directory: directory, engine: engine)
+        if let blobDirectory = configuration.blobDirectory {
+            blobs = try DirectoryBlobStore(directory: blobDirectory, engine: engine)
+        } else if let postgres {
+            blobs = PostgresBlobStore(store: postgres, engine: engine)
+        } else {
+            blobs = nil
+        }
         var tokenizers: [String: BPETokenizer] = [engine.configuration.encoding: engine.tokenizer]
         for name in ["cl100k_base", "o200k_base"] where tokenizers[name] == nil {
             tokenizers[name] = try BPETokenizer.named(name)
@@ -77,9 +101,29 @@ public final class Gateway: Sendable {
         keyCache = LookupCache(timeToLive: configuration.lookupCacheTimeToLive)
         passCache = LookupCache(timeToLive: configuration.lookupCacheTimeToLive)
         rateLimiter = configuration.requestsPerMinute.map { RateLimiter(perMinute: $0) }
+        if let postgres {
+            let nodeID = configuration.nodeName ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+            fleet = FleetMonitor(
+                store: postgres, pool: engine.pool, nodeID: nodeID,
+                address: "\(configuration.host):\(configuration.port)", interval: configuration.heartbeat,
+                logger: logger, metrics: metrics)
+        } else {
+            fleet = nil
+        }
         // What a crash left: staged uploads, and committed files no record names (never promised).
-        let removed = try await vault.sweep(keeping: try await self.store.allFileIDs())
+        let ids = try await self.store.allFileIDs()
+        let removed = try await vault.sweep(keeping: ids)
         if removed > 0 { logger.info("removed \(removed) unfinished uploads left by an earlier run") }
+        // Shared bytes no record names, old enough that no node is still between bytes and record.
+        if let blobs {
+            let orphans = try await blobs.sweep(keeping: ids, olderThan: .seconds(3_600))
+            if orphans > 0 { logger.info("removed \(orphans) stored uploads that no file record names") }
+        }
+    }
+
+    /// A store call failed for want of the database: readiness turns 503 until a heartbeat succeeds.
+    func databaseTrouble() {
+        fleet?.status.withLock { $0.failing = true }
     }
 
     /// A swift-metrics factory on the registry `/metrics` renders: `folio serve` bootstraps it so the
@@ -112,13 +156,21 @@ public final class Gateway: Sendable {
             logger: logger)
         let drain = DrainService(gateway: self)
         // Shut down in reverse order: the drain first (refuse new work, wait for what is in flight),
-        // then the server.
+        // then the server, then the heartbeat (the node leaves the fleet last).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let fleet { services.append(.init(service: fleet)) }
+        services += [.init(service: app), .init(service: drain)]
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: app), .init(service: drain)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await engine.shutdown(.drain)
+            await postgres?.close()
+            throw error
+        }
         await engine.shutdown(.drain)
+        await postgres?.close()
     }
 
     // MARK: Draining

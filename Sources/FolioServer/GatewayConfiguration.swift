@@ -45,8 +45,22 @@ public struct GatewayConfiguration: Sendable {
     /// How long a drain (SIGTERM) waits for requests in flight before the server closes.
     public var drainTimeout: Duration = .seconds(30)
     /// How long an API key's and a tenant's pass lookups are remembered: a revoked key stops working,
-    /// and a granted or revoked pass takes effect, within this (0: look up every request).
-    public var lookupCacheTimeToLive: Duration = .seconds(1)
+    /// and a granted or revoked pass takes effect, within this on every node of a fleet (0: look up
+    /// every request). Half a second keeps "within a second" with room for the request itself.
+    public var lookupCacheTimeToLive: Duration = .milliseconds(500)
+
+    /// The metadata database: nil for SQLite in the data directory, or a `postgres://` URL
+    /// (``PostgresConnectionURL``) that a fleet of nodes shares.
+    public var database: String?
+    /// Apply the PostgreSQL schema's missing migrations at start (safe on several nodes at once).
+    public var migrate = false
+    /// A directory every node mounts, for uploaded bytes; nil: in PostgreSQL when ``database`` is
+    /// PostgreSQL, otherwise only in the data directory.
+    public var blobDirectory: String?
+    /// This node's name in the fleet (default: host name and process id).
+    public var nodeName: String?
+    /// How often a node on PostgreSQL publishes its load and reads the others'.
+    public var heartbeat: Duration = .milliseconds(200)
 
     public init(dataDirectory: String = GatewayConfiguration.defaultDataDirectory()) {
         self.dataDirectory = dataDirectory

@@ -44,6 +44,46 @@ public struct FileVault: Sendable {
         return StagedFile(file: file, path: path, finalPath: filesDirectory + "/" + id, vault: self)
     }
 
+    /// Whether the node has its copy of `id`.
+    func holds(_ id: String) -> Bool {
+        guard let path = path(of: id) else { return false }
+        return (try? FileStatus(path: path)) != nil
+    }
+
+    /// The size and SHA-256 (hex) of a file, read on the pool's auxiliary threads.
+    func digest(of path: String) async throws -> (bytes: Int64, sha256: String) {
+        try await engine.perform { () throws(SystemError) -> (bytes: Int64, sha256: String) in
+            let file = try SystemFile(path, access: .readOnly)
+            defer { try? file.close() }
+            var hasher = SHA256()
+            var total: Int64 = 0
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let read = try file.read(into: buffer)
+                if read == 0 { break }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<read]))
+                total += Int64(read)
+            }
+            return (total, Identifiers.hex(hasher.finalize()))
+        }
+    }
+
+    /// Moves a fetched file from staging into place (atomic: a concurrent fetch of the same file
+    /// replaces it with the same bytes).
+    func adopt(_ stagedPath: String, as id: String) async throws {
+        guard let path = path(of: id) else { throw APIError.server("unsafe file id \(id)") }
+        let directory = filesDirectory
+        try await engine.perform { () throws(SystemError) in
+            try FileSystem.rename(stagedPath, to: path)
+            try AtomicFile.synchronizeDirectory(directory)
+        }
+    }
+
+    func removeStaged(_ path: String) async {
+        await engine.perform { try? FileSystem.removeFile(path) }
+    }
+
     /// Removes a stored file (a delete, or an upload rejected after it was committed).
     func remove(id: String) async {
         guard let path = path(of: id) else { return }

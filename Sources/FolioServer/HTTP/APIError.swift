@@ -80,6 +80,13 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             retryAfter: retryAfter, shouldRetry: true)
     }
 
+    /// A part the gateway needs (its metadata database) is down: retry after `retryAfter`.
+    public static func unavailable(_ message: String, retryAfter: Duration) -> APIError {
+        APIError(
+            .serviceUnavailable, type: "server_unavailable_error", message, code: "database_unavailable",
+            retryAfter: retryAfter, shouldRetry: true)
+    }
+
     public static func server(_ message: String, code: String? = nil) -> APIError {
         APIError(.internalServerError, type: "server_error", message, code: code)
     }

@@ -76,6 +76,13 @@ struct GatewayMiddleware: RouterMiddleware {
             switch error {
             case .quotaExceeded(let message): apiError = .invalidRequest(message, code: "quota_exceeded")
             case .conflict(let message): apiError = APIError(.conflict, type: "invalid_request_error", message)
+            case .unavailable:
+                gateway.logger.warning(
+                    "\(error)", metadata: ["request_id": .string(context.requestID)])
+                gateway.databaseTrouble()
+                apiError = .unavailable(
+                    "the metadata database is unavailable; retry shortly", retryAfter: .seconds(2))
+            case .invalidConfiguration(let message): apiError = .server(message)
             }
         case is DecodingError:
             apiError = .invalidRequest("the request body is not the JSON this endpoint takes")

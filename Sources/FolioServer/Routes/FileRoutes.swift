@@ -21,8 +21,11 @@ extension Gateway {
             guard let record = try await self.store.deleteFile(id: id, tenant: principal.tenant) else {
                 throw Self.noSuchFile(id)
             }
-            // The record went first: from here no client can reach the bytes, whatever happens next.
+            // The record went first: from here no client can reach the bytes, whatever happens next
+            // (shared bytes a failure leaves here are swept at a node's start; other nodes' local
+            // copies too).
             await self.vault.remove(id: record.id)
+            try? await self.blobs?.delete(id: record.id)
             return Response.json(["id": .string(id), "object": "file", "deleted": true])
         }
         router.get("/v1/files/{id}/content") { request, context in
@@ -87,6 +90,7 @@ extension Gateway {
             request.body, boundary: boundary, id: id, vault: vault, maxFileBytes: configuration.maxUploadBytes)
         let purpose = upload.fields["purpose"] ?? ""
         var committed = false
+        var shared = false
         do {
             guard Self.purposes.contains(purpose) else {
                 throw APIError.invalidRequest(
@@ -120,6 +124,11 @@ extension Gateway {
                 id: id, tenant: principal.tenant, filename: upload.filename, purpose: purpose, bytes: bytes,
                 sha256: digest, createdAt: createdAt, expiresAt: expiresAt, status: status,
                 statusDetails: details)
+            // In a fleet the bytes every node reads are committed before the record that names them.
+            if let blobs {
+                shared = true
+                try await blobs.put(id: id, from: path, bytes: bytes)
+            }
             try await store.insertFile(record, quota: quota)
             metrics.uploaded(bytes: bytes)
             let seconds = Double(storing.components.seconds) + Double(storing.components.attoseconds) * 1e-18
@@ -128,6 +137,7 @@ extension Gateway {
                 metadata: ["request_id": .string(context.requestID), "file": .string(id)])
             return Response.json(Self.object(of: record))
         } catch {
+            if shared { try? await blobs?.delete(id: id) }
             if committed {
                 await vault.remove(id: id)
             } else {
@@ -218,13 +228,31 @@ extension Gateway {
 
     /// The engine's document for a stored file: a cache hit after the upload (a `stat` and a lookup).
     func handle(of record: FileRecord, session: Session) async throws -> DocumentHandle {
-        guard let path = vault.path(of: record.id) else { throw Self.noSuchFile(record.id) }
+        let path = try await localPath(of: record)
         do {
             return try await engine.ingest(
                 file: path, name: Self.documentName(id: record.id, filename: record.filename), session: session)
         } catch {
             throw APIError(error)
         }
+    }
+
+    /// The node's copy of a stored file: in a fleet, fetched from the blob store on first use
+    /// (checked against the record's size and SHA-256 before it is used).
+    func localPath(of record: FileRecord) async throws -> String {
+        guard let path = vault.path(of: record.id) else { throw Self.noSuchFile(record.id) }
+        guard let blobs, !vault.holds(record.id) else { return path }
+        let staging = vault.stagingDirectory + "/" + record.id + "." + Identifiers.make("fetch-")
+        guard try await blobs.get(id: record.id, to: staging) else {
+            throw APIError.server("the bytes of file \(record.id) are missing from the shared store")
+        }
+        let digest = try await vault.digest(of: staging)
+        guard digest.bytes == record.bytes, digest.sha256 == record.sha256 else {
+            await vault.removeStaged(staging)
+            throw APIError.server("the shared bytes of file \(record.id) do not match its record")
+        }
+        try await vault.adopt(staging, as: record.id)
+        return path
     }
 
     /// What the engine calls a stored file: unique (the id), with the client's name and extension

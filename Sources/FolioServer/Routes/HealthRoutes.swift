@@ -10,6 +10,9 @@ extension Gateway {
             if self.isDraining {
                 throw APIError.draining(retryAfter: .seconds(5))
             }
+            if let fleet = self.fleet, !fleet.databaseIsUp {
+                throw APIError.unavailable("the metadata database does not answer", retryAfter: .seconds(2))
+            }
             return Response.json(["status": "ready"])
         }
         router.get("/metrics") { _, _ in

@@ -54,6 +54,21 @@ public enum StoreError: Error, Sendable, Equatable {
     case quotaExceeded(String)
     /// A record with that id or name exists.
     case conflict(String)
+    /// The database cannot be reached or did not answer in time: the request may be retried
+    /// (the gateway answers 503 with `Retry-After`).
+    case unavailable(String)
+    /// The store cannot be opened as configured (a bad URL, a schema this binary does not know).
+    case invalidConfiguration(String)
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .quotaExceeded(let message), .conflict(let message): message
+        case .unavailable(let message): "the metadata database is unavailable: \(message)"
+        case .invalidConfiguration(let message): message
+        }
+    }
 }
 
 /// How much one tenant may keep.
