@@ -50,10 +50,10 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// `folio keys create` on the data directory (the server may be running).
-    static func makeKey(directory: String, tenant: String) throws -> String {
+    static func makeKey(directory: String, tenant: String, arguments: [String] = []) throws -> String {
         let process = Process()
         process.executableURL = try binary
-        process.arguments = ["keys", "create", "--data", directory, "--tenant", tenant]
+        process.arguments = ["keys", "create", "--data", directory, "--tenant", tenant] + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()
