@@ -48,6 +48,7 @@ import resource
 import sys
 import threading
 import time
+import zlib
 
 import httpx
 
@@ -85,6 +86,11 @@ def parse_args():
     parser.add_argument("--free-tenants", type=int, default=16)
     parser.add_argument("--priority-tenants", type=int, default=4)
     parser.add_argument("--workers", type=int, help="folio serve --workers (default: the server's)")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="folio serve processes on the PostgreSQL database $FOLIO_DATABASE_URL names (a fleet); "
+                             "requests go to them as --spread says")
+    parser.add_argument("--spread", choices=["round-robin", "key"], default="round-robin",
+                        help="with --nodes: in turn, or by API key (a sticky load balancer)")
     parser.add_argument("--server-arg", action="append", default=[], help="another flag for folio serve")
     parser.add_argument("--max-inflight", type=int, default=4000, help="client-side cap on requests in flight")
     parser.add_argument("--max-connections", type=int, default=1000, help="connections per class (free, priority)")
@@ -180,6 +186,30 @@ class Recorder:
         }
 
 
+class Spread:
+    """Requests to several nodes as a load balancer sends them: in turn (round-robin; a retry goes to the
+    next node), or by API key (sticky: a tenant's requests, retries included, reach the same node)."""
+
+    def __init__(self, clients, sticky=False):
+        self.clients, self.turn, self.sticky = clients, 0, sticky
+
+    async def request(self, method, path, headers, body):
+        if self.sticky:
+            index = zlib.crc32(headers["Authorization"].encode()) % len(self.clients)
+        else:
+            index = self.turn % len(self.clients)
+            self.turn += 1
+        return await self.clients[index].request(method, path, headers, body)
+
+    async def close(self):
+        for client in self.clients:
+            await client.close()
+
+    @property
+    def opened(self):
+        return sum(client.opened for client in self.clients)
+
+
 class LoadTest:
     def __init__(self, args):
         self.args = args
@@ -193,6 +223,7 @@ class LoadTest:
         self.estimates = self.estimate_bodies()
         self.inflight = set()
         self.process = None
+        self.processes = []
         self.rss_samples = []
 
     # Requests.
@@ -311,19 +342,21 @@ class LoadTest:
     async def measured(self, phase, coroutine):
         """Runs a phase; records the generator's CPU share and the server's own view of it (its log)."""
         log_start, cpu_start, wall_start = self.log_size(), time.process_time(), time.monotonic()
-        server_cpu_start = self.server_cpu_seconds()
+        server_cpu_start = sum(self.server_cpu_seconds(process) for process in self.processes)
         result = await coroutine
         wall = time.monotonic() - wall_start
         self.recorder.generator[phase] = {
             "generator_cpu_cores": round((time.process_time() - cpu_start) / wall, 2),
-            "server_cpu_cores": round((self.server_cpu_seconds() - server_cpu_start) / wall, 2),
+            "server_cpu_cores": round(
+                (sum(self.server_cpu_seconds(process) for process in self.processes) - server_cpu_start) / wall, 2),
             "server_side": server_side_latencies(self.process.log_path, log_start, self.log_size()),
         }
         return result
 
-    def server_cpu_seconds(self):
-        """User + system CPU time of the server so far (/proc/PID/stat fields 14 and 15)."""
-        with open(f"/proc/{self.process.pid}/stat") as stat:
+    @staticmethod
+    def server_cpu_seconds(process):
+        """User + system CPU time of a server so far (/proc/PID/stat fields 14 and 15)."""
+        with open(f"/proc/{process.pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -421,17 +454,30 @@ class LoadTest:
         if not any(arg.startswith("--max-files-per-tenant") for arg in extra):
             # The test is not about the 1,000-file quota: at 2x capacity tenants would reach it within a minute.
             extra += ["--max-files-per-tenant", "1000000"]
-        self.process = FolioProcess(args.binary, extra_args=extra)
+        if args.nodes > 1:
+            if not os.environ.get("FOLIO_DATABASE_URL"):
+                raise SystemExit("--nodes needs FOLIO_DATABASE_URL (a postgres:// URL the nodes share)")
+            extra += ["--migrate"]
+        self.processes = [FolioProcess(args.binary, extra_args=extra) for _ in range(args.nodes)]
+        self.process = self.processes[0]
         summary = {"config": {key: value for key, value in vars(args).items()}}
         stop_sampling = threading.Event()
         try:
+            for process in self.processes:
+                process.start()
             self.make_tenants()
-            self.process.start()
             threading.Thread(target=self.sample_rss, args=(stop_sampling,), daemon=True).start()
-            log(f"folio serve at {self.process.url} (pid {self.process.pid}); data in {self.process.data_dir}")
-            host, port = self.process.url.removeprefix("http://").rsplit(":", 1)
+            for process in self.processes:
+                log(f"folio serve at {process.url} (pid {process.pid}); data in {process.data_dir}")
             # Separate pools, so that priority requests never wait behind free ones in the client.
-            clients = {p: rawhttp.RawClient(host, int(port), args.max_connections, args.timeout) for p in (False, True)}
+            clients = {}
+            for priority in (False, True):
+                pools = []
+                for process in self.processes:
+                    host, port = process.url.removeprefix("http://").rsplit(":", 1)
+                    pools.append(rawhttp.RawClient(
+                        host, int(port), max(1, args.max_connections // args.nodes), args.timeout))
+                clients[priority] = Spread(pools, sticky=args.spread == "key")
             async with httpx.AsyncClient(base_url=self.process.url, timeout=args.timeout) as setup:
                 await self.preload(setup)
                 log(f"preloaded {len(PRELOAD_FILES)} documents for each of "
@@ -460,9 +506,11 @@ class LoadTest:
                     await client.close()
         finally:
             stop_sampling.set()
-            code = self.process.stop()
+            codes = [process.stop() for process in self.processes]
+            code = next((c for c in codes if c != 0), codes[0] if codes else None)
             summary["server_log_tail"] = self.process.log_tail(5).splitlines()
-            self.process.cleanup()
+            for process in self.processes:
+                process.cleanup()
         summary.update(self.report(alone_elapsed, mix_elapsed, lost, code))
         return summary
 

@@ -152,10 +152,10 @@ def main():
             extra += ["--max-upload-bytes", str(size)]
 
         server = FolioProcess(args.binary, extra_args=extra, workdir=pathlib.Path(work) / "server")
-        key = server.create_key("rss")
         summary = {"file_bytes": size}
         try:
-            server.start()
+            server.start()  # first: on PostgreSQL (FOLIO_DATABASE_URL) the server applies the schema keys need
+            key = server.create_key("rss")
             client = openai.OpenAI(base_url=server.base_url, api_key=key, max_retries=0, timeout=900)
             client.files.create(file=("warmup.txt", b"warm up the upload path\n" * 100), purpose="file-extract")
             time.sleep(0.5)

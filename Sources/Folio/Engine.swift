@@ -135,7 +135,7 @@ public final class Engine: Sendable {
                     memoryCapacityBytes: configuration.memoryCapacityBytes, directory: configuration.cacheDirectory,
                     diskCapacityBytes: configuration.diskCapacityBytes,
                     defaultTimeToLive: configuration.defaultTimeToLive),
-                executor: pool.auxiliaryExecutor)
+                executor: pool.auxiliaryExecutor, shared: configuration.sharedEntries)
             memo = try FileDigestMemo(directory: configuration.cacheDirectory.map { Self.trimmed($0) + "/digests" })
         } catch {
             throw wrapping(error)

@@ -1,3 +1,4 @@
+public import FolioCache
 public import FolioIndex
 public import FolioIngest
 public import FolioScheduler
@@ -21,6 +22,9 @@ public struct EngineConfiguration: Sendable {
     /// The disk tier's directory; nil keeps processed documents in memory only. Default:
     /// ``defaultCacheDirectory``.
     public var cacheDirectory: String?
+    /// Processed documents other engines stored (a fleet's nodes): asked after a disk miss, offered
+    /// what this engine processes (``SharedEntryStore``). Needs ``cacheDirectory``. Default: none.
+    public var sharedEntries: (any SharedEntryStore)?
     /// The memory tier's budget in bytes of decoded documents (default 512 MiB).
     public var memoryCapacityBytes: Int = 512 << 20
     /// The disk tier's budget in bytes of entry files (default 8 GiB).

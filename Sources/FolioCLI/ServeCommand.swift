@@ -28,6 +28,8 @@ struct ServeCommand: ParsableCommand {
         help: "A directory every node mounts, for uploaded bytes (default with PostgreSQL: in the database).")
     var blobDirectory: String?
     @Option(help: "This node's name in the fleet (default: host name and process id).") var nodeName: String?
+    @Flag(help: "On PostgreSQL: do not share processed documents between nodes (each node processes its own).")
+    var noSharedProcessing = false
     @Option(help: "Worker threads for documents and token counts (default: one per core).") var workers: Int?
     @Option(help: "Nice value of the worker threads (0–19): above 0 the event loops answer first when cores are busy.")
     var workerNiceness = 10
@@ -67,6 +69,7 @@ struct ServeCommand: ParsableCommand {
         configuration.migrate = migrate
         configuration.blobDirectory = blobDirectory
         configuration.nodeName = nodeName
+        configuration.shareProcessedDocuments = !noSharedProcessing
         configuration.host = host
         configuration.port = port
         configuration.maxUploadBytes = maxUploadBytes

@@ -74,14 +74,22 @@ public final class Gateway: Sendable {
             }
             engineConfiguration.scheduler = scheduler
         }
-        engine = try Engine(configuration: engineConfiguration)
         var postgres: PostgresMetadataStore?
         if store == nil, let url = configuration.database, PostgresConnectionURL.isPostgres(url) {
             postgres = try await PostgresMetadataStore(url: url, migrate: configuration.migrate, logger: logger)
+            if configuration.shareProcessedDocuments, let postgres {
+                engineConfiguration.sharedEntries = PostgresEntryStore(store: postgres)
+            }
         } else if let url = configuration.database, !url.hasSuffix(".sqlite"), store == nil {
             throw StoreError.invalidConfiguration("--database must be a postgres:// URL (or leave it out for SQLite)")
         }
         self.postgres = postgres
+        do {
+            engine = try Engine(configuration: engineConfiguration)
+        } catch {
+            await postgres?.close()
+            throw error
+        }
         self.store =
             try store ?? postgres ?? SQLiteMetadataStore(path: configuration.database ?? directory + "/folio.sqlite")
         vault = try FileVault(directory: directory, engine: engine)
@@ -123,7 +131,7 @@ public final class Gateway: Sendable {
 
     /// A store call failed for want of the database: readiness turns 503 until a heartbeat succeeds.
     func databaseTrouble() {
-        fleet?.status.withLock { $0.failing = true }
+        fleet?.status.withLock { $0.lastSuccess = nil }
     }
 
     /// A swift-metrics factory on the registry `/metrics` renders: `folio serve` bootstraps it so the

@@ -57,6 +57,9 @@ public struct GatewayConfiguration: Sendable {
     /// A directory every node mounts, for uploaded bytes; nil: in PostgreSQL when ``database`` is
     /// PostgreSQL, otherwise only in the data directory.
     public var blobDirectory: String?
+    /// On PostgreSQL: share processed documents between nodes (``PostgresEntryStore``), so a node
+    /// that has not processed a file fetches what another node made instead of processing it again.
+    public var shareProcessedDocuments = true
     /// This node's name in the fleet (default: host name and process id).
     public var nodeName: String?
     /// How often a node on PostgreSQL publishes its load and reads the others'.

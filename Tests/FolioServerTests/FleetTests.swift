@@ -88,7 +88,10 @@ struct FleetTests {
     @Test func filesKeysAndPassesAreTheSameOnEveryNode() throws {
         let fleet = try Fleet(nodes: 3)
         defer { fleet.stop() }
-        #expect(try TestPostgres.psql(fleet.database, "SELECT count(*) FROM folio_schema_migration") == "1\n")
+        // Three nodes migrated at once: each version was applied exactly once.
+        #expect(
+            try TestPostgres.psql(fleet.database, "SELECT count(*), max(version) FROM folio_schema_migration")
+                == "2|2\n")
         let key = try fleet.key("acme")
         let admin = try fleet.key("ops", admin: true)
         let (a, b, c) = (try fleet.connection(0), try fleet.connection(1), try fleet.connection(2))
@@ -99,6 +102,11 @@ struct FleetTests {
         #expect(uploaded.status == 200)
         let id = try #require(uploaded.json["id"] as? String)
         #expect(try Self.listed(b, key: key) == [id])
+        // A processed the file during the upload and shared its entry: B uses it instead of processing.
+        let shared = try Self.time(within: 5) {
+            try TestPostgres.psql(fleet.database, "SELECT count(*) FROM folio_processed_entry") != "0\n"
+        }
+        #expect(shared != nil)
         let content = try b.roundTrip("GET", "/v1/files/\(id)/content", key: key)
         #expect(content.status == 200)
         #expect((content.json["content"] as? String)?.contains("terminate on 30 days") == true)

@@ -182,4 +182,38 @@ import Testing
             #expect(try await store.deleteTag("t", tenant: "bob"))
         }
     }
+
+    /// Migrations: refused without `migrate`, applied once by stores opened at the same time.
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipMessage)))
+    func migrationsAreAppliedOnceUnderConcurrentStarts() async throws {
+        let url = try TestPostgres.makeDatabase()
+        await #expect {
+            _ = try await PostgresMetadataStore(url: url, migrate: false, logger: Logger(label: "test"))
+        } throws: { error in
+            guard case .invalidConfiguration(let message) = error as? StoreError else { return false }
+            return message.contains("--migrate")
+        }
+        let stores = try await withThrowingTaskGroup(of: PostgresMetadataStore.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await PostgresMetadataStore(url: url, migrate: true, logger: Logger(label: "test"))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(stores.count == 4)
+        for store in stores { await store.close() }
+        let versions = try TestPostgres.psql(
+            url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migration")
+        #expect(versions == "1,2\n")
+        // A binary that knows fewer versions than the database refuses it.
+        try TestPostgres.psql(url, "INSERT INTO folio_schema_migration (version, name) VALUES (99, 'future')")
+        await #expect {
+            _ = try await PostgresMetadataStore(url: url, migrate: true, logger: Logger(label: "test"))
+        } throws: { error in
+            guard case .invalidConfiguration(let message) = error as? StoreError else { return false }
+            return message.contains("newer than this folio")
+        }
+    }
+
 }

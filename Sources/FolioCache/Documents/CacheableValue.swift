@@ -62,6 +62,10 @@ public struct CacheStatistics: Hashable, Sendable {
     public var disk = TierStatistics()
     /// Values computed (both tiers missed, no flight to join).
     public var computations = 0
+    /// Entries fetched from the ``SharedEntryStore`` after a disk miss (verified and used), and
+    /// entries offered to it.
+    public var sharedHits = 0
+    public var sharedStores = 0
     /// Lookups that waited for a concurrent computation of the same key.
     public var singleFlightJoins = 0
     /// Tokens of values served from a tier or a joined flight: billable as cached.

@@ -67,6 +67,8 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     private let pendingWrites = PendingWrites()
     /// Where flights (disk reads, checksums, decoding) run; nil: Swift's global executor.
     private let executor: (any TaskExecutor)?
+    /// Other nodes' entries, asked after a disk miss (only with a disk tier).
+    private let shared: (any SharedEntryStore)?
     let state: Mutex<State>
 
     struct MemoryEntry {
@@ -100,10 +102,16 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
     ///   verifying the disk entry, decoding it, awaiting `compute` — so that it does not occupy one
     ///   of Swift's cooperative threads (an engine passes its pool's threads). Default: none.
     /// - Throws: ``CacheError/Code/io`` when the directory cannot be created.
+    /// - Parameter shared: Entries other processes stored (``SharedEntryStore``): asked after a disk
+    ///   miss, offered what this cache computes. Used only with a disk tier.
     /// - Important: The cache keeps `executor` alive; it must stay usable for the cache's life.
-    public init(configuration: DocumentCacheConfiguration, executor: (any TaskExecutor)? = nil) throws(CacheError) {
+    public init(
+        configuration: DocumentCacheConfiguration, executor: (any TaskExecutor)? = nil,
+        shared: (any SharedEntryStore)? = nil
+    ) throws(CacheError) {
         self.configuration = configuration
         self.executor = executor
+        self.shared = configuration.directory == nil ? nil : shared
         var state = State()
         if let directory = configuration.directory {
             let store = try DiskStore(directory: directory)
@@ -198,6 +206,19 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             return (value.value, .disk)
         }
         if disk != nil { state.withLock { $0.statistics.disk.misses += 1 } }
+        if let shared, let disk, let bytes = await shared.entry(named: key.fileName),
+            bytes.count <= configuration.diskCapacityBytes, (try? disk.write(bytes, to: disk.path(for: key))) != nil,
+            let value = readDisk(key, store: disk)
+        {
+            state.withLock { state in
+                state.statistics.sharedHits += 1
+                state.statistics.cachedTokens += value.value.tokenCount
+                if state.invalidations[key.scope, default: 0] == invalidations {
+                    self.keepInMemory(key, value.value, expires: value.expires, in: &state)
+                }
+            }
+            return (value.value, .disk)
+        }
         let value = try await compute()
         try Task.checkCancellation()
         let created = Self.wallMilliseconds()
@@ -326,6 +347,10 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
         guard let evicted else {
             DiskStore.remove(path)
             return
+        }
+        if let shared, bytes.count <= shared.maxEntryBytes {
+            state.withLock { $0.statistics.sharedStores += 1 }
+            Task { await shared.store(bytes, named: key.fileName) }
         }
         for file in evicted { DiskStore.remove(file) }
     }

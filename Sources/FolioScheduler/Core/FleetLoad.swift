@@ -5,7 +5,8 @@ public struct NodeLoad: Sendable, Equatable {
     public var workers: Int
     /// Estimated seconds of work queued, per queue (queued cost × the node's learned seconds per cost).
     public var queuedSeconds: [Double]
-    /// Estimated seconds of work booked for retries, per queue.
+    /// Estimated seconds of work booked for retries, per queue. Published for dashboards: admission
+    /// does not count other nodes' bookings (a booking is redeemed only where it was made).
     public var bookedSeconds: [Double]
     /// Jobs running, per queue.
     public var running: [Int]
@@ -25,8 +26,8 @@ public struct NodeLoad: Sendable, Equatable {
 /// The other nodes of a fleet, summed: what admission adds to its own node's load.
 ///
 /// With it, a node estimates a class's wait as the fleet's (all queued work ahead over all the
-/// workers it can expect), books retries against the fleet's queue, and is at peak while any node
-/// is. A node whose own queue is short still admits (work-conserving: no worker idles while other
+/// workers it can expect), so its `Retry-After` is the fleet's backlog, and it is at peak while any
+/// node is. A node whose own queue is short still admits (work-conserving: no worker idles while other
 /// nodes are busy).
 public struct FleetLoad: Sendable, Equatable {
     public var nodes = 0

@@ -49,10 +49,10 @@ extension Scheduler {
             if realWait <= target || ownWait <= target / 2 { return nil }
         } else {
             if realWait <= target / 2 || ownWait <= target / 2 { return nil }
-            let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost, booked: true)
+            let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost)
             if bookedWait <= target { return nil }
         }
-        let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost, booked: true)
+        let bookedWait = estimatedWait(queueIndex, extraCost: classes[queueIndex].ticketCost)
         let retryAfter = Swift.max(1, bookedWait - target / 2)
         let tokenNumber = nextTicketNumber
         nextTicketNumber += 1
@@ -70,9 +70,11 @@ extension Scheduler {
     }
 
     /// Seconds a job of `queueIndex` would queue now, with `extraCost` more work ahead of it; with
-    /// other nodes (``fleet``), the fleet's wait: all queued work ahead (and, with `booked`, all
-    /// booked retries) over all the workers the class can expect.
-    func estimatedWait(_ queueIndex: Int, extraCost: Double, booked: Bool = false) -> Double {
+    /// other nodes (``fleet``), the fleet's wait: all queued work ahead over all the workers the class
+    /// can expect. Other nodes' bookings are not counted: a booking is redeemed only on the node that
+    /// made it, and the retries it waits for arrive on any node as new requests, which would then
+    /// be refused for their own bookings.
+    func estimatedWait(_ queueIndex: Int, extraCost: Double) -> Double {
         let local = localWait(queueIndex, extraCost: extraCost)
         guard fleet.nodes > 0, fleet.queuedSeconds.count == classes.count else { return local }
         let precedence = classes[queueIndex].policy.precedence
@@ -82,7 +84,6 @@ extension Scheduler {
             ahead += fleet.queuedSeconds[index]
             if other.policy.precedence < precedence { higherRunning += fleet.running[index] }
         }
-        if booked { ahead += fleet.bookedSeconds[queueIndex] }
         let remoteWorkers = Swift.max(0, Double(fleet.workers - higherRunning))
         return ahead / (expectedWorkers(queueIndex) + remoteWorkers)
     }

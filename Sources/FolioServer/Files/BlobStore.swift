@@ -100,7 +100,6 @@ public struct PostgresBlobStore: BlobStore {
 
     public func get(id: String, to path: String) async throws -> Bool {
         let engine = engine
-        let logger = store.logger
         let client = store.client
         let expected = try await store.rows("SELECT bytes FROM folio_blob WHERE id = \(id)", "reading \(id)").first
         guard let expected else { return false }
@@ -119,7 +118,6 @@ public struct PostgresBlobStore: BlobStore {
                         try buffer.withUnsafeReadableBytes { raw throws(SystemError) in try file.write(raw) }
                     }
                 }
-                _ = logger
                 return written
             }
             guard written == bytes else {

@@ -44,8 +44,8 @@ final class FleetMonitor: Service, Sendable {
 
     /// Whether the database answered a heartbeat within the last three.
     var databaseIsUp: Bool {
-        let (last, failing) = status.withLock { ($0.lastSuccess, $0.failing) }
-        guard let last, !failing else { return false }
+        let last = status.withLock { $0.lastSuccess }
+        guard let last else { return false }
         return ContinuousClock.now - last <= interval * 3 + .milliseconds(500)
     }
 

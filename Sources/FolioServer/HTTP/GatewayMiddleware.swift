@@ -77,8 +77,8 @@ struct GatewayMiddleware: RouterMiddleware {
             case .quotaExceeded(let message): apiError = .invalidRequest(message, code: "quota_exceeded")
             case .conflict(let message): apiError = APIError(.conflict, type: "invalid_request_error", message)
             case .unavailable:
-                gateway.logger.warning(
-                    "\(error)", metadata: ["request_id": .string(context.requestID)])
+                // The heartbeat logs losing the database once; each refusal is the request's own line.
+                gateway.logger.debug("\(error)", metadata: ["request_id": .string(context.requestID)])
                 gateway.databaseTrouble()
                 apiError = .unavailable(
                     "the metadata database is unavailable; retry shortly", retryAfter: .seconds(2))

@@ -91,6 +91,7 @@ extension Gateway {
         let purpose = upload.fields["purpose"] ?? ""
         var committed = false
         var shared = false
+        var uncertain = false
         do {
             guard Self.purposes.contains(purpose) else {
                 throw APIError.invalidRequest(
@@ -129,7 +130,14 @@ extension Gateway {
                 shared = true
                 try await blobs.put(id: id, from: path, bytes: bytes)
             }
-            try await store.insertFile(record, quota: quota)
+            do {
+                try await store.insertFile(record, quota: quota)
+            } catch StoreError.unavailable(let reason) {
+                // The commit's outcome is unknown: the record may be in. Its bytes stay (without a
+                // record they are invisible, and swept at a node's start once an hour old).
+                (shared, committed, uncertain) = (false, false, true)
+                throw StoreError.unavailable(reason)
+            }
             metrics.uploaded(bytes: bytes)
             let seconds = Double(storing.components.seconds) + Double(storing.components.attoseconds) * 1e-18
             logger.debug(
@@ -140,7 +148,7 @@ extension Gateway {
             if shared { try? await blobs?.delete(id: id) }
             if committed {
                 await vault.remove(id: id)
-            } else {
+            } else if !uncertain {
                 await upload.staged.discard()
             }
             throw error

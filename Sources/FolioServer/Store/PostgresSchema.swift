@@ -75,7 +75,19 @@ enum PostgresSchema {
                     running bigint[] NOT NULL)
                 """,
             ]
-        )
+        ),
+        (
+            2, "processed documents shared between nodes",
+            [
+                // The engine's entries in its disk format (checksummed), by key hash; stored as they
+                // are (their segments are compressed already).
+                """
+                CREATE TABLE folio_processed_entry (
+                    name text PRIMARY KEY, bytes bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
+                """,
+                "ALTER TABLE folio_processed_entry ALTER COLUMN bytes SET STORAGE EXTERNAL",
+            ]
+        ),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
