@@ -267,15 +267,8 @@ private func runStoreCommand(
     let status = waitForTask {
         do {
             if let database {
-                let store = try await PostgresMetadataStore(
-                    url: database, migrate: false, logger: Logger(label: "folio.store"))
-                do {
-                    try await body(store)
-                } catch {
-                    await store.close()
-                    throw error
-                }
-                await store.close()
+                try await PostgresMetadataStore.withStore(
+                    url: database, migrate: false, logger: Logger(label: "folio.store"), body)
                 return 0
             }
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)

@@ -40,8 +40,8 @@ struct FleetAdmissionTests {
     /// Two other nodes with one worker each and 60 s of standard work queued each.
     static let loadedFleet = FleetLoad(
         summing: [
-            NodeLoad(workers: 1, queuedSeconds: [0, 60], bookedSeconds: [0, 5], running: [0, 1], isPeak: false),
-            NodeLoad(workers: 1, queuedSeconds: [0, 60], bookedSeconds: [0, 5], running: [0, 1], isPeak: false),
+            NodeLoad(workers: 1, queuedSeconds: [0, 60], running: [0, 1], isPeak: false),
+            NodeLoad(workers: 1, queuedSeconds: [0, 60], running: [0, 1], isPeak: false),
         ], queues: 2)
 
     @Test func aLoadedFleetMakesANodeRefuseSoonerAndBookLonger() throws {
@@ -91,9 +91,9 @@ struct FleetAdmissionTests {
     @Test func nodesOfAnotherShapeAreLeftOut() {
         let fleet = FleetLoad(
             summing: [
-                NodeLoad(workers: 4, queuedSeconds: [1, 2], bookedSeconds: [0, 0], running: [1, 1], isPeak: false),
+                NodeLoad(workers: 4, queuedSeconds: [1, 2], running: [1, 1], isPeak: false),
                 NodeLoad(
-                    workers: 4, queuedSeconds: [1, 2, 3], bookedSeconds: [0, 0, 0], running: [0, 0, 0], isPeak: true),
+                    workers: 4, queuedSeconds: [1, 2, 3], running: [0, 0, 0], isPeak: true),
             ], queues: 2)
         #expect(fleet.nodes == 1 && fleet.workers == 4 && !fleet.isPeak)
         #expect(fleet.queuedSeconds == [1, 2])

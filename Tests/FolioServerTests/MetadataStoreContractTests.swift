@@ -24,15 +24,8 @@ import Testing
             defer { try? FileManager.default.removeItem(at: directory) }
             try await body(try SQLiteMetadataStore(path: directory.path + "/folio.sqlite"))
         case .postgres:
-            let store = try await PostgresMetadataStore(
-                url: try TestPostgres.makeDatabase(), migrate: true, logger: Logger(label: "test"))
-            do {
-                try await body(store)
-            } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
+            try await PostgresMetadataStore.withStore(
+                url: try TestPostgres.makeDatabase(), migrate: true, logger: Logger(label: "test"), body)
         }
     }
 

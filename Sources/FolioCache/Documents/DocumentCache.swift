@@ -195,29 +195,27 @@ public final class DocumentCache<Value: CacheableValue>: Sendable {
             }
         }
         let invalidations = state.withLock { $0.invalidations[key.scope, default: 0] }
-        if let disk, let value = readDisk(key, store: disk) {
+        /// A verified entry from the disk tier (fetched from the shared store first, or not): counted
+        /// and kept in memory unless the scope was invalidated meanwhile.
+        func served(_ value: (value: Value, expires: UInt64?), count: (inout CacheStatistics) -> Void) -> Value {
             state.withLock { state in
-                state.statistics.disk.hits += 1
+                count(&state.statistics)
                 state.statistics.cachedTokens += value.value.tokenCount
                 if state.invalidations[key.scope, default: 0] == invalidations {
                     self.keepInMemory(key, value.value, expires: value.expires, in: &state)
                 }
             }
-            return (value.value, .disk)
+            return value.value
+        }
+        if let disk, let value = readDisk(key, store: disk) {
+            return (served(value) { $0.disk.hits += 1 }, .disk)
         }
         if disk != nil { state.withLock { $0.statistics.disk.misses += 1 } }
         if let shared, let disk, let bytes = await shared.entry(named: key.fileName),
             bytes.count <= configuration.diskCapacityBytes, (try? disk.write(bytes, to: disk.path(for: key))) != nil,
             let value = readDisk(key, store: disk)
         {
-            state.withLock { state in
-                state.statistics.sharedHits += 1
-                state.statistics.cachedTokens += value.value.tokenCount
-                if state.invalidations[key.scope, default: 0] == invalidations {
-                    self.keepInMemory(key, value.value, expires: value.expires, in: &state)
-                }
-            }
-            return (value.value, .disk)
+            return (served(value) { $0.sharedHits += 1 }, .disk)
         }
         let value = try await compute()
         try Task.checkCancellation()

@@ -5,19 +5,15 @@ public struct NodeLoad: Sendable, Equatable {
     public var workers: Int
     /// Estimated seconds of work queued, per queue (queued cost × the node's learned seconds per cost).
     public var queuedSeconds: [Double]
-    /// Estimated seconds of work booked for retries, per queue. Published for dashboards: admission
-    /// does not count other nodes' bookings (a booking is redeemed only where it was made).
-    public var bookedSeconds: [Double]
     /// Jobs running, per queue.
     public var running: [Int]
     /// Whether the node itself refused work within the peak window (never because of other nodes,
     /// so that one node's peak does not echo around the fleet for ever).
     public var isPeak: Bool
 
-    public init(workers: Int, queuedSeconds: [Double], bookedSeconds: [Double], running: [Int], isPeak: Bool) {
+    public init(workers: Int, queuedSeconds: [Double], running: [Int], isPeak: Bool) {
         self.workers = workers
         self.queuedSeconds = queuedSeconds
-        self.bookedSeconds = bookedSeconds
         self.running = running
         self.isPeak = isPeak
     }
@@ -33,7 +29,6 @@ public struct FleetLoad: Sendable, Equatable {
     public var nodes = 0
     public var workers = 0
     public var queuedSeconds: [Double] = []
-    public var bookedSeconds: [Double] = []
     public var running: [Int] = []
     public var isPeak = false
 
@@ -42,16 +37,14 @@ public struct FleetLoad: Sendable, Equatable {
     /// The sum of `loads` (nodes whose queues do not match `queues` in number are left out).
     public init(summing loads: some Sequence<NodeLoad>, queues: Int) {
         queuedSeconds = Array(repeating: 0, count: queues)
-        bookedSeconds = Array(repeating: 0, count: queues)
         running = Array(repeating: 0, count: queues)
         for load in loads
-        where load.queuedSeconds.count == queues && load.bookedSeconds.count == queues && load.running.count == queues {
+        where load.queuedSeconds.count == queues && load.running.count == queues {
             nodes += 1
             workers += load.workers
             isPeak = isPeak || load.isPeak
             for index in 0..<queues {
                 queuedSeconds[index] += load.queuedSeconds[index]
-                bookedSeconds[index] += load.bookedSeconds[index]
                 running[index] += load.running[index]
             }
         }

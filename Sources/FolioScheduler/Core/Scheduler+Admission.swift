@@ -75,10 +75,11 @@ extension Scheduler {
     /// made it, and the retries it waits for arrive on any node as new requests, which would then
     /// be refused for their own bookings.
     func estimatedWait(_ queueIndex: Int, extraCost: Double) -> Double {
-        let local = localWait(queueIndex, extraCost: extraCost)
-        guard fleet.nodes > 0, fleet.queuedSeconds.count == classes.count else { return local }
+        guard fleet.nodes > 0, fleet.queuedSeconds.count == classes.count else {
+            return localWait(queueIndex, extraCost: extraCost)
+        }
         let precedence = classes[queueIndex].policy.precedence
-        var ahead = local * expectedWorkers(queueIndex)
+        var ahead = secondsAhead(queueIndex, extraCost: extraCost)
         var higherRunning = 0
         for (index, other) in classes.enumerated() where other.policy.precedence <= precedence {
             ahead += fleet.queuedSeconds[index]
@@ -88,12 +89,17 @@ extension Scheduler {
         return ahead / (expectedWorkers(queueIndex) + remoteWorkers)
     }
 
-    /// This node's own estimate: its queued cost ahead at the learned rate over its workers.
+    /// This node's own estimate: its queued work ahead over its workers.
     func localWait(_ queueIndex: Int, extraCost: Double) -> Double {
+        secondsAhead(queueIndex, extraCost: extraCost) / expectedWorkers(queueIndex)
+    }
+
+    /// Seconds of this node's work ahead of a job of `queueIndex` (at the learned rate).
+    func secondsAhead(_ queueIndex: Int, extraCost: Double) -> Double {
         let precedence = classes[queueIndex].policy.precedence
         var ahead = extraCost
         for other in classes where other.policy.precedence <= precedence { ahead += other.queuedCost }
-        return ahead * secondsPerCost / expectedWorkers(queueIndex)
+        return ahead * secondsPerCost
     }
 
     /// The workers a class can expect: all but those busy with higher-precedence work (smoothed),
@@ -107,7 +113,7 @@ extension Scheduler {
     package func nodeLoad(nowNs: Int64) -> NodeLoad {
         NodeLoad(
             workers: configuration.workers, queuedSeconds: classes.map { $0.queuedCost * secondsPerCost },
-            bookedSeconds: classes.map { $0.ticketCost * secondsPerCost }, running: classes.map(\.running),
+            running: classes.map(\.running),
             isPeak: nowNs < peakUntilNs)
     }
 

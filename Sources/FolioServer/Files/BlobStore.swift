@@ -2,7 +2,7 @@ internal import Crypto
 public import Folio
 internal import FolioSystem
 internal import Foundation
-public import Logging
+internal import Logging
 internal import NIOCore
 internal import PostgresNIO
 
@@ -75,7 +75,7 @@ public struct PostgresBlobStore: BlobStore {
                     bindings.append(id)
                     bindings.append(n)
                     bindings.append(buffer)
-                    try await connection.execute(Prepared<InsertBlobChunk>(bindings: bindings), logger: logger)
+                    _ = try await connection.execute(Prepared<InsertBlobChunk>(bindings: bindings), logger: logger)
                 }
                 let digest = Identifiers.hex(hasher.finalize())
                 try await connection.query(

@@ -7,7 +7,7 @@ internal import ServiceLifecycle
 internal import Synchronization
 
 /// A node's heartbeat in a fleet on PostgreSQL: every ``GatewayConfiguration/heartbeat`` it writes
-/// its load (queued and booked seconds per class, workers, peak) to the unlogged `folio_node` table
+/// its load (queued seconds and running jobs per class, workers, peak) to the unlogged `folio_node` table
 /// and reads the other nodes' in the same statement; nodes silent for three heartbeats (by the
 /// database's clock, so the nodes' clocks do not matter) are left out. The sum goes to the engine's
 /// pool (``WorkerPool/updateFleet(_:)``), so admission, `Retry-After` and peak mode follow the fleet.
@@ -72,7 +72,6 @@ final class FleetMonitor: Service, Sendable {
         bindings.append(load.workers)
         bindings.append(load.isPeak)
         bindings.append(load.queuedSeconds)
-        bindings.append(load.bookedSeconds)
         bindings.append(load.running)
         bindings.append(Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18)
         do {
@@ -80,7 +79,7 @@ final class FleetMonitor: Service, Sendable {
             let others = try rows.map { row in
                 NodeLoad(
                     workers: try row["workers"], queuedSeconds: try row["queued_seconds"],
-                    bookedSeconds: try row["booked_seconds"], running: try row["running"], isPeak: try row["peak"])
+                    running: try row["running"], isPeak: try row["peak"])
             }
             let fleet = FleetLoad(summing: others, queues: load.queuedSeconds.count)
             pool.updateFleet(fleet)
@@ -115,18 +114,17 @@ final class FleetMonitor: Service, Sendable {
     }
 }
 
-/// Upsert this node's row; read the other live ones. `$8`: the heartbeat interval in seconds.
+/// Upsert this node's row; read the other live ones. `$7`: the heartbeat interval in seconds.
 enum Heartbeat: StatementText {
     static let sql = """
         WITH beat AS (
-            INSERT INTO folio_node (node_id, address, started_at, beat_at, workers, peak, queued_seconds,
-                booked_seconds, running)
-            VALUES ($1, $2, now(), clock_timestamp(), $3, $4, $5, $6, $7)
+            INSERT INTO folio_node (node_id, address, started_at, beat_at, workers, peak, queued_seconds, running)
+            VALUES ($1, $2, now(), clock_timestamp(), $3, $4, $5, $6)
             ON CONFLICT (node_id) DO UPDATE SET beat_at = clock_timestamp(), address = EXCLUDED.address,
                 workers = EXCLUDED.workers, peak = EXCLUDED.peak, queued_seconds = EXCLUDED.queued_seconds,
-                booked_seconds = EXCLUDED.booked_seconds, running = EXCLUDED.running
+                running = EXCLUDED.running
         )
-        SELECT workers, peak, queued_seconds, booked_seconds, running FROM folio_node
-        WHERE node_id <> $1 AND beat_at > clock_timestamp() - make_interval(secs => 3 * $8)
+        SELECT workers, peak, queued_seconds, running FROM folio_node
+        WHERE node_id <> $1 AND beat_at > clock_timestamp() - make_interval(secs => 3 * $7)
         """
 }

@@ -63,6 +63,21 @@ public final class PostgresMetadataStore: MetadataStore {
         await runner.value
     }
 
+    /// Opens a store, runs `body` with it and closes it, whether `body` returns or throws.
+    public static func withStore<T: Sendable>(
+        url: String, migrate: Bool, logger: Logger, _ body: (PostgresMetadataStore) async throws -> T
+    ) async throws -> T {
+        let store = try await PostgresMetadataStore(url: url, migrate: migrate, logger: logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     // MARK: Calls
 
     /// Runs `body` within ``timeout``, database errors as the gateway should see them.
@@ -447,7 +462,7 @@ extension PostgresMetadataStore {
 }
 
 /// The SQL of a named prepared statement: each connection prepares it once, on first use.
-protocol StatementText {
+protocol StatementText: SendableMetatype {
     static var sql: String { get }
 }
 
@@ -472,22 +487,22 @@ enum TenantUsage: StatementText {
     static let sql = "SELECT count(*) AS n, COALESCE(sum(bytes), 0)::bigint AS total FROM folio_file WHERE tenant = $1"
 }
 
-/// A page of a tenant's files: `$2` a purpose or '' for all, `$3` the cursor's id or '' for none.
-/// A cursor that is not the tenant's file pages from nowhere: an empty page.
+/// A page of a tenant's files: `$2` a purpose or '' for all, `$3` the cursor's id or '' for none,
+/// `$4` the limit. A cursor that is not the tenant's file pages from nowhere: an empty page.
+func filesPage(ascending: Bool) -> String {
+    """
+    SELECT * FROM folio_file WHERE tenant = $1 AND ($2 = '' OR purpose = $2)
+        AND ($3 = '' OR seq \(ascending ? ">" : "<") (SELECT seq FROM folio_file WHERE id = $3 AND tenant = $1))
+    ORDER BY seq \(ascending ? "ASC" : "DESC") LIMIT $4
+    """
+}
+
 enum FilesDescending: StatementText {
-    static let sql = """
-        SELECT * FROM folio_file WHERE tenant = $1 AND ($2 = '' OR purpose = $2)
-            AND ($3 = '' OR seq < (SELECT seq FROM folio_file WHERE id = $3 AND tenant = $1))
-        ORDER BY seq DESC LIMIT $4
-        """
+    static let sql = filesPage(ascending: false)
 }
 
 enum FilesAscending: StatementText {
-    static let sql = """
-        SELECT * FROM folio_file WHERE tenant = $1 AND ($2 = '' OR purpose = $2)
-            AND ($3 = '' OR seq > (SELECT seq FROM folio_file WHERE id = $3 AND tenant = $1))
-        ORDER BY seq ASC LIMIT $4
-        """
+    static let sql = filesPage(ascending: true)
 }
 
 enum PassesOfTenant: StatementText {

@@ -71,8 +71,7 @@ enum PostgresSchema {
                 CREATE UNLOGGED TABLE folio_node (
                     node_id text PRIMARY KEY, address text NOT NULL, started_at timestamptz NOT NULL,
                     beat_at timestamptz NOT NULL, workers bigint NOT NULL, peak boolean NOT NULL,
-                    queued_seconds double precision[] NOT NULL, booked_seconds double precision[] NOT NULL,
-                    running bigint[] NOT NULL)
+                    queued_seconds double precision[] NOT NULL, running bigint[] NOT NULL)
                 """,
             ]
         ),
